@@ -1,0 +1,138 @@
+// Package flags finds feature flags where they live (the registry, Go source,
+// JSON and YAML configuration) and says what changed between two revisions.
+package flags
+
+import (
+	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/review"
+)
+
+// Registry statuses.
+const (
+	StatusProposed   = "proposed"
+	StatusActive     = "active"
+	StatusDeprecated = "deprecated"
+	StatusRemoved    = "removed"
+)
+
+// Registry is the decoded flag registry file.
+type Registry struct {
+	File  string
+	Flags []Entry
+}
+
+// Entry is one flag in the registry.
+type Entry struct {
+	Name        string
+	Description string
+	Owner       string
+	Status      string
+	CPS         []string // linked section IDs
+	NoCPSImpact string   // reason when CPS is empty
+	Reviews     []review.Review
+	Pos         diag.Pos // of the entry (its "name" key line)
+	CPSPos      diag.Pos // of the "cps" key, or Pos when absent
+}
+
+// Lookup returns the entry named name, or nil.
+func (r *Registry) Lookup(name string) *Entry {
+	if r == nil {
+		return nil
+	}
+	for i := range r.Flags {
+		if r.Flags[i].Name == name {
+			return &r.Flags[i]
+		}
+	}
+	return nil
+}
+
+// Source kinds.
+const (
+	KindGoStruct = "go-struct"
+	KindConfig   = "config"
+)
+
+// SourceSpec is one entry of the configuration's `sources:` list.
+type SourceSpec struct {
+	Kind        string   // go-struct | config (more kinds later)
+	Path        string   // go-struct: a .go file or a package directory
+	Type        string   // go-struct: the struct type name
+	Glob        string   // config: files to read, ** allowed
+	Key         string   // config: every object under this key, at any depth, is a flag->bool map
+	Environment string   // config: environment name; default: the file path
+	Pos         diag.Pos // of the entry in .cpsgate.yaml
+}
+
+// Definition is a flag declared in code (e.g. an exported bool field).
+type Definition struct {
+	Flag        string
+	Kind        string // source kind
+	Description string // doc comment, white space folded
+	Default     *bool  // nil when the source has no notion of a default
+	Pos         diag.Pos
+}
+
+// Setting is a flag's value in one environment (e.g. a config file).
+type Setting struct {
+	Flag  string
+	Kind  string // source kind
+	Env   string // environment: the configured name or the file path
+	Path  string // dotted key path of the map inside the file, e.g. "ra.features"
+	Value bool
+	Pos   diag.Pos
+}
+
+// Inventory is everything the sources declare at one revision.
+type Inventory struct {
+	Defs     []Definition
+	Settings []Setting
+}
+
+// FS is read access to the files of one revision (a commit, the index, the
+// work tree). Paths are slash-separated and relative to the repository root.
+type FS interface {
+	ReadFile(name string) ([]byte, error)  // fs.ErrNotExist (wrapped) when missing
+	Glob(pattern string) ([]string, error) // sorted; ** matches any number of directories
+}
+
+// Change kinds for flags.
+const (
+	Added    = "added"
+	Removed  = "removed"
+	Modified = "modified"
+	Enabled  = "enabled"
+	Disabled = "disabled"
+)
+
+// Change is one difference in a flag between base and head.
+type Change struct {
+	Flag   string
+	Kind   string   // Added | Removed | Modified | Enabled | Disabled
+	Fields []string // for Modified: which of description, default, cps, status, no_cps_impact, owner, source changed (sorted)
+	Env    string   // for Enabled/Disabled
+	Path   string   // for Enabled/Disabled: key path inside the file
+	Pos    diag.Pos // where in head (in base for Removed)
+}
+
+// State is what one revision says about flags.
+type State struct {
+	Registry  *Registry // may be nil when the revision has no registry
+	Inventory *Inventory
+}
+
+// Registry change kinds: what a change did to existing registry content.
+const (
+	EntryRemoved   = "entry_removed"   // a flag's entry was deleted (mark it status: removed instead)
+	ReviewRemoved  = "review_removed"  // an existing review record was deleted
+	ReviewModified = "review_modified" // an existing review record was edited
+	LinkRemoved    = "link_removed"    // an existing flag lost a linked section
+)
+
+// RegistryChange is an alteration of registry content that existed at base.
+type RegistryChange struct {
+	Flag   string
+	Kind   string
+	Detail string   // human-readable, e.g. "review by alice of 2024-04-12"
+	Pos    diag.Pos // in head when the entry still exists there, else in base
+}

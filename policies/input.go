@@ -1,0 +1,117 @@
+package policies
+
+// Input is the document that cpsgate hands to Rego as `input`. It is plain
+// data, built by package check; policies/README.md documents every field.
+// Slices are never nil (they encode as [] not null) and are sorted, so the
+// document is deterministic.
+type Input struct {
+	Base   string `json:"base"`   // base commit, "" when there is none
+	Head   string `json:"head"`   // head commit, or WORKTREE or STAGED
+	Author string `json:"author"` // login/name of the change's author, "" when unknown
+	// Approvers are people other than the author who approved the change
+	// (GitHub pull-request approvals); empty when unknown.
+	Approvers []string `json:"approvers"`
+	Config    string   `json:"config"`   // path of the configuration file that was applied
+	Registry  string   `json:"registry"` // path of the flag registry
+
+	Sections        map[string]Section `json:"sections"` // head CPS sections by ID
+	Flags           map[string]Flag    `json:"flags"`    // every flag known at base or head, by name
+	FlagChanges     []FlagChange       `json:"flag_changes"`
+	CPSChanges      []CPSChange        `json:"cps_changes"`
+	Reviews         []Review           `json:"reviews"` // registry reviews at head plus the change's own
+	RegistryChanges []RegistryChange   `json:"registry_changes"`
+	PolicyChanges   []PolicyChange     `json:"policy_changes"`
+}
+
+// Section is one CPS section at head.
+type Section struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Level  int    `json:"level"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Anchor string `json:"anchor"`
+	Hash   string `json:"hash"`
+}
+
+// Flag is a flag as known at head (or at base only, when the change removed it).
+type Flag struct {
+	Name        string       `json:"name"`
+	Registered  bool         `json:"registered"` // has an entry in the head registry
+	InBase      bool         `json:"in_base"`    // known (sources or registry) at base
+	InHead      bool         `json:"in_head"`    // known (sources or registry) at head
+	Status      string       `json:"status"`
+	CPS         []string     `json:"cps"` // linked section IDs (head registry)
+	NoCPSImpact string       `json:"no_cps_impact"`
+	Description string       `json:"description"`
+	File        string       `json:"file"` // registry entry position, "" when unregistered
+	Line        int          `json:"line"`
+	Sources     []FlagSource `json:"sources"` // where head code and configuration declare or set it
+}
+
+// FlagSource is one place a flag is declared (kind go-struct) or set (kind config).
+type FlagSource struct {
+	Kind        string `json:"kind"`
+	File        string `json:"file"`
+	Line        int    `json:"line"`
+	Environment string `json:"environment,omitempty"` // config: the environment
+	Path        string `json:"path,omitempty"`        // config: key path of the map in the file
+	Value       *bool  `json:"value,omitempty"`       // config: the value
+}
+
+// FlagChange is one flag difference between base and head.
+type FlagChange struct {
+	Flag        string   `json:"flag"`
+	Change      string   `json:"change"` // added | removed | modified | enabled | disabled
+	File        string   `json:"file"`
+	Line        int      `json:"line"`
+	Environment string   `json:"environment,omitempty"`
+	Path        string   `json:"path,omitempty"`
+	Fields      []string `json:"fields,omitempty"` // modified: what changed
+}
+
+// CPSChange is one CPS section difference between base and head.
+type CPSChange struct {
+	Section    string `json:"section"` // head ID; base ID for removed
+	Change     string `json:"change"`  // added | removed | modified | renumbered | retitled
+	OldSection string `json:"old_section,omitempty"`
+	Title      string `json:"title"`
+	OldTitle   string `json:"old_title,omitempty"`
+	Hash       string `json:"hash,omitempty"`
+	OldHash    string `json:"old_hash,omitempty"`
+	File       string `json:"file"`
+	Line       int    `json:"line"`
+}
+
+// Review is a review record, from the registry or attached to the change.
+type Review struct {
+	Flag          string            `json:"flag"`
+	Sections      []string          `json:"sections"`
+	Reviewer      string            `json:"reviewer"`
+	Date          string            `json:"date"`
+	Verdict       string            `json:"verdict"`
+	CPSVersion    string            `json:"cps_version"`
+	SectionHashes map[string]string `json:"section_hashes"`
+	Ref           string            `json:"ref"`
+	Origin        string            `json:"origin"` // registry | pr-body | paragraph | comment
+	New           bool              `json:"new"`    // part of this change: attached to it, or added to the registry by it
+	File          string            `json:"file"`
+	Line          int               `json:"line"`
+}
+
+// RegistryChange is an alteration of registry content that existed at base.
+type RegistryChange struct {
+	Flag   string `json:"flag"`
+	Change string `json:"change"` // entry_removed | review_removed | review_modified | link_removed
+	Detail string `json:"detail"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+}
+
+// PolicyChange is an edit to the gate itself: the configuration file or a
+// file in a configured policy directory.
+type PolicyChange struct {
+	File   string `json:"file"`
+	Kind   string `json:"kind"`   // config | policy
+	Change string `json:"change"` // added | modified | removed
+}

@@ -1,0 +1,68 @@
+// Package result holds the plain types a check produces: findings and the
+// changes they were found in. Their JSON form is the stable contract of
+// `cpsgate check --format json`.
+package result
+
+// Severities.
+const (
+	Deny = "deny"
+	Warn = "warn"
+)
+
+// Finding is one policy verdict.
+type Finding struct {
+	Severity string `json:"severity"`
+	Rule     string `json:"rule"`
+	Flag     string `json:"flag,omitempty"`
+	Section  string `json:"section,omitempty"`
+	Message  string `json:"message"`
+	File     string `json:"file,omitempty"`
+	Line     int    `json:"line,omitempty"`
+}
+
+// FlagChange is a flag difference between base and head.
+type FlagChange struct {
+	Flag        string   `json:"flag"`
+	Change      string   `json:"change"`
+	File        string   `json:"file,omitempty"`
+	Line        int      `json:"line,omitempty"`
+	Environment string   `json:"environment,omitempty"`
+	Path        string   `json:"path,omitempty"`
+	Fields      []string `json:"fields,omitempty"`
+}
+
+// CPSChange is a CPS section difference between base and head.
+type CPSChange struct {
+	Section    string `json:"section"`
+	Change     string `json:"change"`
+	OldSection string `json:"old_section,omitempty"`
+	Title      string `json:"title,omitempty"`
+	OldTitle   string `json:"old_title,omitempty"`
+	File       string `json:"file,omitempty"`
+	Line       int    `json:"line,omitempty"`
+}
+
+// Missing is a (flag, section) pair that needs a review in this change, with
+// what a reviewer needs to write one.
+type Missing struct {
+	Flag    string `json:"flag"`
+	Section string `json:"section"`
+	Title   string `json:"title"`
+	Hash    string `json:"hash"`
+	Excerpt string `json:"excerpt"` // the section's first lines
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+}
+
+// Result is the outcome of one check.
+type Result struct {
+	Pass        bool         `json:"pass"`
+	Base        string       `json:"base"`
+	Head        string       `json:"head"`
+	Findings    []Finding    `json:"findings"`
+	FlagChanges []FlagChange `json:"flag_changes"`
+	CPSChanges  []CPSChange  `json:"cps_changes"`
+	// Missing lists the reviews still needed; renderers turn it into a
+	// ready-to-paste cps-review block.
+	Missing []Missing `json:"missing_reviews"`
+}

@@ -1,0 +1,44 @@
+// Package review holds CPS review records, the durable ones kept in the flag
+// registry and the ones attached to a change (fenced `cps-review` blocks and
+// the `CPS Compliance Review:` paragraph in a pull-request description).
+package review
+
+import "github.com/cpsgate/cpsgate/diag"
+
+// Verdicts a review may carry.
+const (
+	VerdictCompliant     = "compliant"
+	VerdictCPSUpdated    = "cps-updated"
+	VerdictNotApplicable = "not-applicable"
+)
+
+// Origins of a review.
+const (
+	OriginRegistry  = "registry"  // a record under a flag in the registry
+	OriginBlock     = "pr-body"   // a fenced cps-review block in the change description
+	OriginParagraph = "paragraph" // a "CPS Compliance Review:" paragraph in the change description
+	OriginComment   = "comment"   // a cps-review block in a pull-request comment (GitHub)
+)
+
+// Review is one review of a flag against CPS sections.
+type Review struct {
+	Flag          string            `json:"flag"`
+	Date          string            `json:"date,omitempty"` // YYYY-MM-DD as written
+	Reviewer      string            `json:"reviewer,omitempty"`
+	Sections      []string          `json:"sections"`
+	Verdict       string            `json:"verdict,omitempty"`
+	CPSVersion    string            `json:"cps_version,omitempty"`
+	SectionHashes map[string]string `json:"section_hashes,omitempty"`
+	Ref           string            `json:"ref,omitempty"`
+	Notes         string            `json:"notes,omitempty"`
+	Origin        string            `json:"origin"`
+	Pos           diag.Pos          `json:"-"`
+}
+
+// Paragraph is a "CPS Compliance Review:" paragraph. Which flags and sections it
+// names can only be decided against the known flag names and section IDs; see
+// Resolve.
+type Paragraph struct {
+	Text string
+	Pos  diag.Pos
+}
