@@ -1,0 +1,174 @@
+// Package check is the pipeline of one check: it loads what two revisions
+// say (CPS sections, registry, flags, the gate's own configuration and
+// policies), diffs them, builds the policy input, evaluates the policies and
+// assembles the result. It reads files only through the Snapshot interface,
+// so it never touches git, the environment or the network itself.
+package check
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/cpsgate/cpsgate/config"
+	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/policies"
+)
+
+// Snapshot is read access to the files of one revision.
+type Snapshot interface {
+	flags.FS
+	Name() string // commit id, or WORKTREE / STAGED
+}
+
+// DocReader reads a CPS document that the configuration places outside the
+// repository (Document.Repo set). Nil means such documents are an error.
+type DocReader func(doc config.Document) ([]byte, error)
+
+// State is what one revision holds.
+type State struct {
+	Rev       string
+	Docs      []*cps.Document
+	Sections  map[string]*cps.Section
+	Registry  *flags.Registry // nil when the revision has no registry file
+	Inventory *flags.Inventory
+	// Gate holds the configuration file and the policy files by path, to
+	// detect a change that edits its own check.
+	Gate map[string][]byte
+}
+
+// Load reads one revision as cfg describes it. A missing registry is an
+// empty registry when allowMissing is set (a base from before adoption),
+// an error otherwise.
+func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bool) (*State, error) {
+	st := &State{Rev: snap.Name(), Gate: map[string][]byte{}}
+	var errs []error
+	if err := st.loadCPS(snap, cfg, external, allowMissing); err != nil {
+		errs = append(errs, err)
+	}
+	if err := st.loadRegistry(snap, cfg, allowMissing); err != nil {
+		errs = append(errs, err)
+	}
+	inv, err := flags.Discover(snap, cfg.Sources)
+	if err != nil && !allowMissing {
+		errs = append(errs, err)
+	}
+	if inv == nil {
+		inv = &flags.Inventory{}
+	}
+	st.Inventory = inv
+	if err := st.loadGate(snap, cfg); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func (st *State) loadCPS(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bool) error {
+	var errs diag.Errors
+	var other []error
+	for _, d := range cfg.CPS {
+		src, err := readDoc(snap, d, external)
+		if errors.Is(err, fs.ErrNotExist) {
+			if !allowMissing {
+				errs.Add(d.Pos, "CPS document %s not found at %s", d.Path, revName(snap))
+			}
+			continue
+		}
+		if err != nil {
+			other = append(other, fmt.Errorf("%s: %w", d.Pos, err))
+			continue
+		}
+		doc, err := cps.Parse(d.Path, src)
+		if err != nil {
+			other = append(other, err)
+			continue
+		}
+		st.Docs = append(st.Docs, doc)
+	}
+	if len(errs) > 0 || len(other) > 0 {
+		return errors.Join(append([]error{errs.Err()}, other...)...)
+	}
+	idx, err := cps.Index(st.Docs)
+	st.Sections = idx
+	return err
+}
+
+func readDoc(snap Snapshot, d config.Document, external DocReader) ([]byte, error) {
+	if d.Repo == "" {
+		return snap.ReadFile(d.Path)
+	}
+	if external == nil {
+		return nil, fmt.Errorf("CPS document %s is in repository %s, which only the GitHub integration (check --github) can read", d.Path, d.Repo)
+	}
+	return external(d)
+}
+
+func (st *State) loadRegistry(snap Snapshot, cfg *config.Config, allowMissing bool) error {
+	src, err := snap.ReadFile(cfg.Registry)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && allowMissing:
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: flag registry %s not found at %s", cfg.File, cfg.Registry, revName(snap))
+	case err != nil:
+		return err
+	}
+	st.Registry, err = flags.DecodeRegistry(cfg.Registry, src)
+	return err
+}
+
+// loadGate reads the configuration file and every file under the configured
+// policy directories.
+func (st *State) loadGate(snap Snapshot, cfg *config.Config) error {
+	paths := []string{cfg.File}
+	for _, dir := range cfg.Policies {
+		matches, err := snap.Glob(strings.TrimSuffix(dir, "/") + "/**")
+		if err != nil {
+			return err
+		}
+		paths = append(paths, matches...)
+	}
+	for _, p := range paths {
+		src, err := snap.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		st.Gate[p] = src
+	}
+	return nil
+}
+
+// UserPolicies returns the Rego modules (not tests) under the configured
+// policy directories of this revision.
+func (st *State) UserPolicies() []policies.Module {
+	var mods []policies.Module
+	for _, p := range sortedKeys(st.Gate) {
+		if strings.HasSuffix(p, ".rego") && !strings.HasSuffix(p, "_test.rego") {
+			mods = append(mods, policies.Module{File: p, Src: st.Gate[p]})
+		}
+	}
+	return mods
+}
+
+func revName(snap Snapshot) string {
+	switch n := snap.Name(); n {
+	case "WORKTREE":
+		return "the work tree"
+	case "STAGED":
+		return "the index"
+	default:
+		if len(n) > 12 {
+			n = n[:12]
+		}
+		return "revision " + n
+	}
+}

@@ -1,0 +1,344 @@
+package check
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/policies"
+	"github.com/cpsgate/cpsgate/result"
+	"github.com/cpsgate/cpsgate/review"
+)
+
+// Change is what is known about the change itself besides its files.
+type Change struct {
+	Author    string          // "" when unknown
+	Approvers []string        // who approved it, other than the author
+	Reviews   []review.Review // reviews attached to the change (description, comments)
+	// Paragraphs are "CPS Compliance Review:" paragraphs of the description,
+	// resolved here against the head's flag names and section IDs.
+	Paragraphs []review.Paragraph
+	Config     string // the configuration file that was applied
+	Registry   string // the registry path
+}
+
+// Outcome is the result of a check together with the input the policies saw.
+type Outcome struct {
+	Result *result.Result
+	Input  *policies.Input
+}
+
+// Run diffs base and head, evaluates the policies and assembles the result.
+func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change) (*Outcome, error) {
+	in := BuildInput(base, head, ch)
+	deny, warn, err := eng.Eval(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	res := &result.Result{
+		Pass:        len(deny) == 0,
+		Base:        base.Rev,
+		Head:        head.Rev,
+		Findings:    append(append([]result.Finding{}, deny...), warn...),
+		FlagChanges: []result.FlagChange{},
+		CPSChanges:  []result.CPSChange{},
+		Missing:     missing(deny, head),
+	}
+	for _, c := range in.FlagChanges {
+		res.FlagChanges = append(res.FlagChanges, result.FlagChange{
+			Flag: c.Flag, Change: c.Change, File: c.File, Line: c.Line,
+			Environment: c.Environment, Path: c.Path, Fields: c.Fields,
+		})
+	}
+	res.CPSChanges = cpsResult(in.CPSChanges)
+	return &Outcome{Result: res, Input: in}, nil
+}
+
+// BuildInput assembles the policy input document from two revisions.
+func BuildInput(base, head *State, ch Change) *policies.Input {
+	in := &policies.Input{
+		Base:            base.Rev,
+		Head:            head.Rev,
+		Author:          ch.Author,
+		Approvers:       nonNil(ch.Approvers),
+		Config:          ch.Config,
+		Registry:        ch.Registry,
+		Sections:        map[string]policies.Section{},
+		Flags:           map[string]policies.Flag{},
+		FlagChanges:     []policies.FlagChange{},
+		CPSChanges:      []policies.CPSChange{},
+		Reviews:         []policies.Review{},
+		RegistryChanges: []policies.RegistryChange{},
+		PolicyChanges:   policyChanges(base.Gate, head.Gate, ch.Config),
+	}
+	for id, s := range head.Sections {
+		in.Sections[id] = policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash}
+	}
+	addFlags(in, base, head)
+
+	baseFlags := flags.State{Registry: base.Registry, Inventory: base.Inventory}
+	headFlags := flags.State{Registry: head.Registry, Inventory: head.Inventory}
+	for _, c := range flags.Diff(baseFlags, headFlags) {
+		in.FlagChanges = append(in.FlagChanges, policies.FlagChange{
+			Flag: c.Flag, Change: c.Kind, File: c.Pos.File, Line: c.Pos.Line,
+			Environment: c.Env, Path: c.Path, Fields: c.Fields,
+		})
+	}
+	for _, c := range cps.Diff(sectionList(base), sectionList(head)) {
+		in.CPSChanges = append(in.CPSChanges, policies.CPSChange{
+			Section: c.ID, Change: c.Kind, OldSection: c.OldID, Title: c.Title, OldTitle: c.OldTitle,
+			Hash: c.Hash, OldHash: c.OldHash, File: c.Pos.File, Line: c.Pos.Line,
+		})
+	}
+	regChanges, newReviews := flags.DiffRegistry(base.Registry, head.Registry)
+	for _, c := range regChanges {
+		in.RegistryChanges = append(in.RegistryChanges, policies.RegistryChange{
+			Flag: c.Flag, Change: c.Kind, Detail: c.Detail, File: c.Pos.File, Line: c.Pos.Line,
+		})
+	}
+	in.Reviews = reviews(head, newReviews, ch)
+	return in
+}
+
+// addFlags records every flag known at base or head.
+func addFlags(in *policies.Input, base, head *State) {
+	get := func(name string) policies.Flag {
+		f, ok := in.Flags[name]
+		if !ok {
+			f = policies.Flag{Name: name, CPS: []string{}, Sources: []policies.FlagSource{}}
+		}
+		return f
+	}
+	for _, side := range []struct {
+		st   *State
+		head bool
+	}{{base, false}, {head, true}} {
+		mark := func(name string) policies.Flag {
+			f := get(name)
+			if side.head {
+				f.InHead = true
+			} else {
+				f.InBase = true
+			}
+			return f
+		}
+		if side.st.Registry != nil {
+			for _, e := range side.st.Registry.Flags {
+				f := mark(e.Name)
+				if side.head || !f.InHead {
+					f.Registered = side.head
+					f.Status, f.Description, f.NoCPSImpact = e.Status, e.Description, e.NoCPSImpact
+					f.CPS = append([]string{}, e.CPS...)
+					f.File, f.Line = e.Pos.File, e.Pos.Line
+				}
+				in.Flags[e.Name] = f
+			}
+		}
+		for _, d := range side.st.Inventory.Defs {
+			f := mark(d.Flag)
+			if side.head {
+				f.Sources = append(f.Sources, policies.FlagSource{Kind: d.Kind, File: d.Pos.File, Line: d.Pos.Line})
+				if f.Description == "" {
+					f.Description = d.Description
+				}
+			}
+			in.Flags[d.Flag] = f
+		}
+		for _, s := range side.st.Inventory.Settings {
+			f := mark(s.Flag)
+			if side.head {
+				v := s.Value
+				f.Sources = append(f.Sources, policies.FlagSource{Kind: s.Kind, File: s.Pos.File, Line: s.Pos.Line, Environment: s.Env, Path: s.Path, Value: &v})
+			}
+			in.Flags[s.Flag] = f
+		}
+	}
+}
+
+// reviews lists the head registry's reviews, marking those the change added,
+// and the reviews attached to the change.
+func reviews(head *State, added []review.Review, ch Change) []policies.Review {
+	isNew := map[string]bool{}
+	for _, r := range added {
+		isNew[r.Pos.String()] = true
+	}
+	var out []policies.Review
+	if head.Registry != nil {
+		for _, e := range head.Registry.Flags {
+			for _, r := range e.Reviews {
+				out = append(out, inputReview(r, isNew[r.Pos.String()]))
+			}
+		}
+	}
+	attached := slices.Clone(ch.Reviews)
+	if len(ch.Paragraphs) > 0 {
+		names := flagNames(head)
+		ids := slices.Collect(maps.Keys(head.Sections))
+		slices.SortFunc(ids, cps.CompareIDs)
+		for _, p := range ch.Paragraphs {
+			attached = append(attached, review.Resolve(p, names, ids, ch.Author)...)
+		}
+	}
+	for _, r := range attached {
+		if r.Reviewer == "" {
+			r.Reviewer = ch.Author
+		}
+		out = append(out, inputReview(r, true))
+	}
+	return out
+}
+
+func inputReview(r review.Review, isNew bool) policies.Review {
+	hashes := r.SectionHashes
+	if hashes == nil {
+		hashes = map[string]string{}
+	}
+	return policies.Review{
+		Flag: r.Flag, Sections: nonNil(r.Sections), Reviewer: r.Reviewer, Date: r.Date, Verdict: r.Verdict,
+		CPSVersion: r.CPSVersion, SectionHashes: hashes, Ref: r.Ref, Origin: r.Origin, New: isNew,
+		File: r.Pos.File, Line: r.Pos.Line,
+	}
+}
+
+func flagNames(st *State) []string {
+	set := map[string]bool{}
+	if st.Registry != nil {
+		for _, e := range st.Registry.Flags {
+			set[e.Name] = true
+		}
+	}
+	for _, d := range st.Inventory.Defs {
+		set[d.Flag] = true
+	}
+	for _, s := range st.Inventory.Settings {
+		set[s.Flag] = true
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+// policyChanges compares the gate's own files between base and head.
+func policyChanges(base, head map[string][]byte, configFile string) []policies.PolicyChange {
+	out := []policies.PolicyChange{}
+	kind := func(p string) string {
+		if p == configFile {
+			return "config"
+		}
+		return "policy"
+	}
+	for _, p := range sortedKeys(mergeKeys(base, head)) {
+		b, inBase := base[p]
+		h, inHead := head[p]
+		switch {
+		case !inBase:
+			out = append(out, policies.PolicyChange{File: p, Kind: kind(p), Change: "added"})
+		case !inHead:
+			out = append(out, policies.PolicyChange{File: p, Kind: kind(p), Change: "removed"})
+		case !bytes.Equal(b, h):
+			out = append(out, policies.PolicyChange{File: p, Kind: kind(p), Change: "modified"})
+		}
+	}
+	return out
+}
+
+// missing turns the deny findings that ask for a review into the list a
+// reviewer works from.
+func missing(deny []result.Finding, head *State) []result.Missing {
+	out := []result.Missing{}
+	seen := map[[2]string]bool{}
+	for _, f := range deny {
+		if f.Flag == "" || f.Section == "" || seen[[2]string{f.Flag, f.Section}] {
+			continue
+		}
+		if f.Rule != "missing_review" && f.Rule != "stale_review" && f.Rule != "self_review" {
+			continue
+		}
+		s, ok := head.Sections[f.Section]
+		if !ok {
+			continue
+		}
+		seen[[2]string{f.Flag, f.Section}] = true
+		out = append(out, result.Missing{
+			Flag: f.Flag, Section: s.ID, Title: s.Title, Hash: s.Hash,
+			Excerpt: Excerpt(s.Text, 6), File: s.Pos.File, Line: s.Pos.Line,
+		})
+	}
+	slices.SortFunc(out, func(a, b result.Missing) int {
+		return cmp.Or(cmp.Compare(a.Flag, b.Flag), cps.CompareIDs(a.Section, b.Section))
+	})
+	return out
+}
+
+// Excerpt returns up to n non-blank lines of a section's text.
+func Excerpt(text string, n int) string {
+	var lines []string
+	for line := range strings.SplitSeq(text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			lines = append(lines, line)
+			if len(lines) == n {
+				break
+			}
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// cpsResult maps section changes to the contract's kinds: a retitled
+// section is reported as modified, with its old title.
+func cpsResult(changes []policies.CPSChange) []result.CPSChange {
+	out := []result.CPSChange{}
+	modified := map[string]int{} // section -> index in out
+	for _, c := range changes {
+		if c.Change == cps.Retitled || c.Change == cps.Modified {
+			i, ok := modified[c.Section]
+			if !ok {
+				i = len(out)
+				modified[c.Section] = i
+				out = append(out, result.CPSChange{Section: c.Section, Change: cps.Modified, Title: c.Title, File: c.File, Line: c.Line})
+			}
+			if c.Change == cps.Retitled {
+				out[i].OldTitle = c.OldTitle
+			}
+			continue
+		}
+		out = append(out, result.CPSChange{
+			Section: c.Section, Change: c.Change, OldSection: c.OldSection, Title: c.Title,
+			OldTitle: c.OldTitle, File: c.File, Line: c.Line,
+		})
+	}
+	return out
+}
+
+func sectionList(st *State) []cps.Section {
+	var out []cps.Section
+	for _, d := range st.Docs {
+		out = append(out, d.Sections...)
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+func mergeKeys(a, b map[string][]byte) map[string]bool {
+	out := map[string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// boulderScale describes the generated repository of the benchmarks: a CPS of
+// about 85 KB with about 280 sections, 50 flags in a Go struct, 30 JSON
+// configuration files and a registry linking every flag to 2-3 sections.
+const (
+	benchFlags   = 50
+	benchConfigs = 30
+)
+
+// writeBenchRepo generates the repository in dir with two commits on main
+// and a change on branch "change"; it returns the file of a PR body with
+// reviews for part of the change.
+func writeBenchRepo(tb testing.TB, dir string) (body string) {
+	tb.Helper()
+	git := func(args ...string) {
+		tb.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+			"GIT_AUTHOR_NAME=bench", "GIT_AUTHOR_EMAIL=bench@example.org",
+			"GIT_COMMITTER_NAME=bench", "GIT_COMMITTER_EMAIL=bench@example.org")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tb.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write := func(name, content string) {
+		tb.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	ids := benchSectionIDs()
+	write(".cpsgate.yaml", "cps:\n  - path: docs/CPS.md\nregistry: flags/registry.yaml\nsources:\n"+
+		"  - kind: go-struct\n    path: features/features.go\n    type: Config\n"+
+		"  - kind: config\n    glob: \"deploy/**/*.json\"\n    key: features\n")
+	write("docs/CPS.md", benchCPS(ids, ""))
+	write("features/features.go", benchFeatures(""))
+	for i := range benchConfigs {
+		write(fmt.Sprintf("deploy/env%02d/config.json", i), benchConfig(i, -1))
+	}
+	write("flags/registry.yaml", benchRegistry(ids))
+	for i := range 40 { // unrelated code, as a real repository has
+		write(fmt.Sprintf("pkg/p%02d/p.go", i), fmt.Sprintf("package p%02d\n\nfunc F() int { return %d }\n", i, i))
+	}
+	git("init", "-q", "-b", "main")
+	git("add", "-A")
+	git("commit", "-q", "-m", "base")
+	git("checkout", "-q", "-b", "change")
+	write("docs/CPS.md", benchCPS(ids, ids[100]))
+	write("features/features.go", benchFeatures("Flag07"))
+	for i := range 3 {
+		write(fmt.Sprintf("deploy/env%02d/config.json", i), benchConfig(i, 12))
+	}
+	git("commit", "-q", "-am", "change")
+	body = filepath.Join(dir, "..", "body.md")
+	var b strings.Builder
+	for _, f := range []int{7, 12} {
+		fmt.Fprintf(&b, "```cps-review\nflag: Flag%02d\nreviewer: alice\nsections: [%q, %q, %q]\nverdict: compliant\n```\n\n",
+			f, ids[(f*5)%len(ids)], ids[(f*5+1)%len(ids)], ids[(f*5+2)%len(ids)])
+	}
+	write(filepath.Join("..", "body.md"), b.String())
+	return body
+}
+
+func benchSectionIDs() []string {
+	var ids []string
+	for ch := 1; ch <= 9; ch++ {
+		ids = append(ids, fmt.Sprint(ch))
+		for s := 1; s <= 6; s++ {
+			ids = append(ids, fmt.Sprintf("%d.%d", ch, s))
+			for ss := 1; ss <= 4; ss++ {
+				ids = append(ids, fmt.Sprintf("%d.%d.%d", ch, s, ss))
+			}
+		}
+	}
+	return ids[:280]
+}
+
+// benchCPS writes ~300 bytes of prose per section; the section named
+// changed gets one more sentence.
+func benchCPS(ids []string, changed string) string {
+	var b strings.Builder
+	b.WriteString("# Generated CP/CPS\n\nThis document is generated for benchmarks.\n\n")
+	for _, id := range ids {
+		level := strings.Count(id, ".") + 1
+		fmt.Fprintf(&b, "%s %s Section title for %s\n\n", strings.Repeat("#", level), id, id)
+		fmt.Fprintf(&b, "The CA performs the practice described in section %s as follows. It keeps records of every\n"+
+			"action, reviews them monthly, and reports any deviation to the Policy Management Authority\n"+
+			"within seven days. Subscribers are notified where the practice affects them directly.\n\n", id)
+		if id == changed {
+			b.WriteString("The CA also publishes a yearly summary of the records.\n\n")
+		}
+	}
+	return b.String()
+}
+
+func benchFeatures(reworded string) string {
+	var b strings.Builder
+	b.WriteString("// Package features holds the generated flags.\npackage features\n\n// Config holds the feature flags.\ntype Config struct {\n")
+	for i := range benchFlags {
+		name := fmt.Sprintf("Flag%02d", i)
+		doc := fmt.Sprintf("%s changes behaviour number %d of the CA.", name, i)
+		if name == reworded {
+			doc += " It now also affects issuance."
+		}
+		fmt.Fprintf(&b, "\t// %s\n\t%s bool\n\n", doc, name)
+	}
+	b.WriteString("\tName string\n}\n")
+	return b.String()
+}
+
+// benchConfig enables every third flag, plus flag `extra` when >= 0.
+func benchConfig(env, extra int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "{\n  \"env\": \"env%02d\",\n  \"ra\": {\n    \"maxNames\": 100,\n    \"features\": {\n", env)
+	var entries []string
+	for i := range benchFlags {
+		if i%3 == 0 || i == extra {
+			entries = append(entries, fmt.Sprintf("      \"Flag%02d\": true", i))
+		}
+	}
+	b.WriteString(strings.Join(entries, ",\n"))
+	b.WriteString("\n    }\n  }\n}\n")
+	return b.String()
+}
+
+func benchRegistry(ids []string) string {
+	var b strings.Builder
+	b.WriteString("flags:\n")
+	for i := range benchFlags {
+		links := []string{ids[(i*5)%len(ids)], ids[(i*5+1)%len(ids)], ids[(i*5+2)%len(ids)]}
+		fmt.Fprintf(&b, "  - name: Flag%02d\n    description: Generated flag %d.\n    owner: \"@ca/dev\"\n    status: active\n    cps: [%q, %q, %q]\n", i, i, links[0], links[1], links[2])
+		fmt.Fprintf(&b, "    reviews:\n      - date: 2025-01-%02d\n        reviewer: carol\n        sections: [%q, %q, %q]\n        verdict: compliant\n", i%28+1, links[0], links[1], links[2])
+	}
+	return b.String()
+}
+
+// BenchmarkCheckInProcess measures `check` between two commits of the
+// boulder-scale repository, in process.
+func BenchmarkCheckInProcess(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "repo")
+	body := writeBenchRepo(b, dir)
+	args := []string{"-C", dir, "check", "--base", "main", "--head", "change", "--pr-body", body}
+	if code := Main(args, nil, io.Discard, os.Stderr); code != ExitDeny {
+		b.Fatalf("check exited %d, want %d", code, ExitDeny)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		Main(args, nil, io.Discard, io.Discard)
+	}
+}
+
+// BenchmarkCheckProcess measures `check` as a whole process, as CI and a
+// pre-commit hook run it.
+func BenchmarkCheckProcess(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "repo")
+	body := writeBenchRepo(b, dir)
+	bin := buildBinary(b)
+	args := []string{"-C", dir, "check", "--base", "main", "--head", "change", "--pr-body", body}
+	b.ResetTimer()
+	for b.Loop() {
+		cmd := exec.Command(bin, args...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); cmd.ProcessState.ExitCode() != ExitDeny {
+			b.Fatalf("check: %v\n%s", err, stderr.String())
+		}
+	}
+}
+
+// BenchmarkOPAEval measures the opa CLI evaluating the built-in policies on
+// the input that cpsgate dumped for the same check: the yardstick for the
+// whole-process figure.
+func BenchmarkOPAEval(b *testing.B) {
+	opa, err := exec.LookPath("opa")
+	if err != nil {
+		b.Skip("opa not on PATH")
+	}
+	tmp := b.TempDir()
+	dir := filepath.Join(tmp, "repo")
+	body := writeBenchRepo(b, dir)
+	input := filepath.Join(tmp, "input.json")
+	args := []string{"-C", dir, "check", "--base", "main", "--head", "change", "--pr-body", body, "--dump-input", input}
+	if code := Main(args, nil, io.Discard, os.Stderr); code != ExitDeny {
+		b.Fatalf("check exited %d", code)
+	}
+	policyDir := filepath.Join("..", "..", "policies")
+	b.ResetTimer()
+	for b.Loop() {
+		cmd := exec.Command(opa, "eval", "--ignore", "*_test.rego", "--ignore", "testdata", "-d", policyDir, "-i", input, "data.cpsgate")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("opa eval: %v\n%s", err, out)
+		}
+	}
+}
+
+func buildBinary(tb testing.TB) string {
+	tb.Helper()
+	bin := filepath.Join(tb.TempDir(), "cpsgate")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		tb.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cpsgate/cpsgate/check"
+	"github.com/cpsgate/cpsgate/config"
+	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/output"
+	"github.com/cpsgate/cpsgate/policies"
+	"github.com/cpsgate/cpsgate/result"
+	"github.com/cpsgate/cpsgate/review"
+)
+
+type checkOptions struct {
+	base, head string
+	staged     bool
+	prBody     string
+	author     string
+	approvers  []string
+	format     string
+	config     string
+	dumpInput  string
+}
+
+func (e *env) checkCommand() *cobra.Command {
+	o := &checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Compare base and head and evaluate the policies",
+		Long: `check compares a base revision with a head (a commit, the index with --staged,
+or by default the work tree) and evaluates the built-in and configured Rego
+policies. Configuration and policies are read from the base revision, so a
+change cannot weaken its own check.
+
+Reviews attached to the change are read from --pr-body FILE: fenced
+` + "```cps-review" + ` blocks and "CPS Compliance Review:" paragraphs.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.runCheck(cmd.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.base, "base", "", "base `ref` (default: the merge base with the default branch)")
+	f.StringVar(&o.head, "head", "", "head `ref` (default: the work tree)")
+	f.BoolVar(&o.staged, "staged", false, "check the index against HEAD (pre-commit)")
+	f.StringVar(&o.prBody, "pr-body", "", "`file` holding the change's description with its reviews")
+	f.StringVar(&o.author, "author", "", "the change's author, for the self_review rule")
+	f.StringSliceVar(&o.approvers, "approver", nil, "someone other than the author who approved the change (repeatable)")
+	f.StringVar(&o.format, "format", "text", "output format: "+fmt.Sprint(output.Names()))
+	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
+	f.StringVar(&o.dumpInput, "dump-input", "", "write the policy input document to `file` (for opa eval)")
+	cmd.MarkFlagsMutuallyExclusive("head", "staged")
+	return cmd
+}
+
+func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
+	reporter, err := output.For(o.format)
+	if err != nil {
+		return err
+	}
+	if o.format == "text" && isTerminal(e.stdout) {
+		reporter = output.Text{Color: true}
+	}
+	repo, err := gitrepo.Open(ctx, e.dir)
+	if err != nil {
+		return err
+	}
+	defer repo.Close()
+	base, head, err := e.revisions(repo, o)
+	if err != nil {
+		return err
+	}
+	ch, err := e.change(o)
+	if err != nil {
+		return err
+	}
+	out, err := evaluate(ctx, base, head, o.config, ch)
+	if err != nil {
+		return err
+	}
+	if o.dumpInput != "" {
+		if err := writeJSON(e.path(o.dumpInput), out.Input); err != nil {
+			return err
+		}
+	}
+	if err := reporter.Report(e.stdout, out.Result); err != nil {
+		return err
+	}
+	if !out.Result.Pass {
+		return errDeny
+	}
+	return nil
+}
+
+// revisions picks the base and head snapshots from the options.
+func (e *env) revisions(repo *gitrepo.Repo, o *checkOptions) (base, head check.Snapshot, err error) {
+	switch {
+	case o.base != "":
+		sha, err := repo.Resolve(o.base)
+		if err != nil {
+			return nil, nil, fmt.Errorf("base: %w", err)
+		}
+		base = repo.Commit(sha)
+	case o.staged && !repo.HasCommits():
+		base = repo.Empty()
+	case o.staged:
+		sha, err := repo.Resolve("HEAD")
+		if err != nil {
+			return nil, nil, fmt.Errorf("base: %w", err)
+		}
+		base = repo.Commit(sha)
+	case !repo.HasCommits():
+		base = repo.Empty()
+	default:
+		sha, err := repo.DefaultBase()
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w; name the base with --base", err)
+		}
+		base = repo.Commit(sha)
+	}
+	switch {
+	case o.staged:
+		head = repo.Index()
+	case o.head != "":
+		sha, err := repo.Resolve(o.head)
+		if err != nil {
+			return nil, nil, fmt.Errorf("head: %w", err)
+		}
+		head = repo.Commit(sha)
+	default:
+		head = repo.WorkTree()
+	}
+	return base, head, nil
+}
+
+// change reads what is known about the change besides its files.
+func (e *env) change(o *checkOptions) (check.Change, error) {
+	ch := check.Change{Author: o.author, Approvers: o.approvers, Config: o.config}
+	if o.prBody == "" {
+		return ch, nil
+	}
+	body, err := readLimited(e.path(o.prBody), review.MaxBodySize)
+	if err != nil {
+		return ch, fmt.Errorf("--pr-body: %w", err)
+	}
+	ch.Reviews, ch.Paragraphs, err = review.ParseBody(o.prBody, body)
+	return ch, err
+}
+
+// evaluate runs the pipeline: configuration and policies from base (from head
+// when base predates the configuration), both revisions loaded, policies
+// evaluated.
+func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch check.Change) (*check.Outcome, error) {
+	cfg, gateRev, err := loadConfig(base, head, cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	adopting := gateRev == head
+	ch.Registry = cfg.Registry
+	baseState, err := check.Load(base, cfg, nil, adopting)
+	if err != nil {
+		return nil, fmt.Errorf("reading base %s:\n%w", base.Name(), err)
+	}
+	headState, err := check.Load(head, cfg, nil, false)
+	if err != nil {
+		return nil, fmt.Errorf("reading head %s:\n%w", head.Name(), err)
+	}
+	gate := baseState
+	if adopting {
+		gate = headState
+	}
+	eng, err := policies.New(ctx, gate.UserPolicies())
+	if err != nil {
+		return nil, fmt.Errorf("policies:\n%w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, policies.DefaultTimeout)
+	defer cancel()
+	return check.Run(ctx, eng, baseState, headState, ch)
+}
+
+// loadConfig reads the configuration from base, or from head when base has
+// none (the change that adopts cpsgate), and says which revision it used.
+func loadConfig(base, head check.Snapshot, path string) (*config.Config, check.Snapshot, error) {
+	if err := config.CheckPath(path); err != nil {
+		return nil, nil, fmt.Errorf("--config: %w", err)
+	}
+	for _, snap := range []check.Snapshot{base, head} {
+		src, err := snap.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		cfg, err := config.Decode(path, src)
+		if err != nil {
+			return nil, nil, fmt.Errorf("configuration at %s:\n%w", snap.Name(), err)
+		}
+		return cfg, snap, nil
+	}
+	return nil, nil, fmt.Errorf("%s not found at base %s nor at head %s: this repository is not configured for cpsgate (see the README's quick start)", path, base.Name(), head.Name())
+}
+
+// path resolves a user-given file path against -C.
+func (e *env) path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(e.dir, p)
+}
+
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.Size() > limit {
+		return nil, fmt.Errorf("%s:1: file is %d bytes, over the limit of %d", path, info.Size(), limit)
+	}
+	buf := make([]byte, info.Size())
+	_, err = io.ReadFull(f, buf)
+	return buf, err
+}
+
+func writeJSON(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(data, '\n'), 0o644)
+}
+
+// isTerminal reports whether w is a character device (colour allowed).
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+func decodeResult(data []byte) (*result.Result, error) {
+	var res result.Result
+	if err := json.Unmarshal(data, &res); err != nil {
+		return nil, fmt.Errorf("decoding check result: %w", err)
+	}
+	return &res, nil
+}

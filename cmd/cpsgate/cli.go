@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, for every command.
+const (
+	ExitPass  = 0 // no finding of severity deny
+	ExitDeny  = 1 // at least one deny finding
+	ExitError = 2 // the tool could not decide: bad input, unreadable git state, policy error
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// errDeny reports that the command ran and found deny findings.
+var errDeny = errors.New("deny findings")
+
+// env is what a command may touch: its streams and working directory.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	dir            string // -C: the directory to run in
+	getenv         func(string) string
+}
+
+// Main runs cpsgate with args (without the program name) and returns the
+// exit code. Nothing below it exits the process.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, dir: ".", getenv: osGetenv}
+	root := e.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(context.Background())
+	switch {
+	case err == nil:
+		return ExitPass
+	case errors.Is(err, errDeny):
+		return ExitDeny
+	default:
+		fmt.Fprintf(stderr, "cpsgate: %v\n", err)
+		return ExitError
+	}
+}
+
+func (e *env) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "cpsgate",
+		Short: "Keep CA software honest to its CPS: flags, CPS sections and their reviews",
+		Long: `cpsgate links the numbered sections of a CPS (markdown, RFC 3647 outline) to the
+feature flags of the CA software, and fails a change that adds, modifies,
+enables or disables a flag without a review of its linked sections.
+
+Exit codes: 0 no deny finding, 1 at least one deny finding, 2 could not decide.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+	}
+	root.PersistentFlags().StringVarP(&e.dir, "directory", "C", ".", "run as if started in `dir`")
+	root.AddCommand(
+		e.checkCommand(),
+		e.sectionsCommand(),
+		e.flagsCommand(),
+		e.lintCommand(),
+		e.demoCommand(),
+		e.hookCommand(),
+		e.versionCommand(),
+	)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+	})
+	return root
+}
+
+func (e *env) versionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, err := fmt.Fprintf(e.stdout, "cpsgate %s\n", version)
+			return err
+		},
+	}
+}

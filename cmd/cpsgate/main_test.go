@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"io/fs"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files and cmp targets in scripts")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"cpsgate": func() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs the end-to-end scripts in testdata/script: the CLI in
+// process against real git repositories made in each script's $WORK.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		UpdateScripts:       *update,
+		RequireExplicitExec: true,
+		Setup: func(e *testscript.Env) error {
+			e.Setenv("HOME", e.WorkDir)
+			e.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+			e.Setenv("GIT_AUTHOR_NAME", "Test Author")
+			e.Setenv("GIT_AUTHOR_EMAIL", "author@example.org")
+			e.Setenv("GIT_COMMITTER_NAME", "Test Committer")
+			e.Setenv("GIT_COMMITTER_EMAIL", "committer@example.org")
+			e.Setenv("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+			e.Setenv("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"example": cmdExample,
+			"commit":  cmdCommit,
+			"git":     cmdGit,
+			"replace": cmdReplace,
+		},
+	})
+}
+
+// cmdExample writes the demo's example repository into $WORK and commits
+// it on branch main: `example`.
+func cmdExample(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: example")
+	}
+	sub, err := fs.Sub(demoFiles, "demo")
+	ts.Check(err)
+	ts.Check(os.CopyFS(ts.MkAbs("."), sub))
+	runGit(ts, "init", "-q", "-b", "main")
+	runGit(ts, "add", "-A")
+	runGit(ts, "commit", "-q", "-m", "example CA")
+}
+
+// cmdCommit stages everything and commits: `commit message...`.
+func cmdCommit(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) == 0 {
+		ts.Fatalf("usage: commit message")
+	}
+	runGit(ts, "add", "-A")
+	runGit(ts, "commit", "-q", "-m", strings.Join(args, " "))
+}
+
+// cmdReplace replaces the one occurrence of old by new in a file, with \n
+// and \t escapes: `replace file old new`.
+func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: replace file old new")
+	}
+	unescape := strings.NewReplacer(`\n`, "\n", `\t`, "\t").Replace
+	path := ts.MkAbs(args[0])
+	data, err := os.ReadFile(path)
+	ts.Check(err)
+	old, new := unescape(args[1]), unescape(args[2])
+	if n := strings.Count(string(data), old); n != 1 {
+		ts.Fatalf("replace: %q occurs %d times in %s, want once", old, n, args[0])
+	}
+	ts.Check(os.WriteFile(path, []byte(strings.Replace(string(data), old, new, 1)), 0o644))
+}
+
+// cmdGit runs git in the script's directory: `git args...`.
+func cmdGit(ts *testscript.TestScript, neg bool, args []string) {
+	err := gitErr(ts, args...)
+	if neg && err == nil {
+		ts.Fatalf("git %s succeeded unexpectedly", strings.Join(args, " "))
+	}
+	if !neg && err != nil {
+		ts.Fatalf("%v", err)
+	}
+}
+
+func runGit(ts *testscript.TestScript, args ...string) {
+	ts.Check(gitErr(ts, args...))
+}
+
+func gitErr(ts *testscript.TestScript, args ...string) error {
+	cmd := exec.Command("git", args...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = os.Environ()
+	for _, k := range []string{"HOME", "GIT_CONFIG_NOSYSTEM", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return &gitError{args: args, out: out.String(), err: err}
+	}
+	ts.Logf("git %s\n%s", strings.Join(args, " "), out.String())
+	return nil
+}
+
+type gitError struct {
+	args []string
+	out  string
+	err  error
+}
+
+func (e *gitError) Error() string {
+	return "git " + strings.Join(e.args, " ") + ": " + e.err.Error() + "\n" + e.out
+}

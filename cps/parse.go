@@ -1,0 +1,290 @@
+package cps
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"strings"
+
+	"github.com/cpsgate/cpsgate/diag"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/text"
+)
+
+// Limits on what Parse accepts; larger inputs are rejected with an error at line 1.
+const (
+	MaxSize     = 16 << 20 // bytes of markdown
+	MaxHeadings = 20000    // headings, at any depth
+	// MaxQuoteDepth bounds blockquote nesting, which goldmark parses in
+	// time quadratic in the depth.
+	MaxQuoteDepth = 32
+)
+
+// binarySniff is how many leading bytes are searched for a NUL byte.
+const binarySniff = 8 << 10
+
+// markdown is shared: goldmark's parser is safe for concurrent use. It has
+// the block and inline syntax of GitHub Flavored Markdown (tables, task
+// lists, strikethrough), all of extension.GFM but Linkify, which only turns
+// bare URLs into links and so changes neither structure nor heading text.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList)).Parser()
+
+// Parse reads one CPS markdown document. Only top-level headings (ATX or
+// setext, not inside lists, quotes or HTML) count; a heading is a section
+// when its plain text starts with a section ID (see parseID). A section's
+// own text runs from the line after its heading to the line before the next
+// numbered heading. Positions are 1-based lines of src as given, whatever its
+// line endings, BOM or front matter.
+func Parse(file string, src []byte) (*Document, error) {
+	if err := checkInput(file, src); err != nil {
+		return nil, err
+	}
+	p := newSource(file, normalize(src))
+	if line := p.deepQuote(); line > 0 {
+		return nil, diag.Errors{diag.Errorf(diag.Pos{File: file, Line: line},
+			"blockquotes nested more than %d deep", MaxQuoteDepth)}.Err()
+	}
+	heads, err := p.headings(markdown.Parse(text.NewReader(p.src)))
+	if err != nil {
+		return nil, err
+	}
+	doc := &Document{File: file, Sections: p.sections(heads)}
+	if _, err := Index([]*Document{doc}); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+// checkInput rejects inputs that are too large or not text.
+func checkInput(file string, src []byte) error {
+	at := diag.Pos{File: file, Line: 1}
+	if len(src) > MaxSize {
+		return diag.Errors{diag.Errorf(at, "file is %d bytes, over the limit of %d", len(src), MaxSize)}.Err()
+	}
+	if bytes.IndexByte(src[:min(len(src), binarySniff)], 0) >= 0 {
+		return diag.Errors{diag.Errorf(at, "binary file, not markdown")}.Err()
+	}
+	return nil
+}
+
+// normalize strips a BOM, repairs invalid UTF-8, turns CRLF and CR into LF
+// and blanks out front matter, all without moving any line.
+func normalize(src []byte) []byte {
+	s := strings.TrimPrefix(string(src), "\uFEFF")
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return blankFrontMatter([]byte(s))
+}
+
+// blankFrontMatter empties the lines of a YAML (---) or TOML (+++) front
+// matter block at the very top, keeping its newlines.
+func blankFrontMatter(src []byte) []byte {
+	line, rest, _ := bytes.Cut(src, []byte("\n"))
+	fence := string(bytes.TrimRight(line, " \t"))
+	if fence != "---" && fence != "+++" {
+		return src
+	}
+	for n := 2; len(rest) > 0; n++ {
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		if l := string(bytes.TrimRight(line, " \t")); l == fence || (fence == "---" && l == "...") {
+			blank := bytes.Repeat([]byte("\n"), n)
+			return append(blank, rest...)
+		}
+	}
+	return src
+}
+
+// source is a normalized document with its line index.
+type source struct {
+	file       string
+	src        []byte
+	lineStarts []int // byte offset of each line's first byte
+}
+
+func newSource(file string, src []byte) *source {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' && i+1 < len(src) {
+			starts = append(starts, i+1)
+		}
+	}
+	return &source{file: file, src: src, lineStarts: starts}
+}
+
+// line returns the 1-based line of byte offset off.
+func (s *source) line(off int) int {
+	return sort.Search(len(s.lineStarts), func(i int) bool { return s.lineStarts[i] > off })
+}
+
+// lines returns lines first..last (1-based, inclusive) without the final
+// newline, dropping blank lines at either end; first and last report the
+// range kept (first > last when nothing is left).
+func (s *source) lines(first, last int) (txt string, keptFirst, keptLast int) {
+	for first <= last && s.blank(first) {
+		first++
+	}
+	for last >= first && s.blank(last) {
+		last--
+	}
+	if first > last {
+		return "", first, last
+	}
+	return string(s.lineBytes(first, last)), first, last
+}
+
+func (s *source) blank(n int) bool {
+	return len(bytes.TrimSpace(s.lineBytes(n, n))) == 0
+}
+
+// lineBytes returns lines first..last (1-based, inclusive) without the final newline.
+func (s *source) lineBytes(first, last int) []byte {
+	end := len(s.src)
+	if last < len(s.lineStarts) {
+		end = s.lineStarts[last]
+	}
+	return bytes.TrimSuffix(s.src[s.lineStarts[first-1]:end], []byte("\n"))
+}
+
+// deepQuote returns the first line that nests blockquotes deeper than
+// MaxQuoteDepth, or 0.
+func (s *source) deepQuote() int {
+	for n := 1; n <= s.lastLine(); n++ {
+		depth := 0
+		for _, c := range s.lineBytes(n, n) {
+			if c == '>' {
+				depth++
+			} else if c != ' ' && c != '\t' {
+				break
+			}
+		}
+		if depth > MaxQuoteDepth {
+			return n
+		}
+	}
+	return 0
+}
+
+// lastLine is the number of the document's last line.
+func (s *source) lastLine() int { return len(s.lineStarts) }
+
+// heading is one heading of the document, at any depth.
+type heading struct {
+	Heading
+	topLevel bool
+	endLine  int    // last line of the heading itself (a setext underline)
+	id       string // "" when unnumbered
+}
+
+// headings collects every heading in document order, with GitHub anchors.
+func (s *source) headings(root ast.Node) ([]heading, error) {
+	var heads []heading
+	slugs := slugger{}
+	err := ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		h, ok := n.(*ast.Heading)
+		if !entering || !ok {
+			return ast.WalkContinue, nil
+		}
+		if len(heads) == MaxHeadings {
+			return ast.WalkStop, diag.Errors{diag.Errorf(diag.Pos{File: s.file, Line: 1},
+				"more than %d headings", MaxHeadings)}.Err()
+		}
+		heads = append(heads, s.heading(h, root, slugs))
+		return ast.WalkSkipChildren, nil
+	})
+	return heads, err
+}
+
+// heading describes one goldmark heading.
+func (s *source) heading(h *ast.Heading, root ast.Node, slugs slugger) heading {
+	raw := plainText(h, s.src)
+	// goldmark counts a tab in container indentation as several columns,
+	// which can push the position past the line: clamp it.
+	off := min(max(h.Pos(), 0), len(s.src))
+	line := s.line(off)
+	end := line
+	if !isATX(s.src[off:]) && h.Lines().Len() > 0 {
+		end = s.line(h.Lines().At(h.Lines().Len()-1).Start) + 1
+	}
+	id, title := parseID(raw)
+	if id == "" {
+		title = foldSpace(raw)
+	}
+	return heading{
+		Heading: Heading{
+			Title:  title,
+			Level:  h.Level,
+			Anchor: slugs.slug(raw),
+			Pos:    diag.Pos{File: s.file, Line: line},
+		},
+		topLevel: h.Parent() == root,
+		endLine:  end,
+		id:       id,
+	}
+}
+
+// isATX reports whether b starts with an ATX heading opener.
+func isATX(b []byte) bool {
+	n := 0
+	for n < len(b) && b[n] == '#' {
+		n++
+	}
+	return n >= 1 && n <= 6 && (n == len(b) || b[n] == ' ' || b[n] == '\t' || b[n] == '\n')
+}
+
+// sections turns the top-level headings into sections.
+func (s *source) sections(heads []heading) []Section {
+	var secs []Section
+	for _, h := range heads {
+		switch {
+		case !h.topLevel:
+		case h.id != "":
+			secs = append(secs, Section{ID: h.id, Title: h.Title, Level: h.Level, Anchor: h.Anchor, Pos: h.Pos, End: h.endLine})
+		case len(secs) > 0:
+			last := &secs[len(secs)-1]
+			last.Headings = append(last.Headings, h.Heading)
+		}
+	}
+	for i := range secs {
+		next := s.lastLine() + 1
+		if i+1 < len(secs) {
+			next = secs[i+1].Pos.Line
+		}
+		s.fillText(&secs[i], next)
+	}
+	return secs
+}
+
+// fillText sets the section's own text, End and Hash, given the line of
+// the next numbered heading; on entry End is the heading's last line.
+func (s *source) fillText(sec *Section, next int) {
+	txt, _, last := s.lines(sec.End+1, next-1)
+	sec.Text = txt
+	if txt != "" {
+		sec.End = last
+	}
+	sec.Hash = HashText(txt)
+}
+
+// HashText returns "sha256:<hex>" of text with runs of Unicode white space
+// folded to one space and trimmed.
+func HashText(text string) string {
+	sum := sha256.Sum256([]byte(foldSpace(text)))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// foldSpace folds runs of Unicode white space to one space and trims.
+func foldSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for word := range strings.FieldsSeq(s) {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(word)
+	}
+	return b.String()
+}

@@ -1,0 +1,315 @@
+package flags
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/review"
+)
+
+// Names of the fields a Modified change lists.
+const (
+	FieldCPS         = "cps"
+	FieldDefault     = "default"
+	FieldDescription = "description"
+	FieldNoCPSImpact = "no_cps_impact"
+	FieldStatus      = "status"
+)
+
+// Diff returns the flag changes from base to head, sorted by flag, then kind
+// (added, removed, modified, enabled, disabled), then environment and path.
+// A nil Registry or Inventory counts as empty.
+func Diff(base, head State) []Change {
+	b, h := newSnapshot(base), newSnapshot(head)
+	var changes []Change
+	for _, name := range unionKeys(b.flags, h.flags, cmp.Compare[string]) {
+		bf, hf := b.flags[name], h.flags[name]
+		switch {
+		case bf == nil:
+			changes = append(changes, Change{Flag: name, Kind: Added, Pos: hf.pos()})
+		case hf == nil:
+			changes = append(changes, Change{Flag: name, Kind: Removed, Pos: bf.pos()})
+		default:
+			if c, ok := modification(name, bf, hf); ok {
+				changes = append(changes, c)
+			}
+		}
+	}
+	for _, key := range unionKeys(b.settings, h.settings, settingKey.compare) {
+		if c, ok := flip(key, b.settings[key], h.settings[key]); ok {
+			changes = append(changes, c)
+		}
+	}
+	slices.SortFunc(changes, func(x, y Change) int {
+		return cmp.Or(cmp.Compare(x.Flag, y.Flag), cmp.Compare(kindRank[x.Kind], kindRank[y.Kind]),
+			cmp.Compare(x.Env, y.Env), cmp.Compare(x.Path, y.Path))
+	})
+	return changes
+}
+
+// kindRank orders change kinds in a sorted list of changes.
+var kindRank = map[string]int{Added: 0, Removed: 1, Modified: 2, Enabled: 3, Disabled: 4}
+
+// snapshot indexes what one revision says about flags.
+type snapshot struct {
+	flags    map[string]*flagInfo
+	settings map[settingKey]Setting // true wins when a key is set twice
+}
+
+// flagInfo is what one revision says about one flag.
+type flagInfo struct {
+	defs     []Definition // sorted by position
+	entry    *Entry
+	settings []Setting // sorted by position
+}
+
+// settingKey identifies a setting across revisions.
+type settingKey struct{ Flag, Env, Path string }
+
+// compare orders setting keys by flag, environment and path.
+func (k settingKey) compare(o settingKey) int {
+	return cmp.Or(cmp.Compare(k.Flag, o.Flag), cmp.Compare(k.Env, o.Env), cmp.Compare(k.Path, o.Path))
+}
+
+// newSnapshot indexes st.
+func newSnapshot(st State) snapshot {
+	s := snapshot{flags: make(map[string]*flagInfo), settings: make(map[settingKey]Setting)}
+	info := func(name string) *flagInfo {
+		if s.flags[name] == nil {
+			s.flags[name] = &flagInfo{}
+		}
+		return s.flags[name]
+	}
+	if inv := st.Inventory; inv != nil {
+		for _, d := range inv.Defs {
+			info(d.Flag).defs = append(info(d.Flag).defs, d)
+		}
+		for _, set := range inv.Settings {
+			info(set.Flag).settings = append(info(set.Flag).settings, set)
+			key := settingKey{set.Flag, set.Env, set.Path}
+			if old, ok := s.settings[key]; !ok || (set.Value && !old.Value) {
+				s.settings[key] = set
+			}
+		}
+	}
+	if reg := st.Registry; reg != nil {
+		for i := range reg.Flags {
+			if e := &reg.Flags[i]; s.flags[e.Name] == nil || s.flags[e.Name].entry == nil {
+				info(e.Name).entry = e
+			}
+		}
+	}
+	for _, f := range s.flags {
+		slices.SortFunc(f.defs, func(x, y Definition) int { return x.Pos.Compare(y.Pos) })
+		slices.SortFunc(f.settings, func(x, y Setting) int { return x.Pos.Compare(y.Pos) })
+	}
+	return s
+}
+
+// pos is where the flag is best shown: its first definition, else its
+// registry entry, else its first setting.
+func (f *flagInfo) pos() diag.Pos {
+	switch {
+	case len(f.defs) > 0:
+		return f.defs[0].Pos
+	case f.entry != nil:
+		return f.entry.Pos
+	}
+	return f.settings[0].Pos
+}
+
+// modification compares a flag known at both revisions. Definitions are
+// compared file by file (a file only one side has does not count); registry
+// fields only when both revisions have an entry.
+func modification(name string, b, h *flagInfo) (Change, bool) {
+	fields := make(map[string]bool)
+	var defPos *diag.Pos
+	for _, hd := range h.defs {
+		for _, bd := range b.defs {
+			if bd.Pos.File != hd.Pos.File {
+				continue
+			}
+			descChanged := bd.Description != hd.Description
+			defaultChanged := !equalDefault(bd.Default, hd.Default)
+			fields[FieldDescription] = fields[FieldDescription] || descChanged
+			fields[FieldDefault] = fields[FieldDefault] || defaultChanged
+			if (descChanged || defaultChanged) && defPos == nil {
+				defPos = &hd.Pos
+			}
+		}
+	}
+	if b.entry != nil && h.entry != nil {
+		be, he := b.entry, h.entry
+		fields[FieldDescription] = fields[FieldDescription] || be.Description != he.Description
+		fields[FieldCPS] = !slices.Equal(sortedSet(be.CPS), sortedSet(he.CPS))
+		fields[FieldStatus] = be.Status != he.Status
+		fields[FieldNoCPSImpact] = be.NoCPSImpact != he.NoCPSImpact
+	}
+	c := Change{Flag: name, Kind: Modified}
+	for field, changed := range fields {
+		if changed {
+			c.Fields = append(c.Fields, field)
+		}
+	}
+	if len(c.Fields) == 0 {
+		return Change{}, false
+	}
+	slices.Sort(c.Fields)
+	switch {
+	case defPos != nil:
+		c.Pos = *defPos
+	case fields[FieldCPS]:
+		c.Pos = h.entry.CPSPos
+	default:
+		c.Pos = h.entry.Pos
+	}
+	return c, true
+}
+
+// equalDefault reports whether two optional defaults are the same.
+func equalDefault(a, b *bool) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
+}
+
+// flip returns the Enabled or Disabled change of a setting whose base and
+// head values (absent counts as false) differ.
+func flip(key settingKey, b, h Setting) (Change, bool) {
+	if b.Value == h.Value {
+		return Change{}, false
+	}
+	c := Change{Flag: key.Flag, Kind: Enabled, Env: key.Env, Path: key.Path, Pos: h.Pos}
+	if !h.Value {
+		c.Kind = Disabled
+	}
+	if h.Flag == "" { // deleted at head
+		c.Pos = b.Pos
+	}
+	return c, true
+}
+
+// DiffRegistry returns what the change from base to head did to registry
+// content that existed at base (removed entries, removed links, removed or
+// edited reviews), and the reviews that head adds. Either registry may be nil.
+func DiffRegistry(base, head *Registry) (changes []RegistryChange, newReviews []review.Review) {
+	b, h := entriesByName(base), entriesByName(head)
+	for _, name := range unionKeys(b, h, cmp.Compare[string]) {
+		be, he := b[name], h[name]
+		switch {
+		case he == nil:
+			changes = append(changes, RegistryChange{Flag: name, Kind: EntryRemoved, Detail: "registry entry removed", Pos: be.Pos})
+		case be == nil:
+			newReviews = append(newReviews, he.Reviews...)
+		default:
+			changes = append(changes, removedLinks(be, he)...)
+			c, added := reviewChanges(be, he)
+			changes = append(changes, c...)
+			newReviews = append(newReviews, added...)
+		}
+	}
+	slices.SortFunc(changes, func(x, y RegistryChange) int {
+		return cmp.Or(cmp.Compare(x.Flag, y.Flag), cmp.Compare(x.Kind, y.Kind), cmp.Compare(x.Detail, y.Detail), x.Pos.Compare(y.Pos))
+	})
+	slices.SortStableFunc(newReviews, func(x, y review.Review) int {
+		return cmp.Or(cmp.Compare(x.Flag, y.Flag), x.Pos.Compare(y.Pos))
+	})
+	return changes, newReviews
+}
+
+// entriesByName indexes the entries of reg; the first of a repeated name wins.
+func entriesByName(reg *Registry) map[string]*Entry {
+	m := make(map[string]*Entry)
+	if reg == nil {
+		return m
+	}
+	for i := range reg.Flags {
+		if _, dup := m[reg.Flags[i].Name]; !dup {
+			m[reg.Flags[i].Name] = &reg.Flags[i]
+		}
+	}
+	return m
+}
+
+// removedLinks returns a LinkRemoved change for every section ID linked at
+// base that head no longer links.
+func removedLinks(be, he *Entry) []RegistryChange {
+	var changes []RegistryChange
+	for _, id := range sortedSet(be.CPS) {
+		if !slices.Contains(he.CPS, id) {
+			changes = append(changes, RegistryChange{Flag: he.Name, Kind: LinkRemoved, Detail: id, Pos: he.CPSPos})
+		}
+	}
+	return changes
+}
+
+// reviewChanges compares the reviews of an entry at base and head as
+// multisets by content. A base review that head lacks is ReviewModified when
+// head has a new review of the same date and reviewer, else ReviewRemoved.
+// added are head's new reviews, less those that count as modifications.
+func reviewChanges(be, he *Entry) (changes []RegistryChange, added []review.Review) {
+	gone, added := multisetDiff(be.Reviews, he.Reviews)
+	for _, r := range gone {
+		kind := ReviewRemoved
+		if i := slices.IndexFunc(added, func(n review.Review) bool { return n.Date == r.Date && n.Reviewer == r.Reviewer }); i >= 0 {
+			kind = ReviewModified
+			added = slices.Delete(added, i, i+1)
+		}
+		changes = append(changes, RegistryChange{
+			Flag: he.Name, Kind: kind, Detail: fmt.Sprintf("review by %s of %s", r.Reviewer, r.Date), Pos: he.Pos,
+		})
+	}
+	return changes, added
+}
+
+// multisetDiff returns the reviews of base without an equal one in head
+// (gone) and those of head without an equal one in base (added), in order.
+func multisetDiff(base, head []review.Review) (gone, added []review.Review) {
+	count := make(map[string]int)
+	for _, r := range base {
+		count[reviewContent(r)]++
+	}
+	for _, r := range head {
+		if k := reviewContent(r); count[k] > 0 {
+			count[k]--
+		} else {
+			added = append(added, r)
+		}
+	}
+	for _, r := range base {
+		if k := reviewContent(r); count[k] > 0 {
+			count[k]--
+			gone = append(gone, r)
+		}
+	}
+	return gone, added
+}
+
+// reviewContent is a canonical form of every field of r but its position:
+// JSON with map keys sorted, empty and nil slices alike.
+func reviewContent(r review.Review) string {
+	if len(r.Sections) == 0 {
+		r.Sections = nil
+	}
+	b, _ := json.Marshal(r) // plain strings, slices and maps: cannot fail
+	return string(b)
+}
+
+// sortedSet returns the distinct elements of s in order.
+func sortedSet(s []string) []string {
+	return slices.Compact(slices.Sorted(slices.Values(s)))
+}
+
+// unionKeys returns the keys of two maps, sorted by compare, without repeats.
+func unionKeys[K comparable, V any](a, b map[K]V, compare func(K, K) int) []K {
+	keys := make([]K, 0, len(a)+len(b))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compare)
+	return slices.Compact(keys)
+}

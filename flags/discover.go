@@ -1,0 +1,137 @@
+package flags
+
+import (
+	"cmp"
+	"errors"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/cpsgate/cpsgate/diag"
+)
+
+// Discover reads every source in specs from fsys and returns what they
+// declare: Definitions sorted by flag then position, Settings sorted by flag,
+// environment, path then position. It reports every problem it finds, each
+// at the position in the input it concerns (the spec's own position in the
+// configuration when the source as a whole is wrong).
+func Discover(fsys FS, specs []SourceSpec) (*Inventory, error) {
+	inv := &Inventory{}
+	var errs diag.Errors
+	for _, spec := range specs {
+		switch spec.Kind {
+		case KindGoStruct:
+			defs, err := discoverGoStruct(fsys, spec)
+			inv.Defs = append(inv.Defs, defs...)
+			addError(&errs, spec.Pos, err)
+		case KindConfig:
+			settings, err := discoverConfig(fsys, spec)
+			inv.Settings = append(inv.Settings, settings...)
+			addError(&errs, spec.Pos, err)
+		default:
+			errs.Add(spec.Pos, "unknown source kind %q (want %s or %s)", spec.Kind, KindGoStruct, KindConfig)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(inv.Defs, func(a, b Definition) int {
+		return cmp.Or(cmp.Compare(a.Flag, b.Flag), a.Pos.Compare(b.Pos))
+	})
+	slices.SortFunc(inv.Settings, func(a, b Setting) int {
+		return cmp.Or(cmp.Compare(a.Flag, b.Flag), cmp.Compare(a.Env, b.Env), cmp.Compare(a.Path, b.Path), a.Pos.Compare(b.Pos))
+	})
+	return inv, nil
+}
+
+// discoverGoStruct returns the fields of spec.Type in spec.Path, a .go file
+// or a directory whose non-test .go files are read.
+func discoverGoStruct(fsys FS, spec SourceSpec) ([]Definition, error) {
+	if spec.Path == "" || spec.Type == "" {
+		return nil, diag.Errors{diag.Errorf(spec.Pos, "a %s source needs a path and a type", KindGoStruct)}.Err()
+	}
+	files, err := goFiles(fsys, spec.Path)
+	if err != nil {
+		return nil, diag.Errors{diag.Errorf(spec.Pos, "%v", err)}.Err()
+	}
+	var defs []Definition
+	var errs diag.Errors
+	found := false
+	for _, file := range files {
+		src, err := fsys.ReadFile(file)
+		if err != nil {
+			errs.Add(spec.Pos, "%v", err)
+			continue
+		}
+		d, ok, err := ExtractGoStruct(file, src, spec.Type)
+		defs = append(defs, d...)
+		found = found || ok
+		addError(&errs, spec.Pos, err)
+	}
+	if !found && len(errs) == 0 {
+		errs.Add(spec.Pos, "type %s not found in %s", spec.Type, spec.Path)
+	}
+	return defs, errs.Err()
+}
+
+// goFiles returns p itself when it names a .go file, else the non-test .go
+// files directly in directory p.
+func goFiles(fsys FS, p string) ([]string, error) {
+	if strings.HasSuffix(p, ".go") {
+		return []string{p}, nil
+	}
+	pattern := "*.go"
+	if dir := path.Clean(p); dir != "." {
+		pattern = dir + "/*.go"
+	}
+	matches, err := fsys.Glob(pattern)
+	if err != nil {
+		return nil, err
+	}
+	files := slices.DeleteFunc(matches, func(f string) bool { return strings.HasSuffix(f, "_test.go") })
+	if len(files) == 0 {
+		return nil, errors.New("no Go files in " + p)
+	}
+	return files, nil
+}
+
+// discoverConfig returns the settings in the files that spec.Glob matches.
+func discoverConfig(fsys FS, spec SourceSpec) ([]Setting, error) {
+	if spec.Glob == "" || spec.Key == "" {
+		return nil, diag.Errors{diag.Errorf(spec.Pos, "a %s source needs a glob and a key", KindConfig)}.Err()
+	}
+	files, err := fsys.Glob(spec.Glob)
+	if err != nil {
+		return nil, diag.Errors{diag.Errorf(spec.Pos, "glob %q: %v", spec.Glob, err)}.Err()
+	}
+	if len(files) == 0 {
+		return nil, diag.Errors{diag.Errorf(spec.Pos, "glob %q matches no file", spec.Glob)}.Err()
+	}
+	var settings []Setting
+	var errs diag.Errors
+	for _, file := range files {
+		src, err := fsys.ReadFile(file)
+		if err != nil {
+			errs.Add(spec.Pos, "%v", err)
+			continue
+		}
+		s, err := ExtractConfig(file, src, spec.Key, spec.Environment)
+		settings = append(settings, s...)
+		addError(&errs, spec.Pos, err)
+	}
+	return settings, errs.Err()
+}
+
+// addError appends err to errs: its diag errors as they are, any other error
+// at pos.
+func addError(errs *diag.Errors, pos diag.Pos, err error) {
+	if err == nil {
+		return
+	}
+	var list diag.Errors
+	if errors.As(err, &list) {
+		*errs = append(*errs, list...)
+		return
+	}
+	errs.Add(pos, "%v", err)
+}

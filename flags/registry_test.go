@@ -1,0 +1,206 @@
+package flags
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/review"
+)
+
+// regPos is a position in the test registry file.
+func regPos(line, col int) diag.Pos {
+	return diag.Pos{File: "registry.yaml", Line: line, Col: col}
+}
+
+const validRegistry = `# The flag registry.
+flags:
+  - name: AsyncFinalize
+    description: Return from finalize before issuance completes.
+    owner: "@ca/dev"
+    status: active
+    cps: ["4.3.1", 4.3.10]
+    reviews:
+      - date: 2024-04-12
+        reviewer: alice
+        sections: ["4.3.1", "4.3.10"]
+        verdict: compliant
+        cps_version: 5.3
+        section_hashes: {"4.3.1": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}
+        ref: https://example.org/pull/123
+        notes: Behaviour matches 4.3.1.
+  - owner: "@ca/ops"
+    name: LogLevel
+    no_cps_impact: Logging only.
+`
+
+// validWant is validRegistry decoded.
+var validWant = &Registry{File: "registry.yaml", Flags: []Entry{{
+	Name: "AsyncFinalize", Description: "Return from finalize before issuance completes.",
+	Owner: "@ca/dev", Status: StatusActive, CPS: []string{"4.3.1", "4.3.10"},
+	Reviews: []review.Review{{
+		Flag: "AsyncFinalize", Date: "2024-04-12", Reviewer: "alice", Sections: []string{"4.3.1", "4.3.10"},
+		Verdict: review.VerdictCompliant, CPSVersion: "5.3",
+		SectionHashes: map[string]string{"4.3.1": "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"},
+		Ref:           "https://example.org/pull/123", Notes: "Behaviour matches 4.3.1.",
+		Origin: review.OriginRegistry, Pos: regPos(9, 9),
+	}},
+	Pos: regPos(3, 11), CPSPos: regPos(7, 5),
+}, {
+	Name: "LogLevel", Owner: "@ca/ops", Status: StatusActive, NoCPSImpact: "Logging only.",
+	Pos: regPos(18, 11), CPSPos: regPos(18, 11),
+}}}
+
+// errText renders err, "" for nil.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func TestDecodeRegistry(t *testing.T) {
+	empty := &Registry{File: "registry.yaml"}
+	tests := []struct {
+		name    string
+		src     string
+		want    *Registry
+		wantErr string
+	}{
+		{name: "valid", src: validRegistry, want: validWant},
+		{name: "CRLF and BOM", src: "\uFEFF" + strings.ReplaceAll(validRegistry, "\n", "\r\n"), want: validWant},
+		{name: "empty file", src: "", want: empty},
+		{name: "comments only", src: "# nothing yet\n", want: empty},
+		{name: "empty list", src: "flags: []\n", want: empty},
+		{name: "null list", src: "flags:\n", want: empty},
+		{name: "statuses", src: "flags:\n- name: A\n  status: proposed\n- name: B\n  status: removed\n", want: &Registry{File: "registry.yaml", Flags: []Entry{
+			{Name: "A", Status: StatusProposed, Pos: regPos(2, 9), CPSPos: regPos(2, 9)},
+			{Name: "B", Status: StatusRemoved, Pos: regPos(4, 9), CPSPos: regPos(4, 9)},
+		}}},
+		{
+			name:    "unknown top-level key",
+			src:     "flag:\n  - name: A\n",
+			wantErr: `registry.yaml:1:1: unknown key "flag" in registry (known keys: flags)`,
+		}, {
+			name:    "unknown entry key",
+			src:     "flags:\n  - name: A\n    links: [4.3.1]\n",
+			wantErr: `registry.yaml:3:5: unknown key "links" in flag entry (known keys: cps, description, name, no_cps_impact, owner, reviews, status)`,
+		}, {
+			name:    "unknown review key, flag included",
+			src:     "flags:\n  - name: A\n    reviews:\n      - flag: A\n        verdict: compliant\n",
+			wantErr: `registry.yaml:4:9: unknown key "flag" in review (known keys: cps_version, date, notes, ref, reviewer, section_hashes, sections, verdict)`,
+		}, {
+			name:    "missing and empty names",
+			src:     "flags:\n  - owner: x\n  - name: \"\"\n",
+			wantErr: "registry.yaml:2:5: flag entry: missing required key \"name\"\nregistry.yaml:3:11: name must not be empty",
+		}, {
+			name:    "duplicate names",
+			src:     "flags:\n  - name: A\n  - name: B\n  - name: A\n",
+			wantErr: `registry.yaml:4:11: flag "A" is defined twice, at lines 2 and 4`,
+		}, {
+			name:    "bad status and section IDs",
+			src:     "flags:\n  - name: A\n    status: on\n    cps: [\"§4.3.1\", \"4.3.1 4.3.2\"]\n",
+			wantErr: "registry.yaml:3:13: status: \"on\" is not one of proposed, active, deprecated, removed\nregistry.yaml:4:11: cps: \"§4.3.1\" is not a section ID (digits or letters separated by dots, e.g. 4.9.12)\nregistry.yaml:4:21: cps: \"4.3.1 4.3.2\" is not a section ID (digits or letters separated by dots, e.g. 4.9.12)",
+		}, {
+			name:    "no_cps_impact with cps",
+			src:     "flags:\n  - name: A\n    cps: [4.3.1]\n    no_cps_impact: none\n",
+			wantErr: "registry.yaml:4:5: no_cps_impact is set, but cps links sections 4.3.1: keep one or the other",
+		}, {
+			name:    "bad verdict, date and hash",
+			src:     "flags:\n  - name: A\n    reviews:\n      - date: 2024-02-30\n        verdict: yes\n        section_hashes: {4.3.1: \"sha256:abc\"}\n",
+			wantErr: "registry.yaml:4:15: date: \"2024-02-30\" is not a valid date (YYYY-MM-DD)\nregistry.yaml:5:18: verdict: \"yes\" is not one of compliant, cps-updated, not-applicable\nregistry.yaml:6:33: section_hashes: \"sha256:abc\" is not of the form sha256:<64 lowercase hex digits>",
+		}, {
+			name:    "wrong types",
+			src:     "flags:\n  - name: [A]\n    cps: {a: b}\n    reviews: yes\n  - just a string\n",
+			wantErr: "registry.yaml:2:11: name: expected a string, got a list\nregistry.yaml:3:10: cps: expected a list, got a mapping\nregistry.yaml:4:14: reviews: expected a list, got \"yes\"\nregistry.yaml:5:5: flag entry: expected a mapping, got \"just a string\"",
+		}, {
+			name:    "flags not a list",
+			src:     "flags: {name: A}\n",
+			wantErr: "registry.yaml:1:8: flags: expected a list, got a mapping",
+		}, {
+			name:    "aliases",
+			src:     "flags:\n  - &a\n    name: A\n  - *a\n  - name: B\n    <<: *a\n",
+			wantErr: "registry.yaml:4:5: YAML aliases are not allowed (*a); write the value out\nregistry.yaml:6:9: YAML aliases are not allowed (*a); write the value out",
+		}, {
+			name:    "not a mapping",
+			src:     "- name: A\n",
+			wantErr: "registry.yaml:1:1: registry: expected a mapping, got a list",
+		}, {
+			name:    "second document",
+			src:     "flags: []\n---\nflags: []\n",
+			wantErr: "registry.yaml:3:1: a registry is one YAML document; merge this one into the first",
+		}, {
+			name:    "bad YAML",
+			src:     "flags:\n  - name: A\n\t  owner: x\n",
+			wantErr: "registry.yaml:2: invalid YAML: found a tab character that violates indentation",
+		}, {
+			name:    "too large",
+			src:     strings.Repeat("#", MaxRegistrySize+1),
+			wantErr: "registry.yaml:1: registry is 8388609 bytes, more than the limit of 8388608",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DecodeRegistry("registry.yaml", []byte(tt.src))
+			if diff := cmp.Diff(errText(err), tt.wantErr); diff != "" {
+				t.Errorf("error mismatch (-got +want):\n%s", diff)
+			}
+			if diff := cmp.Diff(got, tt.want); diff != "" {
+				t.Errorf("registry mismatch (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRegistryNames(t *testing.T) {
+	reg, err := DecodeRegistry("registry.yaml", []byte("flags:\n- name: b\n- name: A\n- name: a\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		reg  *Registry
+		want []string
+	}{
+		{"sorted", reg, []string{"A", "a", "b"}},
+		{"nil registry", nil, nil},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.reg.Names(), tt.want); diff != "" {
+			t.Errorf("%s: names mismatch (-got +want):\n%s", tt.name, diff)
+		}
+	}
+}
+
+func FuzzDecodeRegistry(f *testing.F) {
+	f.Add(validRegistry)
+	f.Add("\uFEFFflags:\r\n  - name: A\r\n    cps: 4.3.1\r\n")
+	f.Add("flags:\n  - &a\n    name: A\n  - *a\n")
+	f.Add("flags: [{name: A}, {name: A}]\n---\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		reg, err := DecodeRegistry("registry.yaml", []byte(src))
+		if err != nil {
+			if reg != nil {
+				t.Errorf("registry %+v returned with error %v", reg, err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, e := range reg.Flags {
+			if e.Name == "" || seen[e.Name] || e.Pos.Line < 1 {
+				t.Errorf("bad entry %+v", e)
+			}
+			seen[e.Name] = true
+			if e.NoCPSImpact != "" && len(e.CPS) > 0 {
+				t.Errorf("entry %q has both cps and no_cps_impact", e.Name)
+			}
+			for _, id := range e.CPS {
+				if !review.IsSectionID(id) {
+					t.Errorf("entry %q links %q", e.Name, id)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,170 @@
+package gitrepo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// shallowHint explains a missing commit or branch in a shallow clone.
+const shallowHint = "the repository is a shallow clone, so it may lie outside the fetched history; " +
+	"fetch the full history (git fetch --unshallow, or fetch-depth: 0 in actions/checkout)"
+
+// defaultBranches are the refs tried, in order, as the default branch.
+var defaultBranches = []string{
+	"refs/remotes/origin/HEAD",
+	"refs/remotes/origin/main",
+	"refs/remotes/origin/master",
+	"refs/heads/main",
+	"refs/heads/master",
+}
+
+// Resolve returns the full id of the commit that ref names.
+func (r *Repo) Resolve(ref string) (string, error) {
+	return r.resolve(r.ctx, ref)
+}
+
+func (r *Repo) resolve(ctx context.Context, ref string) (string, error) {
+	if err := checkRef(ref); err != nil {
+		return "", err
+	}
+	out, err := r.run(ctx, "rev-parse", "--verify", "--quiet", ref+"^{commit}")
+	switch {
+	case err == nil:
+		return strings.TrimSpace(string(out)), nil
+	case exitCode(err) != 1:
+		return "", fmt.Errorf("resolve %q: %w", ref, err)
+	case !r.hasCommits && strings.HasPrefix(ref, "HEAD"):
+		return "", fmt.Errorf("resolve %q: %w", ref, ErrNoCommits)
+	case r.shallow:
+		return "", fmt.Errorf("resolve %q: no such commit: %s", ref, shallowHint)
+	default:
+		return "", fmt.Errorf("resolve %q: no such commit in %s", ref, r.root)
+	}
+}
+
+// verify reports whether git rev-parse --verify accepts arg.
+func (r *Repo) verify(ctx context.Context, arg string) (bool, error) {
+	_, err := r.run(ctx, "rev-parse", "--verify", "--quiet", arg)
+	if err != nil && exitCode(err) != 1 {
+		return false, err
+	}
+	return err == nil, nil
+}
+
+// checkRef rejects refs that git would take for options.
+func checkRef(ref string) error {
+	if ref == "" || strings.HasPrefix(ref, "-") {
+		return fmt.Errorf("invalid revision %q", ref)
+	}
+	return nil
+}
+
+// MergeBase returns the best common ancestor of the commits a and b name.
+func (r *Repo) MergeBase(a, b string) (string, error) {
+	sa, err := r.Resolve(a)
+	if err != nil {
+		return "", err
+	}
+	sb, err := r.Resolve(b)
+	if err != nil {
+		return "", err
+	}
+	out, err := r.run(r.ctx, "merge-base", sa, sb)
+	switch {
+	case err == nil:
+		return strings.TrimSpace(string(out)), nil
+	case exitCode(err) != 1:
+		return "", fmt.Errorf("merge base of %q and %q: %w", a, b, err)
+	case r.shallow:
+		return "", fmt.Errorf("merge base of %q and %q: no common ancestor found: %s", a, b, shallowHint)
+	default:
+		return "", fmt.Errorf("merge base of %q and %q: the histories have no common ancestor", a, b)
+	}
+}
+
+// DefaultBase returns the commit a change on HEAD is compared against: the
+// merge base of HEAD with the default branch (origin/HEAD, else the first of
+// origin/main, origin/master, main, master that exists). When HEAD is on the
+// default branch, or at its tip, that is HEAD's own commit. HEAD may be
+// detached. In a repository without commits the error wraps ErrNoCommits.
+func (r *Repo) DefaultBase() (string, error) {
+	head, err := r.Resolve("HEAD")
+	if err != nil {
+		return "", fmt.Errorf("default base: %w", err)
+	}
+	branch, tip, err := r.defaultBranch()
+	if err != nil {
+		return "", err
+	}
+	onBranch, err := r.headOn(branch)
+	if err != nil {
+		return "", err
+	}
+	if onBranch || tip == head {
+		return head, nil
+	}
+	base, err := r.MergeBase(head, tip)
+	if err != nil {
+		return "", fmt.Errorf("default base (HEAD against %s): %w", branch, err)
+	}
+	return base, nil
+}
+
+// defaultBranch returns the full name of the default branch (a symbolic
+// origin/HEAD resolved to its target) and the commit at its tip.
+func (r *Repo) defaultBranch() (name, tip string, err error) {
+	out, err := r.run(r.ctx, append([]string{"for-each-ref", "--format=%(refname) %(symref) %(objectname)"}, defaultBranches...)...)
+	if err != nil {
+		return "", "", fmt.Errorf("default branch: %w", err)
+	}
+	type target struct{ symref, object string }
+	found := map[string]target{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if f := strings.Split(line, " "); len(f) == 3 {
+			found[f[0]] = target{symref: f[1], object: f[2]}
+		}
+	}
+	for _, ref := range defaultBranches {
+		t, ok := found[ref]
+		switch {
+		case !ok:
+			continue
+		case t.symref != "":
+			return t.symref, t.object, nil
+		default:
+			return ref, t.object, nil
+		}
+	}
+	msg := "default branch: none of origin/HEAD, origin/main, origin/master, main, master exists; name the base revision explicitly"
+	if r.shallow {
+		msg += "; " + shallowHint
+	}
+	return "", "", errors.New(msg)
+}
+
+// headOn reports whether HEAD is the local branch of the same short name as
+// branch (refs/heads/main for refs/remotes/origin/main or refs/heads/main).
+func (r *Repo) headOn(branch string) (bool, error) {
+	out, err := r.run(r.ctx, "symbolic-ref", "--quiet", "HEAD")
+	switch {
+	case exitCode(err) == 1:
+		return false, nil // detached
+	case err != nil:
+		return false, fmt.Errorf("default base: %w", err)
+	}
+	short := strings.TrimPrefix(strings.TrimPrefix(branch, "refs/remotes/origin/"), "refs/heads/")
+	return strings.TrimSpace(string(out)) == "refs/heads/"+short, nil
+}
+
+// GitPath returns the absolute path of name inside the repository's git
+// directory as git resolves it (`git rev-parse --git-path`), honouring
+// core.hooksPath for "hooks" and linked work trees.
+func (r *Repo) GitPath(name string) (string, error) {
+	out, err := r.run(r.ctx, "rev-parse", "--path-format=absolute", "--git-path", name)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}

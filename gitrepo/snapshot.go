@@ -1,0 +1,380 @@
+package gitrepo
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Names of the snapshots that are not commits.
+const (
+	WorkTreeName = "WORKTREE"
+	IndexName    = "STAGED"
+	// EmptyTree is the id of git's empty tree, the Name of Repo.Empty.
+	EmptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+)
+
+// Snapshot is read access to the files of one revision. It satisfies the
+// FS interface of package flags: ReadFile's error wraps fs.ErrNotExist when
+// the file is missing; Glob returns sorted paths matching a pattern as by
+// Match. Symbolic links are listed but never read; submodules are not listed.
+type Snapshot interface {
+	ReadFile(name string) ([]byte, error)
+	Glob(pattern string) ([]string, error)
+	Name() string // a commit id, WorkTreeName, IndexName or EmptyTree
+}
+
+// readError says that reading name from the snapshot called snap failed.
+func readError(snap, name string, err error) error {
+	return fmt.Errorf("read %q at %s: %w", name, snap, err)
+}
+
+// glob validates pattern, lists the candidates under its literal directory
+// and returns those that match, sorted.
+func glob(pattern string, list func(prefix string) ([]string, error)) ([]string, error) {
+	if err := checkPattern(pattern); err != nil {
+		return nil, err
+	}
+	names, err := list(literalDir(pattern))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, name := range names {
+		if Match(pattern, name) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// listing returns the cached listing under key, or runs git with args and
+// caches what parse makes of its output.
+func (r *Repo) listing(key listKey, args []string, parse func([]byte) ([]string, error)) ([]string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if names, ok := r.lists[key]; ok {
+		return names, nil
+	}
+	out, err := r.run(r.ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	names, err := parse(out)
+	if err != nil {
+		return nil, fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
+	}
+	if r.lists == nil {
+		r.lists = map[listKey][]string{}
+	}
+	r.lists[key] = names
+	return names, nil
+}
+
+// pathspec is the argument tail that limits a listing to prefix.
+func pathspec(prefix string) []string {
+	if prefix == "" {
+		return nil
+	}
+	return []string{"--", prefix}
+}
+
+// records splits NUL-terminated output.
+func records(out []byte) []string {
+	s := strings.TrimSuffix(string(out), "\x00")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\x00")
+}
+
+// Commit returns the snapshot of the commit rev, best a full id from Resolve.
+func (r *Repo) Commit(rev string) Snapshot { return commitSnapshot{r: r, rev: rev} }
+
+type commitSnapshot struct {
+	r   *Repo
+	rev string
+}
+
+func (s commitSnapshot) Name() string { return s.rev }
+
+func (s commitSnapshot) ReadFile(name string) ([]byte, error) {
+	p, err := cleanPath(name)
+	if err != nil {
+		return nil, err
+	}
+	s.r.mu.Lock()
+	defer s.r.mu.Unlock()
+	e, err := s.r.lookup(s.rev, p)
+	if err == nil {
+		err = notFile(e.mode, p)
+	}
+	if err != nil {
+		return nil, readError(s.rev, p, err)
+	}
+	data, err := s.r.blob(e.id)
+	if err != nil {
+		return nil, readError(s.rev, p, err)
+	}
+	return data, nil
+}
+
+func (s commitSnapshot) Glob(pattern string) ([]string, error) {
+	return glob(pattern, func(prefix string) ([]string, error) {
+		args := append([]string{"ls-tree", "-r", "-z", "--full-tree", s.rev}, pathspec(prefix)...)
+		return s.r.listing(listKey{rev: s.rev, prefix: prefix}, args, parseLsTree)
+	})
+}
+
+// parseLsTree returns the paths of `git ls-tree -r -z` output
+// ("<mode> <type> <id>\t<path>"), leaving out submodules.
+func parseLsTree(out []byte) ([]string, error) {
+	var names []string
+	for _, rec := range records(out) {
+		meta, name, ok := strings.Cut(rec, "\t")
+		f := strings.Fields(meta)
+		if !ok || len(f) != 3 {
+			return nil, fmt.Errorf("unexpected record %q", rec)
+		}
+		if f[1] != "commit" {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}
+
+// blob reads the blob id through the batch process. The caller holds r.mu.
+func (r *Repo) blob(id string) ([]byte, error) {
+	obj, err := r.object(id)
+	switch {
+	case errors.Is(err, errMissing):
+		return nil, fmt.Errorf("blob %s is missing from the object database", id)
+	case err != nil:
+		return nil, err
+	case obj.kind != "blob":
+		return nil, fmt.Errorf("object %s is a %s, not a blob", id, obj.kind)
+	}
+	return obj.data, nil
+}
+
+// Index returns the snapshot of the staged files (stage 0 of the index).
+// Reading a path with a merge conflict is an error.
+func (r *Repo) Index() Snapshot { return indexSnapshot{r} }
+
+type indexSnapshot struct{ r *Repo }
+
+// indexEntry is one path of the index.
+type indexEntry struct {
+	mode     uint32
+	id       string
+	unmerged bool // has entries at stages 1-3
+}
+
+func (s indexSnapshot) Name() string { return IndexName }
+
+func (s indexSnapshot) ReadFile(name string) ([]byte, error) {
+	p, err := cleanPath(name)
+	if err != nil {
+		return nil, err
+	}
+	s.r.mu.Lock()
+	defer s.r.mu.Unlock()
+	if err := s.r.loadIndex(); err != nil {
+		return nil, err
+	}
+	e, ok := s.r.index[p]
+	switch {
+	case !ok && s.r.indexHasDir(p):
+		err = notFile(modeDir, p)
+	case !ok:
+		err = fs.ErrNotExist
+	case e.unmerged:
+		err = fmt.Errorf("%s is unmerged (a merge conflict is in progress); resolve it and git add it", p)
+	default:
+		err = notFile(e.mode, p)
+	}
+	if err != nil {
+		return nil, readError(IndexName, p, err)
+	}
+	data, err := s.r.blob(e.id)
+	if err != nil {
+		return nil, readError(IndexName, p, err)
+	}
+	return data, nil
+}
+
+func (s indexSnapshot) Glob(pattern string) ([]string, error) {
+	return glob(pattern, func(string) ([]string, error) {
+		s.r.mu.Lock()
+		defer s.r.mu.Unlock()
+		if err := s.r.loadIndex(); err != nil {
+			return nil, err
+		}
+		return s.r.indexed, nil
+	})
+}
+
+// loadIndex reads the whole index once, with `git ls-files -z --stage`.
+// The caller holds r.mu.
+func (r *Repo) loadIndex() error {
+	if r.index != nil {
+		return nil
+	}
+	args := []string{"ls-files", "-z", "--stage"}
+	out, err := r.run(r.ctx, args...)
+	if err != nil {
+		return err
+	}
+	index := map[string]indexEntry{}
+	var names []string
+	for _, rec := range records(out) {
+		name, e, err := parseStage(rec)
+		if err != nil {
+			return fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
+		}
+		if _, seen := index[name]; !seen && e.mode&modeType != modeGitlink {
+			names = append(names, name)
+		}
+		index[name] = e
+	}
+	slices.Sort(names)
+	r.index, r.indexed = index, names
+	return nil
+}
+
+// indexHasDir reports whether the index holds files under directory p. The
+// caller holds r.mu and has loaded the index.
+func (r *Repo) indexHasDir(p string) bool {
+	i, _ := slices.BinarySearch(r.indexed, p+"/")
+	return i < len(r.indexed) && strings.HasPrefix(r.indexed[i], p+"/")
+}
+
+// parseStage parses a record "<mode> <id> <stage>\t<path>" of ls-files --stage.
+func parseStage(rec string) (string, indexEntry, error) {
+	meta, name, ok := strings.Cut(rec, "\t")
+	f := strings.Fields(meta)
+	if !ok || len(f) != 3 {
+		return "", indexEntry{}, fmt.Errorf("unexpected record %q", rec)
+	}
+	mode, err := parseMode(f[0])
+	if err != nil {
+		return "", indexEntry{}, fmt.Errorf("unexpected mode in record %q", rec)
+	}
+	return name, indexEntry{mode: mode, id: f[1], unmerged: f[2] != "0"}, nil
+}
+
+// WorkTree returns the snapshot of the files on disk. Its listing holds the
+// tracked files and the untracked ones that are not ignored, leaving out
+// those deleted on disk.
+func (r *Repo) WorkTree() Snapshot { return workTreeSnapshot{r} }
+
+type workTreeSnapshot struct{ r *Repo }
+
+func (s workTreeSnapshot) Name() string { return WorkTreeName }
+
+func (s workTreeSnapshot) ReadFile(name string) ([]byte, error) {
+	p, err := cleanPath(name)
+	if err != nil {
+		return nil, err
+	}
+	full, err := s.regularFile(p)
+	if err != nil {
+		return nil, readError(WorkTreeName, p, err)
+	}
+	data, err := os.ReadFile(full)
+	if err != nil {
+		return nil, readError(WorkTreeName, p, err)
+	}
+	return data, nil
+}
+
+// regularFile checks, without following symbolic links at any level, that
+// p is a regular file within the size limit and returns its path on disk.
+func (s workTreeSnapshot) regularFile(p string) (string, error) {
+	parts := strings.Split(p, "/")
+	full := s.r.root
+	for i, part := range parts {
+		full = filepath.Join(full, part)
+		fi, err := os.Lstat(full)
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", fs.ErrNotExist
+		}
+		if err != nil {
+			return "", err
+		}
+		mode := diskMode(fi)
+		switch {
+		case i < len(parts)-1 && mode == modeSymlink:
+			return "", notFile(mode, strings.Join(parts[:i+1], "/"))
+		case i < len(parts)-1 && mode != modeDir:
+			return "", fs.ErrNotExist
+		case i < len(parts)-1:
+			continue
+		}
+		if err := notFile(mode, p); err != nil {
+			return "", err
+		}
+		if fi.Size() > s.r.MaxBlobSize {
+			return "", &tooLargeError{size: fi.Size(), limit: s.r.MaxBlobSize}
+		}
+	}
+	return full, nil
+}
+
+// diskMode maps the type of a file on disk to a git mode.
+func diskMode(fi fs.FileInfo) uint32 {
+	switch t := fi.Mode().Type(); {
+	case t == 0:
+		return modeFile
+	case t&fs.ModeSymlink != 0:
+		return modeSymlink
+	case t&fs.ModeDir != 0:
+		return modeDir
+	}
+	return 0
+}
+
+func (s workTreeSnapshot) Glob(pattern string) ([]string, error) {
+	names, err := glob(pattern, func(prefix string) ([]string, error) {
+		args := append([]string{"ls-files", "-z", "--cached", "--others", "--exclude-standard"}, pathspec(prefix)...)
+		return s.r.listing(listKey{workTree: true, prefix: prefix}, args, func(out []byte) ([]string, error) {
+			return records(out), nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(names, s.absent), nil
+}
+
+// absent reports whether a listed path is missing on disk or is a directory
+// (a submodule, or an untracked nested repository).
+func (s workTreeSnapshot) absent(name string) bool {
+	fi, err := os.Lstat(filepath.Join(s.r.root, filepath.FromSlash(name)))
+	return err != nil || fi.IsDir()
+}
+
+// Empty returns a snapshot without files, the base for a repository
+// without commits.
+func (r *Repo) Empty() Snapshot { return emptySnapshot{} }
+
+type emptySnapshot struct{}
+
+func (emptySnapshot) Name() string { return EmptyTree }
+
+func (emptySnapshot) ReadFile(name string) ([]byte, error) {
+	p, err := cleanPath(name)
+	if err != nil {
+		return nil, err
+	}
+	return nil, readError(EmptyTree, p, fs.ErrNotExist)
+}
+
+func (emptySnapshot) Glob(pattern string) ([]string, error) {
+	return nil, checkPattern(pattern)
+}

@@ -1,0 +1,41 @@
+// Package output renders check results: one small reporter per format, each
+// writing to an io.Writer and never reading the environment or files.
+package output
+
+import (
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/cpsgate/cpsgate/result"
+)
+
+// Reporter writes a result in one format.
+type Reporter interface {
+	Report(w io.Writer, res *result.Result) error
+}
+
+// Formats maps the --format names of `check` to their reporters.
+var Formats = map[string]Reporter{
+	"text": Text{},
+	"json": JSON{},
+}
+
+// Names lists the format names, sorted.
+func Names() []string {
+	var names []string
+	for n := range Formats {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// For returns the reporter of a format name.
+func For(name string) (Reporter, error) {
+	r, ok := Formats[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q (known: %v)", name, Names())
+	}
+	return r, nil
+}

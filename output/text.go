@@ -1,0 +1,192 @@
+package output
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/cpsgate/cpsgate/result"
+)
+
+// Text writes a report for people: verdict, findings as
+// "file:line: severity: message [rule]", the changes seen, and when reviews
+// are missing a ready-to-paste cps-review block with the sections' text.
+type Text struct {
+	Color bool // ANSI colour for the verdict and severities
+}
+
+// Report implements Reporter.
+func (t Text) Report(w io.Writer, res *result.Result) error {
+	p := &printer{w: w}
+	deny, warn := count(res.Findings)
+	verdict := t.paint("PASS", green)
+	if !res.Pass {
+		verdict = t.paint("FAIL", red)
+	}
+	p.printf("cpsgate: %s: %d to fix, %d warnings (base %s, head %s)\n", verdict, deny, warn, short(res.Base), short(res.Head))
+	if len(res.Findings) > 0 {
+		p.printf("\n")
+	}
+	for _, f := range res.Findings {
+		sev := t.paint(f.Severity, yellow)
+		if f.Severity == result.Deny {
+			sev = t.paint(f.Severity, red)
+		}
+		p.printf("%s%s: %s [%s]\n", location(f.File, f.Line), sev, f.Message, f.Rule)
+	}
+	if len(res.FlagChanges)+len(res.CPSChanges) > 0 {
+		p.printf("\nChanges:\n")
+	}
+	for _, c := range res.FlagChanges {
+		p.printf("  flag %s %s%s  (%s)\n", c.Flag, c.Change, flagDetail(c), position(c.File, c.Line))
+	}
+	for _, c := range res.CPSChanges {
+		p.printf("  CPS %s %s%s  (%s)\n", c.Section, c.Change, cpsDetail(c), position(c.File, c.Line))
+	}
+	if len(res.Missing) > 0 {
+		p.printf("\nTo pass, review the sections below and add this block to the pull-request\n" +
+			"description (or to a file passed with --pr-body), or add the reviews to the registry:\n\n")
+		p.printf("%s", ReviewBlock(res.Missing))
+		p.printf("\nSections to review:\n")
+		writeSections(p, res.Missing)
+	}
+	return p.err
+}
+
+// ReviewBlock renders the missing reviews as a fenced cps-review block, one
+// list item per flag, with the section hashes the reviewer read.
+func ReviewBlock(missing []result.Missing) string {
+	var b strings.Builder
+	b.WriteString("```cps-review\n")
+	for i := 0; i < len(missing); {
+		j := i
+		for j < len(missing) && missing[j].Flag == missing[i].Flag {
+			j++
+		}
+		group := missing[i:j]
+		ids := make([]string, len(group))
+		hashes := make([]string, len(group))
+		for k, m := range group {
+			ids[k] = fmt.Sprintf("%q", m.Section)
+			hashes[k] = fmt.Sprintf("%q: %q", m.Section, m.Hash)
+		}
+		fmt.Fprintf(&b, "- flag: %s\n", group[0].Flag)
+		b.WriteString("  reviewer: YOUR-NAME\n")
+		b.WriteString("  date: YYYY-MM-DD\n")
+		fmt.Fprintf(&b, "  sections: [%s]\n", strings.Join(ids, ", "))
+		b.WriteString("  verdict: compliant   # compliant | cps-updated | not-applicable\n")
+		fmt.Fprintf(&b, "  section_hashes: {%s}\n", strings.Join(hashes, ", "))
+		b.WriteString("  notes: How the flag's behaviour, on and off, matches these sections.\n")
+		i = j
+	}
+	b.WriteString("```\n")
+	return b.String()
+}
+
+func writeSections(p *printer, missing []result.Missing) {
+	done := map[string]bool{}
+	for _, m := range missing {
+		if done[m.Section] {
+			continue
+		}
+		done[m.Section] = true
+		p.printf("\n  %s %s  (%s)\n", m.Section, m.Title, position(m.File, m.Line))
+		for line := range strings.SplitSeq(m.Excerpt, "\n") {
+			if line != "" {
+				p.printf("  | %s\n", line)
+			}
+		}
+	}
+}
+
+func flagDetail(c result.FlagChange) string {
+	var parts []string
+	if c.Environment != "" {
+		env := c.Environment
+		if c.Path != "" {
+			env += " (" + c.Path + ")"
+		}
+		parts = append(parts, "in "+env)
+	}
+	if len(c.Fields) > 0 {
+		parts = append(parts, "("+strings.Join(c.Fields, ", ")+")")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " " + strings.Join(parts, " ")
+}
+
+func cpsDetail(c result.CPSChange) string {
+	switch {
+	case c.OldSection != "":
+		return " (was " + c.OldSection + ")"
+	case c.OldTitle != "":
+		return fmt.Sprintf(" (title was %q)", c.OldTitle)
+	}
+	return ""
+}
+
+func count(fs []result.Finding) (deny, warn int) {
+	for _, f := range fs {
+		if f.Severity == result.Deny {
+			deny++
+		} else {
+			warn++
+		}
+	}
+	return deny, warn
+}
+
+// location renders "file:line: " before a message, or "" when the file is
+// unknown.
+func location(file string, line int) string {
+	if file == "" {
+		return ""
+	}
+	return position(file, line) + ": "
+}
+
+// position renders "file:line", or the file alone when the line is unknown.
+func position(file string, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d", file, line)
+	}
+	return file
+}
+
+// short abbreviates a commit id; names like WORKTREE pass through.
+func short(rev string) string {
+	if rev == "" {
+		return "none"
+	}
+	if len(rev) == 40 && strings.Trim(rev, "0123456789abcdef") == "" {
+		return rev[:12]
+	}
+	return rev
+}
+
+const (
+	red    = "31"
+	green  = "32"
+	yellow = "33"
+)
+
+func (t Text) paint(s, color string) string {
+	if !t.Color {
+		return s
+	}
+	return "\x1b[" + color + "m" + s + "\x1b[0m"
+}
+
+// printer keeps the first write error so rendering code stays linear.
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) printf(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
+}

@@ -1,0 +1,402 @@
+package policies
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/result"
+)
+
+// DefaultTimeout bounds one evaluation when the caller's context has no
+// deadline of its own.
+const DefaultTimeout = 10 * time.Second
+
+// builtinDir is the directory that names the built-in modules in positions
+// and errors, e.g. "builtin/missing_review.rego".
+const builtinDir = "builtin"
+
+// query binds the two sets every policy contributes to.
+const query = "deny := data.cpsgate.deny; warn := data.cpsgate.warn"
+
+//go:embed *.rego
+var regoFiles embed.FS
+
+// Module is one Rego source file.
+type Module struct {
+	File string // path used in error positions
+	Src  []byte
+}
+
+// Engine evaluates the built-in rules and a repository's own policies. It is
+// compiled once by New and safe for concurrent use by Eval.
+type Engine struct {
+	query rego.PreparedEvalQuery
+}
+
+// forbiddenBuiltins reach outside the input document: the network, the
+// environment, the clock or a random source. Every built-in that OPA marks
+// nondeterministic is removed as well (see capabilities).
+var forbiddenBuiltins = []string{
+	"http.send",
+	"io.jwt.decode_verify",
+	"io.jwt.encode_sign",
+	"io.jwt.encode_sign_raw",
+	"json.match_schema",
+	"json.verify_schema",
+	"net.lookup_ip_addr",
+	"opa.runtime",
+	"rand.intn",
+	"time.now_ns",
+	"uuid.rfc4122",
+}
+
+// Builtin returns the embedded built-in modules, test files excluded, sorted
+// by file name.
+func Builtin() []Module {
+	names, err := fs.Glob(regoFiles, "*.rego")
+	if err != nil { // the pattern is constant and valid
+		return nil
+	}
+	var mods []Module
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.rego") {
+			continue
+		}
+		src, err := regoFiles.ReadFile(name)
+		if err != nil { // embedded files are always readable
+			continue
+		}
+		mods = append(mods, Module{File: builtinDir + "/" + name, Src: src})
+	}
+	return mods // fs.Glob returns sorted names
+}
+
+// New compiles the built-in modules together with the user's and prepares the
+// query once. Errors in the user's modules come back as diag.Errors with
+// file:line:col positions: a syntax or type error, a package other than
+// cpsgate or cpsgate.*, deny or warn declared outside package cpsgate, or a
+// call to a built-in function that policies may not use.
+func New(ctx context.Context, user []Module) (*Engine, error) {
+	caps := capabilities()
+	var errs diag.Errors
+	seen := make(map[string]bool)
+	var opts []func(*rego.Rego)
+	add := func(m Module, builtin bool) {
+		if seen[m.File] {
+			errs.Add(diag.Pos{File: m.File}, "duplicate policy module %s", m.File)
+			return
+		}
+		seen[m.File] = true
+		mod, err := parseModule(m, caps)
+		if err != nil {
+			errs = append(errs, toDiag(err)...)
+			return
+		}
+		if !builtin {
+			errs = append(errs, checkUserModule(mod)...)
+		}
+		opts = append(opts, rego.ParsedModule(mod))
+	}
+	for _, m := range Builtin() {
+		add(m, true)
+	}
+	for _, m := range user {
+		add(m, false)
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+	opts = append(opts,
+		rego.Query(query),
+		rego.Capabilities(caps),
+		rego.SetRegoVersion(ast.RegoV1),
+		rego.Strict(true),
+		rego.StrictBuiltinErrors(true),
+	)
+	prepared, err := rego.New(opts...).PrepareForEval(ctx)
+	if err != nil {
+		return nil, toDiag(err).Err()
+	}
+	return &Engine{query: prepared}, nil
+}
+
+// capabilities are those of this OPA version without the built-in functions
+// that reach outside the input.
+func capabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	caps.Builtins = slices.DeleteFunc(slices.Clone(caps.Builtins), func(b *ast.Builtin) bool {
+		return isForbidden(b)
+	})
+	caps.AllowNet = []string{} // empty, not nil: no host may be reached
+	return caps
+}
+
+func isForbidden(b *ast.Builtin) bool {
+	return b.Nondeterministic || slices.Contains(forbiddenBuiltins, b.Name)
+}
+
+func parseModule(m Module, caps *ast.Capabilities) (*ast.Module, error) {
+	return ast.ParseModuleWithOpts(m.File, string(m.Src), ast.ParserOptions{
+		RegoVersion:       ast.RegoV1,
+		ProcessAnnotation: true,
+		Capabilities:      caps,
+	})
+}
+
+// checkUserModule enforces what a repository's policy may be: in package
+// cpsgate (or below it, for helpers), with deny and warn only in cpsgate
+// itself, and without the removed built-in functions.
+func checkUserModule(mod *ast.Module) diag.Errors {
+	var errs diag.Errors
+	path := mod.Package.Path
+	pkg := strings.TrimPrefix(path.String(), "data.")
+	if len(path) < 2 || !path[1].Equal(ast.StringTerm("cpsgate")) {
+		errs.Add(posOf(mod.Package.Location), "policy package %s is not allowed: use package cpsgate (or cpsgate.<name> for helpers)", pkg)
+		return errs
+	}
+	for _, r := range mod.Rules {
+		name := ruleName(r)
+		switch {
+		case name != "deny" && name != "warn":
+		case len(path) > 2:
+			errs.Add(posOf(r.Location), "rule %s in package %s is never evaluated: declare deny and warn in package cpsgate", name, pkg)
+		case r.Head.RuleKind() != ast.MultiValue || len(r.Head.Ref()) != 1:
+			errs.Add(posOf(r.Location), "%s must be a set of findings: write `%s contains finding if { ... }`", name, name)
+		}
+	}
+	removed := make(map[string]bool)
+	for _, b := range ast.CapabilitiesForThisVersion().Builtins {
+		if isForbidden(b) {
+			removed[b.Name] = true
+		}
+	}
+	ast.WalkTerms(mod, func(t *ast.Term) bool {
+		// A call's operator is a ref term, both in `f(x)` and in `y := f(x)`.
+		if _, ok := t.Value.(ast.Ref); ok && removed[t.String()] {
+			errs.Add(posOf(t.Location), "built-in function %s is not available to cpsgate policies: network, environment and nondeterministic functions are removed", t)
+		}
+		return false
+	})
+	return errs
+}
+
+// ruleName is the name a rule defines, e.g. "deny" for `deny contains f if ...`.
+func ruleName(r *ast.Rule) string {
+	ref := r.Head.Ref()
+	if len(ref) == 0 {
+		return ""
+	}
+	if v, ok := ref[0].Value.(ast.Var); ok {
+		return string(v)
+	}
+	return ""
+}
+
+func posOf(loc *ast.Location) diag.Pos {
+	if loc == nil {
+		return diag.Pos{}
+	}
+	return diag.Pos{File: loc.File, Line: loc.Row, Col: loc.Col}
+}
+
+// toDiag converts OPA's errors (ast.Errors, possibly wrapped) into diag
+// errors; any other error becomes one error without a position.
+func toDiag(err error) diag.Errors {
+	var astErrs ast.Errors
+	if errors.As(err, &astErrs) {
+		out := make(diag.Errors, 0, len(astErrs))
+		for _, e := range astErrs {
+			out = append(out, &diag.Error{Pos: posOf(e.Location), Msg: e.Message, Rule: e.Code})
+		}
+		return out
+	}
+	var astErr *ast.Error
+	if errors.As(err, &astErr) {
+		return diag.Errors{{Pos: posOf(astErr.Location), Msg: astErr.Message, Rule: astErr.Code}}
+	}
+	return diag.Errors{{Msg: err.Error()}}
+}
+
+// Eval evaluates the policies against in and returns the deny and warn
+// findings, each sorted by file, line, rule, flag, section and message, with
+// duplicates dropped. A finding that is not an object with a string rule and
+// a non-empty string message (and, when present, string flag, section and
+// file and an integer line >= 0) is an error: a policy's verdict is never
+// silently dropped. When ctx has no deadline, DefaultTimeout applies.
+func (e *Engine) Eval(ctx context.Context, in *Input) (deny, warn []result.Finding, err error) {
+	if e == nil || in == nil {
+		return nil, nil, errors.New("policies: Eval needs an engine from New and an input")
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
+		defer cancel()
+	}
+	value, err := inputValue(in)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(value))
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, nil, fmt.Errorf("policy evaluation stopped: %w", ctxErr)
+		}
+		return nil, nil, fmt.Errorf("policy evaluation: %w", err)
+	}
+	if len(rs) != 1 {
+		return nil, nil, fmt.Errorf("policy evaluation: data.cpsgate.deny and data.cpsgate.warn must be defined (got %d results)", len(rs))
+	}
+	deny, denyErr := findings(result.Deny, rs[0].Bindings["deny"])
+	warn, warnErr := findings(result.Warn, rs[0].Bindings["warn"])
+	if err := errors.Join(denyErr, warnErr); err != nil {
+		return nil, nil, err
+	}
+	return deny, warn, nil
+}
+
+// inputValue turns in into an ast.Value through its JSON form, the form that
+// policies/README.md documents.
+func inputValue(in *Input) (ast.Value, error) {
+	data, err := json.Marshal(withEmptySlices(in))
+	if err != nil {
+		return nil, fmt.Errorf("policies: encoding input: %w", err)
+	}
+	v, err := ast.ValueFromReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("policies: converting input: %w", err)
+	}
+	return v, nil
+}
+
+// findings validates the value bound to the deny or warn set and converts it.
+func findings(severity string, bound any) ([]result.Finding, error) {
+	items, ok := bound.([]any)
+	if !ok {
+		return nil, fmt.Errorf("policy rule %s must be a set of findings, got %s", severity, describe(bound))
+	}
+	var out []result.Finding
+	var errs []string
+	for _, item := range items {
+		f, err := finding(severity, item)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		out = append(out, f)
+	}
+	if len(errs) > 0 {
+		slices.Sort(errs)
+		return nil, errors.New(strings.Join(slices.Compact(errs), "\n"))
+	}
+	slices.SortFunc(out, compareFindings)
+	return slices.Compact(out), nil
+}
+
+func compareFindings(a, b result.Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Flag, b.Flag),
+		cmp.Compare(a.Section, b.Section),
+		cmp.Compare(a.Message, b.Message),
+		cmp.Compare(a.Severity, b.Severity),
+	)
+}
+
+// finding converts one element of a deny or warn set.
+func finding(severity string, item any) (result.Finding, error) {
+	obj, ok := item.(map[string]any)
+	if !ok {
+		return result.Finding{}, malformed(severity, "", "must be an object, got %s", describe(item))
+	}
+	f := result.Finding{Severity: severity}
+	rule, ok := obj["rule"].(string)
+	if !ok || rule == "" {
+		return f, malformed(severity, "", "rule must be a non-empty string: %s", describe(item))
+	}
+	f.Rule = rule
+	if f.Message, ok = obj["message"].(string); !ok || f.Message == "" {
+		return f, malformed(severity, rule, "message must be a non-empty string: %s", describe(item))
+	}
+	for key, dst := range map[string]*string{"flag": &f.Flag, "section": &f.Section, "file": &f.File} {
+		v, present := obj[key]
+		if !present {
+			continue
+		}
+		if *dst, ok = v.(string); !ok {
+			return f, malformed(severity, rule, "%s must be a string: %s", key, describe(item))
+		}
+	}
+	if v, present := obj["line"]; present {
+		n, ok := v.(json.Number)
+		line, err := n.Int64()
+		if !ok || err != nil || line < 0 || line != int64(int(line)) {
+			return f, malformed(severity, rule, "line must be an integer >= 0: %s", describe(item))
+		}
+		f.Line = int(line)
+	}
+	return f, nil
+}
+
+func malformed(severity, rule, format string, args ...any) error {
+	name := severity
+	if rule != "" {
+		name = fmt.Sprintf("%s (%s)", rule, severity)
+	}
+	return fmt.Errorf("policy rule %s yielded a malformed finding: %s", name, fmt.Sprintf(format, args...))
+}
+
+// describe renders a value from a policy for an error message.
+func describe(v any) string {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	return string(data)
+}
+
+// withEmptySlices returns a shallow copy of in whose nil slices are empty, so
+// that they encode as [] and policies never meet a null where the README
+// promises an array. Maps are left alone: a nil map encodes as null, and
+// policies look into maps by key, which a null survives.
+func withEmptySlices(in *Input) *Input {
+	out := *in
+	out.Approvers = orEmpty(in.Approvers)
+	out.FlagChanges = orEmpty(in.FlagChanges)
+	out.CPSChanges = orEmpty(in.CPSChanges)
+	out.RegistryChanges = orEmpty(in.RegistryChanges)
+	out.PolicyChanges = orEmpty(in.PolicyChanges)
+	out.Flags = make(map[string]Flag, len(in.Flags))
+	for name, f := range in.Flags {
+		f.CPS = orEmpty(f.CPS)
+		f.Sources = orEmpty(f.Sources)
+		out.Flags[name] = f
+	}
+	out.Reviews = make([]Review, len(in.Reviews))
+	for i, r := range in.Reviews {
+		r.Sections = orEmpty(r.Sections)
+		out.Reviews[i] = r
+	}
+	return &out
+}
+
+func orEmpty[S ~[]E, E any](s S) S {
+	if s == nil {
+		return S{}
+	}
+	return s
+}

@@ -1,0 +1,328 @@
+package policies
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cpsgate/cpsgate/result"
+)
+
+var (
+	builtinOnce   sync.Once
+	builtinEngine *Engine
+	builtinErr    error
+)
+
+// builtin returns an engine over the built-in rules, compiled once per test
+// binary.
+func builtin(t testing.TB) *Engine {
+	t.Helper()
+	builtinOnce.Do(func() { builtinEngine, builtinErr = New(context.Background(), nil) })
+	if builtinErr != nil {
+		t.Fatalf("New: %v", builtinErr)
+	}
+	return builtinEngine
+}
+
+// newInput is a head with two CPS sections and no flags, changes or reviews;
+// edit applies a test case's additions.
+func newInput(edit func(in *Input)) *Input {
+	in := &Input{
+		Base:      "base",
+		Head:      "WORKTREE",
+		Author:    "",
+		Approvers: []string{},
+		Config:    ".cpsgate.yaml",
+		Registry:  "flags/registry.yaml",
+		Sections: map[string]Section{
+			"4.3.1":  {ID: "4.3.1", Title: "CA actions during certificate issuance", Level: 3, File: "docs/cps.md", Line: 300, Hash: "sha256:431"},
+			"4.9.12": {ID: "4.9.12", Title: "Special requirements re key compromise", Level: 3, File: "docs/cps.md", Line: 610, Hash: "sha256:4912"},
+		},
+		Flags:           map[string]Flag{},
+		FlagChanges:     []FlagChange{},
+		CPSChanges:      []CPSChange{},
+		Reviews:         []Review{},
+		RegistryChanges: []RegistryChange{},
+		PolicyChanges:   []PolicyChange{},
+	}
+	if edit != nil {
+		edit(in)
+	}
+	return in
+}
+
+// registered is a registered, active flag linking sections, with its entry
+// at flags/registry.yaml:line.
+func registered(name string, line int, sections ...string) Flag {
+	return Flag{
+		Name: name, Registered: true, InBase: true, InHead: true, Status: "active",
+		CPS: append([]string{}, sections...), File: "flags/registry.yaml", Line: line,
+		Sources: []FlagSource{{Kind: "go-struct", File: "features/features.go", Line: 10}},
+	}
+}
+
+// oldReview is a registry review that existed at base.
+func oldReview(flag, date string, line int, sections ...string) Review {
+	return Review{
+		Flag: flag, Sections: sections, Reviewer: "alice", Date: date, Verdict: "compliant",
+		Origin: "registry", File: "flags/registry.yaml", Line: line,
+	}
+}
+
+// prReview is a review attached to the change in the pull-request body.
+func prReview(flag, reviewer string, sections ...string) Review {
+	return Review{
+		Flag: flag, Sections: sections, Reviewer: reviewer, Verdict: "compliant",
+		Origin: "pr-body", New: true, File: "PR", Line: 3,
+	}
+}
+
+func TestEvalBuiltinRules(t *testing.T) {
+	tests := []struct {
+		name       string
+		in         *Input
+		deny, warn []result.Finding
+	}{
+		{
+			name: "empty input",
+			in:   newInput(nil),
+		},
+		{
+			name: "unregistered flag added",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = Flag{Name: "Fast", InHead: true, Sources: []FlagSource{
+					{Kind: "go-struct", File: "features/features.go", Line: 42},
+					{Kind: "config", File: "deploy/prod.json", Line: 3},
+				}}
+				in.FlagChanges = []FlagChange{{Flag: "Fast", Change: "added", File: "features/features.go", Line: 42}}
+			}),
+			deny: []result.Finding{{
+				Severity: "deny", Rule: "unregistered_flag", Flag: "Fast", File: "features/features.go", Line: 42,
+				Message: "flag Fast is declared in features/features.go:42 but has no entry in the flag registry flags/registry.yaml: add one with `cps:` links to the CPS sections it affects, or `no_cps_impact:` with the reason it affects none",
+			}},
+		},
+		{
+			name: "unregistered flag untouched is debt",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = Flag{Name: "Fast", InHead: true, Sources: []FlagSource{{Kind: "config", File: "deploy/prod.json", Line: 3}}}
+			}),
+			warn: []result.Finding{{Severity: "warn", Rule: "unregistered_flag", Flag: "Fast", File: "deploy/prod.json", Line: 3, Message: "flag Fast is declared in deploy/prod.json:3 but has no entry in the flag registry flags/registry.yaml: add one with `cps:` links to the CPS sections it affects, or `no_cps_impact:` with the reason it affects none"}},
+		},
+		{
+			name: "unregistered flag without sources is not reported",
+			in: newInput(func(in *Input) {
+				in.Flags["Gone"] = Flag{Name: "Gone", InBase: true, Sources: []FlagSource{}}
+			}),
+		},
+		{
+			name: "unlinked flag modified",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7)
+				in.FlagChanges = []FlagChange{{Flag: "Fast", Change: "modified", Fields: []string{"cps"}, File: "flags/registry.yaml", Line: 7}}
+			}),
+			deny: []result.Finding{{Severity: "deny", Rule: "unlinked_flag", Flag: "Fast", File: "flags/registry.yaml", Line: 7, Message: "flag Fast links no CPS section: list the sections it affects under `cps:` in its registry entry, or state `no_cps_impact:` with the reason it affects none"}},
+		},
+		{
+			name: "unlinked flag untouched is debt; no_cps_impact and removed flags are fine",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7)
+				quiet := registered("Quiet", 20)
+				quiet.NoCPSImpact = "logging only"
+				in.Flags["Quiet"] = quiet
+				old := registered("Old", 30)
+				old.Status = "removed"
+				in.Flags["Old"] = old
+			}),
+			warn: []result.Finding{{Severity: "warn", Rule: "unlinked_flag", Flag: "Fast", File: "flags/registry.yaml", Line: 7, Message: "flag Fast links no CPS section: list the sections it affects under `cps:` in its registry entry, or state `no_cps_impact:` with the reason it affects none"}},
+		},
+		{
+			name: "link to a section renumbered in this change",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.9.9")
+				in.CPSChanges = []CPSChange{{Section: "4.9.12", OldSection: "4.9.9", Change: "renumbered", File: "docs/cps.md", Line: 610}}
+			}),
+			deny: []result.Finding{{Severity: "deny", Rule: "unknown_section", Flag: "Fast", Section: "4.9.9", File: "flags/registry.yaml", Line: 7, Message: "flag Fast links CPS section 4.9.9, which was renumbered to 4.9.12 in this change; update the link"}},
+		},
+		{
+			name: "link to a section removed in this change",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.9.13")
+				in.CPSChanges = []CPSChange{{Section: "4.9.13", Change: "removed", File: "docs/cps.md", Line: 620}}
+			}),
+			deny: []result.Finding{{Severity: "deny", Rule: "unknown_section", Flag: "Fast", Section: "4.9.13", File: "flags/registry.yaml", Line: 7, Message: "flag Fast links CPS section 4.9.13, which was removed from the CPS in this change; link the section that now covers this behaviour"}},
+		},
+		{
+			name: "link to an unknown section untouched is debt",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1", "9.99")
+				in.Reviews = []Review{oldReview("Fast", "2024-01-01", 9, "4.3.1")}
+			}),
+			warn: []result.Finding{{Severity: "warn", Rule: "unknown_section", Flag: "Fast", Section: "9.99", File: "flags/registry.yaml", Line: 7, Message: "flag Fast links CPS section 9.99, which does not exist in the CPS"}},
+		},
+		{
+			name: "new review names an unknown section",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1")
+				in.Reviews = []Review{oldReview("Fast", "2024-01-01", 9, "4.3.1"), prReview("Fast", "bob", "4.3.1", "4.3.9")}
+			}),
+			deny: []result.Finding{{Severity: "deny", Rule: "unknown_section", Flag: "Fast", Section: "4.3.9", File: "PR", Line: 3, Message: "the review of flag Fast names CPS section 4.3.9, which does not exist in the CPS"}},
+		},
+		{
+			name: "enabled flag lacks a review of one of its sections",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1", "4.9.12")
+				in.FlagChanges = []FlagChange{
+					{Flag: "Fast", Change: "enabled", Environment: "staging", File: "deploy/staging.json", Line: 4},
+					{Flag: "Fast", Change: "enabled", Environment: "prod", File: "deploy/prod.json", Line: 4},
+				}
+				in.Reviews = []Review{prReview("Fast", "bob", "4.3.1")}
+			}),
+			deny: []result.Finding{{Severity: "deny", Rule: "missing_review", Flag: "Fast", Section: "4.9.12", File: "deploy/prod.json", Line: 4, Message: "flag Fast was enabled in prod (and in 1 other place); CPS section 4.9.12 \"Special requirements re key compromise\" has no review of it in this change: attach a `cps-review` block for flag Fast, section 4.9.12 to the pull-request description, or add a review to the flag's registry entry"}},
+		},
+		{
+			name: "added flag lacks all reviews; a removal needs none",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1")
+				in.Flags["Old"] = registered("Old", 30, "4.9.12")
+				in.FlagChanges = []FlagChange{
+					{Flag: "Fast", Change: "added", File: "features/features.go", Line: 10},
+					{Flag: "Old", Change: "removed", File: "features/features.go", Line: 12},
+				}
+				in.Reviews = []Review{oldReview("Old", "2024-01-01", 31, "4.9.12")}
+			}),
+			deny: []result.Finding{{Severity: "deny", Rule: "missing_review", Flag: "Fast", Section: "4.3.1", File: "features/features.go", Line: 10, Message: "flag Fast was added in features/features.go:10; CPS section 4.3.1 \"CA actions during certificate issuance\" has no review of it in this change: attach a `cps-review` block for flag Fast, section 4.3.1 to the pull-request description, or add a review to the flag's registry entry"}},
+		},
+		{
+			name: "review with an invalid verdict does not count",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1")
+				r := prReview("Fast", "bob", "4.3.1")
+				r.Verdict = "looks-fine"
+				in.Reviews = []Review{oldReview("Fast", "2024-01-01", 9, "4.3.1"), r}
+			}),
+			deny: []result.Finding{{Severity: "deny", Rule: "missing_review", Flag: "Fast", File: "PR", Line: 3, Message: "the review of flag Fast by bob has verdict \"looks-fine\", which is not one of compliant, cps-updated, not-applicable: it does not count"}},
+		},
+		{
+			name: "flag never reviewed is debt",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1", "4.9.12")
+				in.Reviews = []Review{oldReview("Fast", "2024-01-01", 9, "4.3.1")}
+			}),
+			warn: []result.Finding{{Severity: "warn", Rule: "missing_review", Flag: "Fast", Section: "4.9.12", File: "flags/registry.yaml", Line: 7, Message: "flag Fast links CPS section 4.9.12 \"Special requirements re key compromise\", and no review of it against that section is on record: add a review to the flag's registry entry"}},
+		},
+		{
+			name: "section modified without a re-review",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1")
+				in.Flags["Slow"] = registered("Slow", 20, "4.3.1")
+				in.CPSChanges = []CPSChange{{Section: "4.3.1", Change: "modified", File: "docs/cps.md", Line: 300}}
+				in.Reviews = []Review{oldReview("Fast", "2024-01-01", 9, "4.3.1"), oldReview("Slow", "2024-01-01", 22, "4.3.1"), prReview("Slow", "bob", "4.3.1")}
+			}),
+			deny: []result.Finding{{Severity: "deny", Rule: "stale_review", Flag: "Fast", Section: "4.3.1", File: "docs/cps.md", Line: 300, Message: "CPS section 4.3.1 \"CA actions during certificate issuance\" changed in this change; the review of flag Fast against 4.3.1 was made against the old text: re-review it and attach a `cps-review` block for flag Fast, section 4.3.1"}},
+		},
+		{
+			name: "new review made against other text",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1")
+				r := prReview("Fast", "bob", "4.3.1")
+				r.SectionHashes = map[string]string{"4.3.1": "sha256:old"}
+				in.Reviews = []Review{r}
+			}),
+			deny: []result.Finding{{Severity: "deny", Rule: "stale_review", Flag: "Fast", Section: "4.3.1", File: "PR", Line: 3, Message: "the review of flag Fast by bob was made against a different text of CPS section 4.3.1 \"CA actions during certificate issuance\" (sha256:old) than the CPS now has (sha256:431): re-review the current text and update section_hashes"}},
+		},
+		{
+			name: "latest registry review made against other text is debt",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1", "4.9.12")
+				stale := oldReview("Fast", "2024-05-01", 12, "4.3.1", "4.9.12")
+				stale.SectionHashes = map[string]string{"4.3.1": "sha256:old", "4.9.12": "sha256:4912"}
+				fresh := oldReview("Fast", "2024-01-01", 9, "4.3.1")
+				fresh.SectionHashes = map[string]string{"4.3.1": "sha256:431"}
+				in.Reviews = []Review{fresh, stale}
+			}),
+			warn: []result.Finding{{Severity: "warn", Rule: "stale_review", Flag: "Fast", Section: "4.3.1", File: "flags/registry.yaml", Line: 7, Message: "the latest review of flag Fast against CPS section 4.3.1 \"CA actions during certificate issuance\" (by alice on 2024-05-01) was made against different text than the CPS now has: re-review it and record the new section hash"}},
+		},
+		{
+			name: "review by the change's author without approval",
+			in: newInput(func(in *Input) {
+				in.Author = "Bob"
+				in.Approvers = []string{"bob"}
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1", "4.9.12")
+				in.FlagChanges = []FlagChange{{Flag: "Fast", Change: "added", File: "features/features.go", Line: 10}}
+				in.Reviews = []Review{prReview("Fast", "bob", "4.3.1", "4.9.12"), prReview("Fast", "carol", "4.9.12")}
+			}),
+			deny: []result.Finding{{Severity: "deny", Rule: "self_review", Flag: "Fast", Section: "4.3.1", File: "PR", Line: 3, Message: "the review of flag Fast against CPS section 4.3.1 is by the change's own author (Bob): it needs an approval of the change from someone else, or a `cps-review` block by another reviewer"}},
+		},
+		{
+			name: "review by the change's author with another approver",
+			in: newInput(func(in *Input) {
+				in.Author = "bob"
+				in.Approvers = []string{"bob", "carol"}
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1")
+				in.FlagChanges = []FlagChange{{Flag: "Fast", Change: "added", File: "features/features.go", Line: 10}}
+				in.Reviews = []Review{prReview("Fast", "bob", "4.3.1")}
+			}),
+		},
+		{
+			name: "policy and configuration changes",
+			in: newInput(func(in *Input) {
+				in.PolicyChanges = []PolicyChange{
+					{File: ".cpsgate.yaml", Kind: "config", Change: "modified"},
+					{File: "policy/extra.rego", Kind: "policy", Change: "added"},
+					{File: "policy/old.rego", Kind: "policy", Change: "removed"},
+				}
+			}),
+			deny: []result.Finding{
+				{Severity: "deny", Rule: "policy_changed", File: ".cpsgate.yaml", Message: "configuration file .cpsgate.yaml was modified: the check reads its configuration and policies from the base revision; a change to them needs a separate, approved change (an administrator's review)"},
+				{Severity: "deny", Rule: "policy_changed", File: "policy/old.rego", Message: "policy file policy/old.rego was removed: the check reads its configuration and policies from the base revision; a change to them needs a separate, approved change (an administrator's review)"},
+			},
+			warn: []result.Finding{{Severity: "warn", Rule: "policy_changed", File: "policy/extra.rego", Message: "policy file policy/extra.rego was added: new policies and a first configuration are only applied once this change is merged"}},
+		},
+		{
+			name: "registry alterations",
+			in: newInput(func(in *Input) {
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1")
+				in.Reviews = []Review{oldReview("Fast", "2024-01-01", 9, "4.3.1")}
+				in.RegistryChanges = []RegistryChange{
+					{Flag: "Fast", Change: "review_modified", Detail: "review by alice of 2024-01-01", File: "flags/registry.yaml", Line: 9},
+					{Flag: "Fast", Change: "link_removed", Detail: "4.9.12", File: "flags/registry.yaml", Line: 8},
+					{Flag: "Gone", Change: "entry_removed", File: "flags/registry.yaml", Line: 40},
+				}
+			}),
+			deny: []result.Finding{
+				{Severity: "deny", Rule: "registry_changed", Flag: "Fast", File: "flags/registry.yaml", Line: 8, Message: "flag Fast: CPS link removed (4.9.12): removing a link needs its own review: attach a `cps-review` block for the flag and the unlinked section explaining why it no longer applies, and have the change approved"},
+				{Severity: "deny", Rule: "registry_changed", Flag: "Fast", File: "flags/registry.yaml", Line: 9, Message: "flag Fast: review modified (review by alice of 2024-01-01): reviews are an audit trail: append a new review instead"},
+				{Severity: "deny", Rule: "registry_changed", Flag: "Gone", File: "flags/registry.yaml", Line: 40, Message: "flag Gone: registry entry removed: mark it `status: removed` instead of deleting its entry"},
+			},
+		},
+		{
+			name: "review of an unknown flag",
+			in: newInput(func(in *Input) {
+				in.Flags["async_finalize"] = registered("async_finalize", 7)
+				in.Flags["async_finalize"] = func(f Flag) Flag { f.NoCPSImpact = "n/a"; return f }(in.Flags["async_finalize"])
+				in.Reviews = []Review{prReview("AsyncFinalize", "bob", "4.3.1"), prReview("Nope", "bob", "4.3.1")}
+			}),
+			deny: []result.Finding{
+				{Severity: "deny", Rule: "unknown_flag", Flag: "AsyncFinalize", File: "PR", Line: 3, Message: "the review names flag AsyncFinalize, which no source or registry entry declares: did you mean async_finalize?"},
+				{Severity: "deny", Rule: "unknown_flag", Flag: "Nope", File: "PR", Line: 3, Message: "the review names flag Nope, which no source or registry entry declares"},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			deny, warn, err := builtin(t).Eval(context.Background(), tt.in)
+			if err != nil {
+				t.Fatalf("Eval: %v", err)
+			}
+			if diff := cmp.Diff(deny, tt.deny); diff != "" {
+				t.Errorf("deny mismatch (-got +want):\n%s", diff)
+			}
+			if diff := cmp.Diff(warn, tt.warn); diff != "" {
+				t.Errorf("warn mismatch (-got +want):\n%s", diff)
+			}
+		})
+	}
+}

@@ -1,0 +1,108 @@
+package policies
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// RuleInfo describes one built-in rule, from the METADATA of its deny and
+// warn definitions.
+type RuleInfo struct {
+	Name        string // the rule's name, as in findings: the file name without .rego
+	Title       string
+	Description string // of the rule's first definition
+	Enforces    string // the source of the obligation (custom.enforces)
+	// SeverityWhenUntouched is "warn" when the rule reports pre-existing debt
+	// as a warning, "" otherwise.
+	SeverityWhenUntouched string
+	Severities            []string // which of deny and warn the rule defines, sorted
+}
+
+// Rules returns the built-in rules, sorted by name. It is an error for a
+// deny or warn definition to lack a METADATA block whose title is the rule's
+// name and which has a description and custom.enforces.
+func Rules() ([]RuleInfo, error) {
+	return rulesOf(Builtin())
+}
+
+func rulesOf(mods []Module) ([]RuleInfo, error) {
+	caps := capabilities()
+	var infos []RuleInfo
+	var errs []error
+	for _, m := range mods {
+		mod, err := parseModule(m, caps)
+		if err != nil {
+			errs = append(errs, toDiag(err).Err())
+			continue
+		}
+		info, err := ruleInfo(m.File, mod)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(info.Severities) > 0 {
+			infos = append(infos, info)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(infos, func(a, b RuleInfo) int { return strings.Compare(a.Name, b.Name) })
+	return infos, nil
+}
+
+// ruleInfo reads the METADATA of every deny and warn definition in mod.
+func ruleInfo(file string, mod *ast.Module) (RuleInfo, error) {
+	info := RuleInfo{Name: strings.TrimSuffix(path.Base(file), ".rego")}
+	var errs []error
+	for _, r := range mod.Rules {
+		severity := ruleName(r)
+		if severity != "deny" && severity != "warn" {
+			continue
+		}
+		fail := func(format string, args ...any) {
+			errs = append(errs, fmt.Errorf("%s: %s definition: %s", posOf(r.Location), severity, fmt.Sprintf(format, args...)))
+		}
+		a := ruleAnnotation(r)
+		if a == nil {
+			fail("no METADATA block with scope rule")
+			continue
+		}
+		enforces, _ := a.Custom["enforces"].(string)
+		switch {
+		case a.Title != info.Name:
+			fail("METADATA title is %q, want the rule name %q", a.Title, info.Name)
+		case strings.TrimSpace(a.Description) == "":
+			fail("METADATA has no description")
+		case strings.TrimSpace(enforces) == "":
+			fail("METADATA has no custom.enforces naming the source of the obligation")
+		}
+		if !slices.Contains(info.Severities, severity) {
+			info.Severities = append(info.Severities, severity)
+		}
+		if info.Title == "" {
+			info.Title = a.Title
+			info.Description = strings.TrimSpace(a.Description)
+			info.Enforces = strings.TrimSpace(enforces)
+		}
+		if s, ok := a.Custom["severity_when_untouched"].(string); ok {
+			info.SeverityWhenUntouched = s
+		}
+	}
+	slices.Sort(info.Severities)
+	return info, errors.Join(errs...)
+}
+
+func ruleAnnotation(r *ast.Rule) *ast.Annotations {
+	for _, a := range r.Annotations {
+		if a.Scope == "rule" {
+			return a
+		}
+	}
+	return nil
+}

@@ -1,0 +1,105 @@
+package cpsgate
+
+# METADATA
+# title: stale_review
+# description: >-
+#   When this change modifies a CPS section, every flag in service that links
+#   it is reviewed again against the new text in this change.
+# custom:
+#   enforces: >-
+#     RFC 3647 §1.5.4 (CPS approval procedures) / Mozilla Root Store Policy
+#     §3.3: a CPS change must be checked against the practice it describes
+#   severity_when_untouched: warn
+deny contains finding if {
+	some change in input.cps_changes
+	change.change == "modified"
+	section := change.section
+	some name, flag in live_flags
+	section in flag.cps
+	not counted_in_change(name, section)
+	finding := {
+		"rule": "stale_review",
+		"flag": name,
+		"section": section,
+		"file": change.file,
+		"line": change.line,
+		"message": sprintf(
+			"CPS section %s changed in this change; the review of flag %s against %s was made against the old text: re-review it and attach a `cps-review` block for flag %s, section %s",
+			[section_label(section), name, section, name, section],
+		),
+	}
+}
+
+# METADATA
+# title: stale_review
+# description: >-
+#   A review in this change records a hash of a CPS section that differs from
+#   the section at head: the reviewer read different text than will ship.
+# custom:
+#   enforces: >-
+#     RFC 3647 §1.5.4 (CPS approval procedures) / Mozilla Root Store Policy
+#     §3.3: a review must be of the CPS text in force
+deny contains finding if {
+	some review in new_reviews
+	some section in review.sections
+	counts(review, review.flag, section)
+	reviewed := review.section_hashes[section]
+	reviewed != input.sections[section].hash
+	finding := {
+		"rule": "stale_review",
+		"flag": review.flag,
+		"section": section,
+		"file": review.file,
+		"line": review.line,
+		"message": sprintf(
+			"the review of flag %s by %s was made against a different text of CPS section %s (%s) than the CPS now has (%s): re-review the current text and update section_hashes",
+			[review.flag, review.reviewer, section_label(section), reviewed, input.sections[section].hash],
+		),
+	}
+}
+
+# METADATA
+# title: stale_review
+# description: >-
+#   Pre-existing debt: the latest registry review of a flag against a CPS
+#   section recorded a hash of the section that differs from its current text.
+# custom:
+#   enforces: >-
+#     RFC 3647 §1.5.4 (CPS approval procedures) / Mozilla Root Store Policy
+#     §3.3: a review must be of the CPS text in force
+warn contains finding if {
+	some name, flag in live_flags
+	not touched(name)
+	some section in flag.cps
+	current := input.sections[section].hash
+	review := latest_registry_review(name, section)
+	reviewed := review.section_hashes[section]
+	reviewed != current
+	finding := {
+		"rule": "stale_review",
+		"flag": name,
+		"section": section,
+		"file": flag.file,
+		"line": flag.line,
+		"message": sprintf(
+			"the latest review of flag %s against CPS section %s (by %s on %s) was made against different text than the CPS now has: re-review it and record the new section hash",
+			[name, section_label(section), review.reviewer, review.date],
+		),
+	}
+}
+
+counted_in_change(name, section) if {
+	some review in new_reviews
+	counts(review, name, section)
+}
+
+# The registry review of the flag covering the section with the greatest date;
+# among reviews of the same date, the one written last in the registry.
+latest_registry_review(name, section) := ordered[count(ordered) - 1][3] if {
+	ordered := sort([[review.date, review.file, review.line, review] |
+		some review in flag_reviews[name]
+		review.origin == "registry"
+		section in review.sections
+	])
+	count(ordered) > 0
+}

@@ -1,0 +1,50 @@
+package cpsgate
+
+# METADATA
+# title: unregistered_flag
+# description: >-
+#   Every flag that code or configuration declares has an entry in the flag
+#   registry, so that its CPS impact (linked sections or a stated reason for
+#   none) is on record. Denied when this change touches the flag.
+# custom:
+#   enforces: >-
+#     Mozilla Root Store Policy §3.3 / CA/B Forum Baseline Requirements §2.3:
+#     CP/CPS must be kept consistent with practice, so every behaviour switch
+#     needs a known CPS impact
+#   severity_when_untouched: warn
+deny contains finding if {
+	some finding in unregistered_flag_findings
+	touched(finding.flag)
+}
+
+# METADATA
+# title: unregistered_flag
+# description: >-
+#   Pre-existing debt: a flag declared in code or configuration without a
+#   registry entry, in a change that does not touch it.
+# custom:
+#   enforces: >-
+#     Mozilla Root Store Policy §3.3 / CA/B Forum Baseline Requirements §2.3:
+#     CP/CPS must be kept consistent with practice
+warn contains finding if {
+	some finding in unregistered_flag_findings
+	not touched(finding.flag)
+}
+
+unregistered_flag_findings contains finding if {
+	some name, flag in input.flags
+	flag.in_head
+	not flag.registered
+	count(flag.sources) > 0
+	source := flag.sources[0]
+	finding := {
+		"rule": "unregistered_flag",
+		"flag": name,
+		"file": source.file,
+		"line": source.line,
+		"message": sprintf(
+			"flag %s is declared in %s but has no entry in the flag registry %s: add one with `cps:` links to the CPS sections it affects, or `no_cps_impact:` with the reason it affects none",
+			[name, location(source.file, source.line), input.registry],
+		),
+	}
+}

@@ -1,0 +1,204 @@
+package policies
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cpsgate/cpsgate/result"
+)
+
+func TestUserPolicyMerged(t *testing.T) {
+	src := `package cpsgate
+
+deny contains {"rule": "frozen", "message": "changes are frozen", "file": input.config} if input.author == "bob"
+
+warn contains {"rule": "hello", "message": "hello", "line": 0} if true
+`
+	e, err := New(context.Background(), []Module{{File: "policy/freeze.rego", Src: []byte(src)}})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	deny, warn, err := e.Eval(context.Background(), newInput(func(in *Input) {
+		in.Author = "bob"
+		in.PolicyChanges = []PolicyChange{{File: "policy/freeze.rego", Kind: "policy", Change: "added"}}
+	}))
+	if err != nil {
+		t.Fatalf("Eval: %v", err)
+	}
+	wantDeny := []result.Finding{{Severity: "deny", Rule: "frozen", Message: "changes are frozen", File: ".cpsgate.yaml"}}
+	wantWarn := []result.Finding{
+		{Severity: "warn", Rule: "hello", Message: "hello"},
+		{Severity: "warn", Rule: "policy_changed", File: "policy/freeze.rego", Message: "policy file policy/freeze.rego was added: new policies and a first configuration are only applied once this change is merged"},
+	}
+	if diff := cmp.Diff(deny, wantDeny); diff != "" {
+		t.Errorf("deny mismatch (-got +want):\n%s", diff)
+	}
+	if diff := cmp.Diff(warn, wantWarn); diff != "" {
+		t.Errorf("warn mismatch (-got +want):\n%s", diff)
+	}
+}
+
+func TestUserPolicyRejected(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want string
+	}{
+		{
+			name: "network access",
+			src: `package cpsgate
+
+deny contains {"rule": "leak", "message": resp.body} if {
+	resp := http.send({"method": "GET", "url": "https://evil.example"})
+}
+`,
+			want: "user/p.rego:4:10: built-in function http.send is not available to cpsgate policies: network, environment and nondeterministic functions are removed",
+		},
+		{
+			name: "environment access",
+			src: `package cpsgate
+
+warn contains {"rule": "env", "message": opa.runtime().env.GITHUB_TOKEN} if true
+`,
+			want: "user/p.rego:3:42: built-in function opa.runtime is not available to cpsgate policies: network, environment and nondeterministic functions are removed",
+		},
+		{
+			name: "clock",
+			src: `package cpsgate
+
+warn contains {"rule": "clock", "message": "late"} if time.now_ns() > 0
+`,
+			want: "user/p.rego:3:55: built-in function time.now_ns is not available to cpsgate policies: network, environment and nondeterministic functions are removed",
+		},
+		{
+			name: "other package",
+			src: `package evil
+
+deny contains {"rule": "x", "message": "y"} if true
+`,
+			want: "user/p.rego:1:1: policy package evil is not allowed: use package cpsgate (or cpsgate.<name> for helpers)",
+		},
+		{
+			name: "deny in a sub-package is never evaluated",
+			src: `package cpsgate.extra
+
+deny contains {"rule": "x", "message": "y"} if true
+`,
+			want: "user/p.rego:3:1: rule deny in package cpsgate.extra is never evaluated: declare deny and warn in package cpsgate",
+		},
+		{
+			name: "deny redefined as a complete rule",
+			src: `package cpsgate
+
+deny := set()
+`,
+			want: "user/p.rego:3:1: deny must be a set of findings: write `deny contains finding if { ... }`",
+		},
+		{
+			name: "warn as a rule with a key",
+			src: `package cpsgate
+
+warn[x] := true if x := "a"
+`,
+			want: "user/p.rego:3:1: warn must be a set of findings: write `warn contains finding if { ... }`",
+		},
+		{
+			name: "syntax error",
+			src: `package cpsgate
+
+deny contains x if {
+`,
+			want: "user/p.rego:4: unexpected eof token [rego_parse_error]",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := New(context.Background(), []Module{{File: "user/p.rego", Src: []byte(tt.src)}})
+			if err == nil {
+				t.Fatal("New succeeded, want an error")
+			}
+			if diff := cmp.Diff(err.Error(), tt.want); diff != "" {
+				t.Errorf("error mismatch (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestUserPolicyMalformedFinding(t *testing.T) {
+	tests := []struct {
+		name string
+		rule string
+		want string
+	}{
+		{
+			name: "missing message",
+			rule: `deny contains {"rule": "x"} if true`,
+			want: `policy rule x (deny) yielded a malformed finding: message must be a non-empty string: {"rule":"x"}`,
+		},
+		{
+			name: "string instead of object",
+			rule: `warn contains "oops" if true`,
+			want: `policy rule warn yielded a malformed finding: must be an object, got "oops"`,
+		},
+		{
+			name: "missing rule",
+			rule: `deny contains {"message": "m"} if true`,
+			want: `policy rule deny yielded a malformed finding: rule must be a non-empty string: {"message":"m"}`,
+		},
+		{
+			name: "line not an integer",
+			rule: `deny contains {"rule": "x", "message": "m", "line": 1.5} if true`,
+			want: `policy rule x (deny) yielded a malformed finding: line must be an integer >= 0: {"line":1.5,"message":"m","rule":"x"}`,
+		},
+		{
+			name: "negative line",
+			rule: `deny contains {"rule": "x", "message": "m", "line": -1} if true`,
+			want: `policy rule x (deny) yielded a malformed finding: line must be an integer >= 0: {"line":-1,"message":"m","rule":"x"}`,
+		},
+		{
+			name: "file not a string",
+			rule: `warn contains {"rule": "x", "message": "m", "file": 3} if true`,
+			want: `policy rule x (warn) yielded a malformed finding: file must be a string: {"file":3,"message":"m","rule":"x"}`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "package cpsgate\n\n" + tt.rule + "\n"
+			e, err := New(context.Background(), []Module{{File: "user/p.rego", Src: []byte(src)}})
+			if err != nil {
+				t.Fatalf("New: %v", err)
+			}
+			_, _, err = e.Eval(context.Background(), newInput(nil))
+			if err == nil {
+				t.Fatal("Eval succeeded, want an error")
+			}
+			if diff := cmp.Diff(err.Error(), tt.want); diff != "" {
+				t.Errorf("error mismatch (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestEvalHonoursDeadline(t *testing.T) {
+	// A cross product of 2000 x 2000 numbers takes far longer than 1ms.
+	src := `package cpsgate
+
+warn contains {"rule": "slow", "message": sprintf("%d", [n])} if {
+	n := count([x | some i in numbers.range(1, 2000); some j in numbers.range(1, 2000); x := i * j])
+}
+`
+	e, err := New(context.Background(), []Module{{File: "user/slow.rego", Src: []byte(src)}})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	_, _, err = e.Eval(ctx, newInput(nil))
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Eval error = %v, want one wrapping context.DeadlineExceeded", err)
+	}
+}
