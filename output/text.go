@@ -23,7 +23,7 @@ func (t Text) Report(w io.Writer, res *result.Result) error {
 	if !res.Pass {
 		verdict = t.paint("FAIL", red)
 	}
-	p.printf("cpsgate: %s: %d to fix, %d warnings (base %s, head %s)\n", verdict, deny, warn, short(res.Base), short(res.Head))
+	p.printf("cpsgate: %s: %d to fix, %s (base %s, head %s)\n", verdict, deny, plural(warn, "warning"), short(res.Base), short(res.Head))
 	if len(res.Findings) > 0 {
 		p.printf("\n")
 	}
@@ -136,6 +136,14 @@ func count(fs []result.Finding) (deny, warn int) {
 		}
 	}
 	return deny, warn
+}
+
+// plural renders "1 warning" or "2 warnings".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // location renders "file:line: " before a message, or "" when the file is

@@ -1,0 +1,93 @@
+package output
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cpsgate/cpsgate/result"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// failing is a result with findings of both severities, flag and CPS changes
+// and missing reviews for two flags.
+var failing = &result.Result{
+	Pass: false,
+	Base: "0123456789abcdef0123456789abcdef01234567",
+	Head: "WORKTREE",
+	Findings: []result.Finding{
+		{Severity: "deny", Rule: "missing_review", Flag: "AsyncFinalize", Section: "4.3.1", File: "deploy/prod.json", Line: 4,
+			Message: `flag AsyncFinalize was enabled in deploy/prod.json; CPS section 4.3.1 "CA actions" has no review of it in this change`},
+		{Severity: "deny", Rule: "stale_review", Flag: "ECDSAForAll", Section: "6.1.5", File: "docs/CPS.md", Line: 88,
+			Message: "CPS 6.1.5 changed in this change; re-review ECDSAForAll"},
+		{Severity: "warn", Rule: "unlinked_flag", Flag: "Legacy", File: "flags/registry.yaml", Line: 30,
+			Message: "flag Legacy links no CPS section"},
+	},
+	FlagChanges: []result.FlagChange{
+		{Flag: "AsyncFinalize", Change: "enabled", File: "deploy/prod.json", Line: 4, Environment: "deploy/prod.json", Path: "ra.features"},
+		{Flag: "ECDSAForAll", Change: "modified", File: "features/features.go", Line: 17, Fields: []string{"description"}},
+	},
+	CPSChanges: []result.CPSChange{
+		{Section: "6.1.5", Change: "modified", Title: "Key sizes", File: "docs/CPS.md", Line: 88},
+		{Section: "4.9.13", Change: "renumbered", OldSection: "4.9.12", Title: "Key compromise", File: "docs/CPS.md", Line: 70},
+	},
+	Missing: []result.Missing{
+		{Flag: "AsyncFinalize", Section: "4.3.1", Title: "CA actions", Hash: "sha256:aa", Excerpt: "The CA issues only after\nevery authorization is valid.", File: "docs/CPS.md", Line: 55},
+		{Flag: "AsyncFinalize", Section: "4.3.2", Title: "Notification", Hash: "sha256:bb", Excerpt: "The order carries the URL.", File: "docs/CPS.md", Line: 61},
+		{Flag: "ECDSAForAll", Section: "6.1.5", Title: "Key sizes", Hash: "sha256:cc", Excerpt: "RSA 3072 or more.", File: "docs/CPS.md", Line: 88},
+	},
+}
+
+var passing = &result.Result{
+	Pass: true, Base: "0123456789abcdef0123456789abcdef01234567", Head: "STAGED",
+	Findings: []result.Finding{}, FlagChanges: []result.FlagChange{}, CPSChanges: []result.CPSChange{}, Missing: []result.Missing{},
+}
+
+func TestReporters(t *testing.T) {
+	for _, tc := range []struct {
+		golden   string
+		reporter Reporter
+		res      *result.Result
+	}{
+		{"failing.txt", Text{}, failing},
+		{"failing-color.txt", Text{Color: true}, failing},
+		{"passing.txt", Text{}, passing},
+		{"failing.json", JSON{}, failing},
+		{"passing.json", JSON{}, passing},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := tc.reporter.Report(&buf, tc.res); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", tc.golden)
+			if *update {
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(buf.String(), string(want)); diff != "" {
+				t.Errorf("%s mismatch (-got +want):\n%s", tc.golden, diff)
+			}
+		})
+	}
+}
+
+func TestFor(t *testing.T) {
+	if _, err := For("json"); err != nil {
+		t.Errorf("For(json): %v", err)
+	}
+	_, err := For("xml")
+	if diff := cmp.Diff(err.Error(), `unknown format "xml" (known: [json text])`); diff != "" {
+		t.Errorf("For(xml) error mismatch (-got +want):\n%s", diff)
+	}
+}
