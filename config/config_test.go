@@ -1,0 +1,66 @@
+package config
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/flags"
+)
+
+func TestDecode(t *testing.T) {
+	src := "\ufeffcps:\n  - path: docs/CPS.md\n  - path: CP.md\n    repo: ca/policy\n    ref: main\nregistry: flags/registry.yaml\n" +
+		"sources:\n  - kind: go-struct\n    path: features\n    type: Config\n  - kind: config\n    glob: \"deploy/**/*.yaml\"\n    key: features\n    environment: prod\n" +
+		"policies: [rego/]\n"
+	got, err := Decode(".cpsgate.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := func(line, col int) diag.Pos { return diag.Pos{File: ".cpsgate.yaml", Line: line, Col: col} }
+	want := &Config{
+		File: ".cpsgate.yaml",
+		CPS: []Document{
+			{Path: "docs/CPS.md", Pos: pos(2, 5)},
+			{Path: "CP.md", Repo: "ca/policy", Ref: "main", Pos: pos(3, 5)},
+		},
+		Registry: "flags/registry.yaml",
+		Sources: []flags.SourceSpec{
+			{Kind: "go-struct", Path: "features", Type: "Config", Pos: pos(8, 5)},
+			{Kind: "config", Glob: "deploy/**/*.yaml", Key: "features", Environment: "prod", Pos: pos(11, 5)},
+		},
+		Policies: []string{"rego/"},
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Decode mismatch (-got +want):\n%s", diff)
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, src, want string
+	}{
+		{"empty", "", "c.yaml:1: configuration is empty; it needs at least cps: and registry:"},
+		{"syntax", "cps: [\n", "c.yaml:1: invalid YAML: did not find expected node content"},
+		{"missing keys", "policies: []\n", "c.yaml:1:1: configuration needs key \"cps\"\nc.yaml:1:1: configuration needs key \"registry\""},
+		{"unknown key", "cps: [{path: a.md}]\nregistry: r.yaml\nregistyr: x\n",
+			`c.yaml:3:1: unknown key "registyr" in configuration (known: cps, policies, registry, sources)`},
+		{"no documents", "cps: []\nregistry: r.yaml\n", "c.yaml:1:6: cps must list at least one document"},
+		{"escaping path", "cps: [{path: ../other/cps.md}]\nregistry: /etc/r.yaml\n",
+			"c.yaml:1:14: path \"../other/cps.md\" must be clean and stay inside the repository\nc.yaml:2:11: path \"/etc/r.yaml\" must be relative to the repository root"},
+		{"bad source", "cps: [{path: a.md}]\nregistry: r.yaml\nsources:\n  - kind: go-struct\n    glob: x\n  - kind: consts\n",
+			"c.yaml:4:5: a go-struct source needs \"path\"\nc.yaml:4:5: a go-struct source needs \"type\"\nc.yaml:4:5: a go-struct source takes path and type only\nc.yaml:6:5: unknown source kind \"consts\" (known: go-struct, config)"},
+		{"alias", "x: &a a.md\ncps: [{path: *a}]\nregistry: r.yaml\n", "c.yaml:1:1: unknown key \"x\" in configuration (known: cps, policies, registry, sources)\nc.yaml:2:14: YAML aliases are not allowed in a cps entry"},
+		{"duplicate key", "cps: [{path: a.md}]\nregistry: r.yaml\nregistry: s.yaml\n", "c.yaml:3:1: key \"registry\" appears twice in configuration"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode("c.yaml", []byte(tc.src))
+			if err == nil {
+				t.Fatal("Decode succeeded, want an error")
+			}
+			if diff := cmp.Diff(err.Error(), tc.want); diff != "" {
+				t.Errorf("error mismatch (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
