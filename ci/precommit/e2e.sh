@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# End-to-end test of the pre-commit hooks with the real pre-commit: a
+# temporary consumer repository (the demo's example CA) uses this repository
+# through `pre-commit try-repo`. Staging a flag change without a review must
+# block the commit; staging the review with it must let it through.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export PRE_COMMIT_HOME="$work/pre-commit-cache"
+export GOMODCACHE="$(go env GOMODCACHE)"   # reuse the module cache in pre-commit's GOPATH
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+export GIT_AUTHOR_NAME=dev GIT_AUTHOR_EMAIL=dev@example.org GIT_COMMITTER_NAME=dev GIT_COMMITTER_EMAIL=dev@example.org
+fail() { echo "FAIL: $*"; exit 1; }
+
+(cd "$repo" && pre-commit validate-manifest .pre-commit-hooks.yaml) || fail "validate-manifest"
+echo "ok: pre-commit validate-manifest"
+
+consumer="$work/consumer"
+cp -r "$repo/cmd/cpsgate/demo" "$consumer"
+cd "$consumer"
+git init -q -b main
+git add -A
+git commit -q -m "example CA"
+
+# A staged change that enables a flag without a review is blocked.
+sed -i 's/"AsyncFinalize": false/"AsyncFinalize": true/' deploy/prod.json
+git add deploy/prod.json
+if pre-commit try-repo "$repo" cpsgate > "$work/out1" 2>&1; then
+  cat "$work/out1"; fail "try-repo passed a flag enabled without review"
+fi
+grep -q 'missing_review' "$work/out1" || { cat "$work/out1"; fail "no missing_review in the hook's output"; }
+grep -q '```cps-review' "$work/out1" || { cat "$work/out1"; fail "no review block in the hook's output"; }
+echo "ok: unreviewed flag change blocked"
+
+# The review staged with the change lets it through: a new review record
+# under the AsyncFinalize entry of the registry.
+python3 - <<'PY'
+p = "flags/registry.yaml"
+anchor = "        notes: Reviewed for the staging rollout.\n"
+review = ("      - date: 2026-11-21\n        reviewer: alice\n        sections: [\"4.3.1\", \"4.3.2\"]\n"
+          "        verdict: compliant\n        notes: Orders become valid only after issuance.\n")
+s = open(p).read()
+assert s.count(anchor) == 1
+open(p, "w").write(s.replace(anchor, anchor + review))
+PY
+git add flags/registry.yaml
+pre-commit try-repo "$repo" cpsgate > "$work/out2" 2>&1 || { cat "$work/out2"; fail "try-repo blocked a reviewed change"; }
+echo "ok: reviewed flag change passes"
+git commit -q -m "Enable AsyncFinalize in production, reviewed" || fail "commit"
+
+# The lint hook runs too; the example CPS covers only part of the RFC 3647
+# outline, so it must fail naming a missing section.
+if pre-commit try-repo "$repo" cpsgate-lint --all-files > "$work/out3" 2>&1; then
+  cat "$work/out3"; fail "lint hook passed an incomplete outline"
+fi
+grep -q 'missing section 9.5 .*\[outline_missing\]' "$work/out3" || { cat "$work/out3"; fail "lint hook did not report the outline"; }
+echo "ok: cpsgate-lint hook reports the incomplete outline"
+echo "pre-commit e2e: 4 passed, 0 failed"
