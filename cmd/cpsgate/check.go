@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -167,21 +168,39 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 	}
 	adopting := gateRev == head
 	ch.Registry = cfg.Registry
-	baseState, err := check.Load(base, cfg, nil, adopting)
-	if err != nil {
-		return nil, fmt.Errorf("reading base %s:\n%w", base.Name(), err)
+	// The two revisions load in parallel, and the policies compile as soon as
+	// the revision that holds them is read: the check is CPU-bound.
+	var (
+		wg                   sync.WaitGroup
+		baseState, headState *check.State
+		eng                  *policies.Engine
+		baseErr, headErr     error
+		engErr               error
+	)
+	compile := func(gate *check.State) {
+		eng, engErr = policies.New(ctx, gate.UserPolicies())
 	}
-	headState, err := check.Load(head, cfg, nil, false)
-	if err != nil {
-		return nil, fmt.Errorf("reading head %s:\n%w", head.Name(), err)
+	wg.Go(func() {
+		baseState, baseErr = check.Load(base, cfg, nil, adopting)
+		if baseErr == nil && !adopting {
+			compile(baseState)
+		}
+	})
+	wg.Go(func() {
+		headState, headErr = check.Load(head, cfg, nil, false)
+	})
+	wg.Wait()
+	switch {
+	case baseErr != nil:
+		return nil, fmt.Errorf("reading base %s:\n%w", base.Name(), baseErr)
+	case headErr != nil:
+		return nil, fmt.Errorf("reading head %s:\n%w", head.Name(), headErr)
 	}
-	gate := baseState
 	if adopting {
-		gate = headState
+		compile(headState)
 	}
-	eng, err := policies.New(ctx, gate.UserPolicies())
-	if err != nil {
-		return nil, fmt.Errorf("policies:\n%w", err)
+	if engErr != nil {
+		return nil, fmt.Errorf("policies:\n%w", engErr)
 	}
 	ctx, cancel := context.WithTimeout(ctx, policies.DefaultTimeout)
 	defer cancel()
