@@ -1,4 +1,4 @@
-// Command cpsgate keeps a Certificate Authority's software honest to its
+// Package main is the cpsgate command. cpsgate keeps a Certificate Authority's software honest to its
 // CPS: it links CPS sections to feature flags and fails a change that adds,
 // modifies or enables a flag without a review of its linked sections.
 package main
