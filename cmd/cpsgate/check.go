@@ -69,7 +69,7 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.format == "text" && isTerminal(e.stdout) {
+	if o.format == "text" && isTerminal(e.stdout) && e.getenv("NO_COLOR") == "" {
 		reporter = output.Text{Color: true}
 	}
 	repo, err := gitrepo.Open(ctx, e.dir)
