@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/internal/yamlnode"
 	"github.com/cpsgate/cpsgate/review"
 )
 
@@ -32,15 +33,15 @@ func DecodeRegistry(file string, src []byte) (*Registry, error) {
 		err := diag.Errorf(diag.Pos{File: file, Line: 1}, "registry is %d bytes, more than the limit of %d", len(src), MaxRegistrySize)
 		return nil, diag.Errors{err}.Err()
 	}
-	d := &review.NodeDecoder{File: file}
+	d := &yamlnode.Decoder{File: file}
 	reg := &Registry{File: file}
 	roots := d.Parse(bytes.TrimPrefix(src, []byte("\uFEFF")))
-	if len(roots) > 0 && !review.IsNull(roots[0]) {
+	if len(roots) > 0 && !yamlnode.IsNull(roots[0]) {
 		if f, ok := d.Fields(roots[0], "registry", "flags")["flags"]; ok {
 			reg.Flags = decodeEntries(d, f.Value)
 		}
 	}
-	if len(roots) > 1 && !review.IsNull(roots[1]) {
+	if len(roots) > 1 && !yamlnode.IsNull(roots[1]) {
 		d.Errs.Add(d.Pos(roots[1]), "a registry is one YAML document; merge this one into the first")
 	}
 	if err := d.Errs.Err(); err != nil {
@@ -51,7 +52,7 @@ func DecodeRegistry(file string, src []byte) (*Registry, error) {
 
 // decodeEntries decodes the list of registry entries n, reporting duplicate
 // names.
-func decodeEntries(d *review.NodeDecoder, n *yaml.Node) []Entry {
+func decodeEntries(d *yamlnode.Decoder, n *yaml.Node) []Entry {
 	var entries []Entry
 	first := map[string]diag.Pos{}
 	for _, item := range d.List(n, "flags") {
@@ -71,7 +72,7 @@ func decodeEntries(d *review.NodeDecoder, n *yaml.Node) []Entry {
 
 // decodeEntry decodes one registry entry; ok is false when n is not a
 // mapping.
-func decodeEntry(d *review.NodeDecoder, n *yaml.Node) (e Entry, ok bool) {
+func decodeEntry(d *yamlnode.Decoder, n *yaml.Node) (e Entry, ok bool) {
 	fields := d.Fields(n, "flag entry", entryKeys...)
 	if fields == nil {
 		return Entry{}, false
@@ -97,7 +98,7 @@ func decodeEntry(d *review.NodeDecoder, n *yaml.Node) (e Entry, ok bool) {
 	}
 	if f, ok := fields["reviews"]; ok {
 		for _, rn := range d.List(f.Value, "reviews") {
-			r := d.Review(rn, false)
+			r := review.Decode(d, rn, false)
 			r.Flag, r.Origin = e.Name, review.OriginRegistry
 			e.Reviews = append(e.Reviews, r)
 		}

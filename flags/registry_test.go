@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/internal/yamlnode"
 	"github.com/cpsgate/cpsgate/review"
 )
 
@@ -197,7 +198,7 @@ func FuzzDecodeRegistry(f *testing.F) {
 				t.Errorf("entry %q has both cps and no_cps_impact", e.Name)
 			}
 			for _, id := range e.CPS {
-				if !review.IsSectionID(id) {
+				if !yamlnode.IsSectionID(id) {
 					t.Errorf("entry %q links %q", e.Name, id)
 				}
 			}

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/internal/yamlnode"
 )
 
 // MaxBodySize is the largest change description, in bytes, that ParseBody
@@ -266,7 +267,7 @@ func (p *bodyParser) block(n *ast.FencedCodeBlock) {
 	}
 	fence := p.pos(n.Pos())
 	content, where := p.blockContent(n)
-	d := NodeDecoder{File: p.file}
+	d := yamlnode.Decoder{File: p.file}
 	roots := d.Parse(content)
 	for _, e := range d.Errs {
 		e.Pos = where.bodyPos(e.Pos)
@@ -291,7 +292,7 @@ func (p *bodyParser) block(n *ast.FencedCodeBlock) {
 
 // blockReviews decodes the YAML documents of a review block: each a review
 // mapping or a list of them.
-func (p *bodyParser) blockReviews(d *NodeDecoder, roots []*yaml.Node) []Review {
+func (p *bodyParser) blockReviews(d *yamlnode.Decoder, roots []*yaml.Node) []Review {
 	var reviews []Review
 	for _, root := range roots {
 		items := []*yaml.Node{root}
@@ -299,7 +300,7 @@ func (p *bodyParser) blockReviews(d *NodeDecoder, roots []*yaml.Node) []Review {
 			items = root.Content
 		}
 		for _, item := range items {
-			r := d.Review(item, true)
+			r := Decode(d, item, true)
 			r.Origin = OriginBlock
 			reviews = append(reviews, r)
 		}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/cpsgate/cpsgate/internal/yamlnode"
 )
 
 // reviewKeys are the keys of a review mapping, apart from "flag".
@@ -25,13 +27,13 @@ var hashPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 // caller to set. The review is returned, as far as it could be decoded, even
 // with an error.
 func DecodeNode(file string, n *yaml.Node, withFlag bool) (Review, error) {
-	d := NodeDecoder{File: file}
-	r := d.Review(n, withFlag)
+	d := &yamlnode.Decoder{File: file}
+	r := Decode(d, n, withFlag)
 	return r, d.Errs.Err()
 }
 
-// Review is DecodeNode collecting its errors in d.Errs.
-func (d *NodeDecoder) Review(n *yaml.Node, withFlag bool) Review {
+// Decode is DecodeNode collecting its errors in d.Errs.
+func Decode(d *yamlnode.Decoder, n *yaml.Node, withFlag bool) Review {
 	if n == nil {
 		d.Errs.Add(d.Pos(&yaml.Node{}), "no review")
 		return Review{}
@@ -57,13 +59,13 @@ func (d *NodeDecoder) Review(n *yaml.Node, withFlag bool) Review {
 		r.Verdict = d.Enum(v, "verdict", verdicts...)
 	}
 	if f, ok := fields["date"]; ok {
-		r.Date = d.date(f.Value)
+		r.Date = date(d, f.Value)
 	}
 	if f, ok := fields["sections"]; ok {
 		r.Sections = d.SectionIDs(f.Value, "sections")
 	}
 	if f, ok := fields["section_hashes"]; ok {
-		r.SectionHashes = d.sectionHashes(f.Value)
+		r.SectionHashes = sectionHashes(d, f.Value)
 	}
 	r.Reviewer = d.Get(fields, "reviewer")
 	r.CPSVersion = d.Get(fields, "cps_version")
@@ -73,21 +75,21 @@ func (d *NodeDecoder) Review(n *yaml.Node, withFlag bool) Review {
 }
 
 // date returns the YYYY-MM-DD date n holds, as written.
-func (d *NodeDecoder) date(n *yaml.Node) string {
+func date(d *yamlnode.Decoder, n *yaml.Node) string {
 	s := d.String(n, "date")
 	if _, err := time.Parse(time.DateOnly, s); err != nil && n.Kind == yaml.ScalarNode {
-		d.Errs.Add(d.Pos(n), "date: %s is not a valid date (YYYY-MM-DD)", quote(s))
+		d.Errs.Add(d.Pos(n), "date: %s is not a valid date (YYYY-MM-DD)", yamlnode.Quote(s))
 		return ""
 	}
 	return s
 }
 
 // sectionHashes decodes a mapping of section IDs to "sha256:<hex>" hashes.
-func (d *NodeDecoder) sectionHashes(n *yaml.Node) map[string]string {
-	if IsNull(n) {
+func sectionHashes(d *yamlnode.Decoder, n *yaml.Node) map[string]string {
+	if yamlnode.IsNull(n) {
 		return nil
 	}
-	pairs := d.pairs(n, "section_hashes")
+	pairs := d.Pairs(n, "section_hashes")
 	if pairs == nil {
 		return nil
 	}
@@ -95,11 +97,11 @@ func (d *NodeDecoder) sectionHashes(n *yaml.Node) map[string]string {
 	for _, p := range pairs {
 		id, hash := p.Key.Value, d.String(p.Value, "section_hashes")
 		switch {
-		case !IsSectionID(id):
-			d.sectionIDError(p.Key, "section_hashes", id)
+		case !yamlnode.IsSectionID(id):
+			d.SectionIDError(p.Key, "section_hashes", id)
 		case p.Value.Kind != yaml.ScalarNode:
 		case !hashPattern.MatchString(hash):
-			d.Errs.Add(d.Pos(p.Value), "section_hashes: %s is not of the form sha256:<64 lowercase hex digits>", quote(hash))
+			d.Errs.Add(d.Pos(p.Value), "section_hashes: %s is not of the form sha256:<64 lowercase hex digits>", yamlnode.Quote(hash))
 		default:
 			hashes[id] = hash
 		}

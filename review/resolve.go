@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/cpsgate/cpsgate/internal/yamlnode"
 )
 
 // maxParagraphNotes is how many characters of a paragraph go into Notes.
@@ -26,7 +28,7 @@ func Resolve(p Paragraph, flagNames, sectionIDs []string, author string) []Revie
 	}
 	sections := named(p.Text, sectionIDs, ".")
 	slices.SortFunc(sections, compareSectionIDs)
-	notes := truncate(p.Text, maxParagraphNotes)
+	notes := yamlnode.Truncate(p.Text, maxParagraphNotes)
 	reviews := make([]Review, len(flags))
 	for i, f := range flags {
 		reviews[i] = Review{
@@ -93,16 +95,4 @@ func compareComponents(a, b string) int {
 // isDigits reports whether s is a non-empty run of ASCII digits.
 func isDigits(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789") == ""
-}
-
-// truncate returns the first n characters of s.
-func truncate(s string, n int) string {
-	count := 0
-	for i := range s {
-		if count == n {
-			return s[:i]
-		}
-		count++
-	}
-	return s
 }

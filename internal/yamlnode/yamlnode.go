@@ -1,4 +1,8 @@
-package review
+// Package yamlnode decodes go.yaml.in/yaml/v3 node trees strictly, keeping
+// every value's position: the registry, review blocks and the configuration
+// all go through it, so they report unknown keys, wrong kinds and aliases
+// the same way.
+package yamlnode
 
 import (
 	"bytes"
@@ -14,11 +18,10 @@ import (
 	"github.com/cpsgate/cpsgate/diag"
 )
 
-// NodeDecoder decodes go.yaml.in/yaml/v3 node trees strictly. It reports
-// unknown and duplicate keys, values of the wrong kind and YAML aliases at
-// their positions in File, and collects the errors in Errs rather than
-// stopping at the first. The flag registry decoder shares it.
-type NodeDecoder struct {
+// Decoder decodes node trees strictly. It reports unknown and duplicate
+// keys, values of the wrong kind and YAML aliases at their positions in
+// File, and collects the errors in Errs rather than stopping at the first.
+type Decoder struct {
 	File string
 	Errs diag.Errors
 }
@@ -32,14 +35,14 @@ type Field struct {
 type Fields map[string]Field
 
 // Pos returns the position of n in d.File.
-func (d *NodeDecoder) Pos(n *yaml.Node) diag.Pos {
+func (d *Decoder) Pos(n *yaml.Node) diag.Pos {
 	return diag.Pos{File: d.File, Line: n.Line, Col: n.Column}
 }
 
 // Parse reads the YAML documents in src and returns the root node of each
 // (the content of the document node); an empty stream has none. A syntax
 // error is reported at the line the YAML parser names and ends the stream.
-func (d *NodeDecoder) Parse(src []byte) []*yaml.Node {
+func (d *Decoder) Parse(src []byte) []*yaml.Node {
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var roots []*yaml.Node
 	for {
@@ -61,7 +64,7 @@ var yamlErrorLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
 // syntaxError reports a YAML parser error at its line (line 1 when the
 // message names none).
-func (d *NodeDecoder) syntaxError(err error) {
+func (d *Decoder) syntaxError(err error) {
 	msg := err.Error()
 	line := 1
 	if m := yamlErrorLine.FindStringSubmatch(msg); m != nil {
@@ -82,15 +85,15 @@ func IsNull(n *yaml.Node) bool {
 // mapping (and then returns nil), keys that are not in known (naming the
 // known ones), keys that are not plain strings, duplicated keys, and alias
 // values. what names the mapping in messages ("review", "flag entry").
-func (d *NodeDecoder) Fields(n *yaml.Node, what string, known ...string) Fields {
-	pairs := d.pairs(n, what)
+func (d *Decoder) Fields(n *yaml.Node, what string, known ...string) Fields {
+	pairs := d.Pairs(n, what)
 	if pairs == nil {
 		return nil
 	}
 	fields := Fields{}
 	for _, p := range pairs {
 		if !slices.Contains(known, p.Key.Value) {
-			d.Errs.Add(d.Pos(p.Key), "unknown key %s in %s (known keys: %s)", quote(p.Key.Value), what, sortedList(known))
+			d.Errs.Add(d.Pos(p.Key), "unknown key %s in %s (known keys: %s)", Quote(p.Key.Value), what, sortedList(known))
 			continue
 		}
 		fields[p.Key.Value] = p
@@ -98,10 +101,10 @@ func (d *NodeDecoder) Fields(n *yaml.Node, what string, known ...string) Fields 
 	return fields
 }
 
-// pairs returns the key/value pairs of mapping n with string keys, reporting
+// Pairs returns the key/value pairs of mapping n with string keys, reporting
 // what Fields reports except unknown keys. It returns a non-nil slice when n
 // is a mapping.
-func (d *NodeDecoder) pairs(n *yaml.Node, what string) []Field {
+func (d *Decoder) Pairs(n *yaml.Node, what string) []Field {
 	if !d.expect(n, yaml.MappingNode, what, "a mapping") {
 		return nil
 	}
@@ -115,7 +118,7 @@ func (d *NodeDecoder) pairs(n *yaml.Node, what string) []Field {
 		case k.Kind != yaml.ScalarNode:
 			d.Errs.Add(d.Pos(k), "%s: keys must be strings, got %s", what, kindName(k))
 		case seen[k.Value] != 0:
-			d.Errs.Add(d.Pos(k), "%s: duplicate key %s (first at line %d)", what, quote(k.Value), seen[k.Value])
+			d.Errs.Add(d.Pos(k), "%s: duplicate key %s (first at line %d)", what, Quote(k.Value), seen[k.Value])
 		default:
 			seen[k.Value] = k.Line
 			pairs = append(pairs, Field{Key: k, Value: v})
@@ -126,7 +129,7 @@ func (d *NodeDecoder) pairs(n *yaml.Node, what string) []Field {
 
 // Required returns the value of key in fields, or reports at mapping m that
 // it is missing and returns nil.
-func (d *NodeDecoder) Required(m *yaml.Node, fields Fields, what, key string) *yaml.Node {
+func (d *Decoder) Required(m *yaml.Node, fields Fields, what, key string) *yaml.Node {
 	f, ok := fields[key]
 	if !ok {
 		d.Errs.Add(d.Pos(m), "%s: missing required key %q", what, key)
@@ -136,7 +139,7 @@ func (d *NodeDecoder) Required(m *yaml.Node, fields Fields, what, key string) *y
 }
 
 // Get returns the string value of key in fields, "" when it is absent.
-func (d *NodeDecoder) Get(fields Fields, key string) string {
+func (d *Decoder) Get(fields Fields, key string) string {
 	f, ok := fields[key]
 	if !ok {
 		return ""
@@ -146,7 +149,7 @@ func (d *NodeDecoder) Get(fields Fields, key string) string {
 
 // String returns the text of scalar n as written, so that 4.10 stays "4.10"
 // and a date stays a date; null is "". Other kinds are reported.
-func (d *NodeDecoder) String(n *yaml.Node, what string) string {
+func (d *Decoder) String(n *yaml.Node, what string) string {
 	if !d.expect(n, yaml.ScalarNode, what, "a string") || IsNull(n) {
 		return ""
 	}
@@ -154,7 +157,7 @@ func (d *NodeDecoder) String(n *yaml.Node, what string) string {
 }
 
 // NonEmpty is String for a value that must not be empty.
-func (d *NodeDecoder) NonEmpty(n *yaml.Node, what string) string {
+func (d *Decoder) NonEmpty(n *yaml.Node, what string) string {
 	s := d.String(n, what)
 	if s == "" && n.Kind == yaml.ScalarNode {
 		d.Errs.Add(d.Pos(n), "%s must not be empty", what)
@@ -164,18 +167,18 @@ func (d *NodeDecoder) NonEmpty(n *yaml.Node, what string) string {
 
 // Enum returns the string value of n when it is one of allowed, and reports
 // it otherwise.
-func (d *NodeDecoder) Enum(n *yaml.Node, what string, allowed ...string) string {
+func (d *Decoder) Enum(n *yaml.Node, what string, allowed ...string) string {
 	s := d.String(n, what)
 	if n.Kind != yaml.ScalarNode || slices.Contains(allowed, s) {
 		return s
 	}
-	d.Errs.Add(d.Pos(n), "%s: %s is not one of %s", what, quote(s), strings.Join(allowed, ", "))
+	d.Errs.Add(d.Pos(n), "%s: %s is not one of %s", what, Quote(s), strings.Join(allowed, ", "))
 	return ""
 }
 
 // List returns the items of sequence n; null is an empty list, and other
 // kinds are reported.
-func (d *NodeDecoder) List(n *yaml.Node, what string) []*yaml.Node {
+func (d *Decoder) List(n *yaml.Node, what string) []*yaml.Node {
 	if IsNull(n) || !d.expect(n, yaml.SequenceNode, what, "a list") {
 		return nil
 	}
@@ -184,7 +187,7 @@ func (d *NodeDecoder) List(n *yaml.Node, what string) []*yaml.Node {
 
 // Strings returns a list of strings; a single string counts as a list of
 // one, and null as an empty list.
-func (d *NodeDecoder) Strings(n *yaml.Node, what string) []string {
+func (d *Decoder) Strings(n *yaml.Node, what string) []string {
 	var out []string
 	for _, item := range d.stringNodes(n, what) {
 		out = append(out, d.String(item, what))
@@ -194,16 +197,16 @@ func (d *NodeDecoder) Strings(n *yaml.Node, what string) []string {
 
 // SectionIDs is Strings for a list of CPS section IDs: each must look like
 // one (see IsSectionID) and appear once.
-func (d *NodeDecoder) SectionIDs(n *yaml.Node, what string) []string {
+func (d *Decoder) SectionIDs(n *yaml.Node, what string) []string {
 	var ids []string
 	for _, item := range d.stringNodes(n, what) {
 		id := d.String(item, what)
 		switch {
 		case item.Kind != yaml.ScalarNode:
 		case !IsSectionID(id):
-			d.sectionIDError(item, what, id)
+			d.SectionIDError(item, what, id)
 		case slices.Contains(ids, id):
-			d.Errs.Add(d.Pos(item), "%s: section %s is listed twice", what, quote(id))
+			d.Errs.Add(d.Pos(item), "%s: section %s is listed twice", what, Quote(id))
 		default:
 			ids = append(ids, id)
 		}
@@ -211,14 +214,14 @@ func (d *NodeDecoder) SectionIDs(n *yaml.Node, what string) []string {
 	return ids
 }
 
-// sectionIDError reports id, the value of n, as not a section ID.
-func (d *NodeDecoder) sectionIDError(n *yaml.Node, what, id string) {
-	d.Errs.Add(d.Pos(n), "%s: %s is not a section ID (digits or letters separated by dots, e.g. 4.9.12)", what, quote(id))
+// SectionIDError reports id, the value of n, as not a section ID.
+func (d *Decoder) SectionIDError(n *yaml.Node, what, id string) {
+	d.Errs.Add(d.Pos(n), "%s: %s is not a section ID (digits or letters separated by dots, e.g. 4.9.12)", what, Quote(id))
 }
 
 // stringNodes returns the items of a list of strings, or n itself when it is
 // a single non-null scalar.
-func (d *NodeDecoder) stringNodes(n *yaml.Node, what string) []*yaml.Node {
+func (d *Decoder) stringNodes(n *yaml.Node, what string) []*yaml.Node {
 	if n.Kind == yaml.ScalarNode && !IsNull(n) {
 		return []*yaml.Node{n}
 	}
@@ -236,7 +239,7 @@ func IsSectionID(s string) bool {
 
 // expect reports n unless it is of kind k; want describes k in the message.
 // An alias is always reported, as an alias.
-func (d *NodeDecoder) expect(n *yaml.Node, k yaml.Kind, what, want string) bool {
+func (d *Decoder) expect(n *yaml.Node, k yaml.Kind, what, want string) bool {
 	switch n.Kind {
 	case k:
 		return true
@@ -250,8 +253,8 @@ func (d *NodeDecoder) expect(n *yaml.Node, k yaml.Kind, what, want string) bool 
 
 // aliasError reports alias node n. Aliases are refused outright: the files
 // read here have no need for them, and refusing them rules out alias bombs.
-func (d *NodeDecoder) aliasError(n *yaml.Node) {
-	d.Errs.Add(d.Pos(n), "YAML aliases are not allowed (*%s); write the value out", truncate(n.Value, quoteLimit))
+func (d *Decoder) aliasError(n *yaml.Node) {
+	d.Errs.Add(d.Pos(n), "YAML aliases are not allowed (*%s); write the value out", Truncate(n.Value, quoteLimit))
 }
 
 // kindName describes what node n holds, for messages.
@@ -266,7 +269,7 @@ func kindName(n *yaml.Node) string {
 	case IsNull(n):
 		return "nothing"
 	}
-	return quote(n.Value)
+	return Quote(n.Value)
 }
 
 // sortedList joins a sorted copy of names with commas.
@@ -277,10 +280,22 @@ func sortedList(names []string) string {
 // quoteLimit is how many characters of a value a message quotes.
 const quoteLimit = 60
 
-// quote quotes s for a message, cut short when it is long.
-func quote(s string) string {
-	if t := truncate(s, quoteLimit); t != s {
+// Quote quotes s for a message, cut short when it is long.
+func Quote(s string) string {
+	if t := Truncate(s, quoteLimit); t != s {
 		return strconv.Quote(t) + "…"
 	}
 	return strconv.Quote(s)
+}
+
+// Truncate returns the first n characters of s.
+func Truncate(s string, n int) string {
+	count := 0
+	for i := range s {
+		if count == n {
+			return s[:i]
+		}
+		count++
+	}
+	return s
 }
