@@ -42,16 +42,16 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"empty", "", "c.yaml:1: configuration is empty; it needs at least cps: and registry:"},
 		{"syntax", "cps: [\n", "c.yaml:1: invalid YAML: did not find expected node content"},
-		{"missing keys", "policies: []\n", "c.yaml:1:1: configuration needs key \"cps\"\nc.yaml:1:1: configuration needs key \"registry\""},
+		{"missing keys", "policies: []\n", "c.yaml:1:1: configuration: missing required key \"cps\"\nc.yaml:1:1: configuration: missing required key \"registry\""},
 		{"unknown key", "cps: [{path: a.md}]\nregistry: r.yaml\nregistyr: x\n",
-			`c.yaml:3:1: unknown key "registyr" in configuration (known: cps, policies, registry, sources)`},
+			`c.yaml:3:1: unknown key "registyr" in configuration (known keys: cps, policies, registry, sources)`},
 		{"no documents", "cps: []\nregistry: r.yaml\n", "c.yaml:1:6: cps must list at least one document"},
 		{"escaping path", "cps: [{path: ../other/cps.md}]\nregistry: /etc/r.yaml\n",
 			"c.yaml:1:14: path \"../other/cps.md\" must be clean and stay inside the repository\nc.yaml:2:11: path \"/etc/r.yaml\" must be relative to the repository root"},
 		{"bad source", "cps: [{path: a.md}]\nregistry: r.yaml\nsources:\n  - kind: go-struct\n    glob: x\n  - kind: consts\n",
-			"c.yaml:4:5: a go-struct source needs \"path\"\nc.yaml:4:5: a go-struct source needs \"type\"\nc.yaml:4:5: a go-struct source takes path and type only\nc.yaml:6:5: unknown source kind \"consts\" (known: go-struct, config)"},
-		{"alias", "x: &a a.md\ncps: [{path: *a}]\nregistry: r.yaml\n", "c.yaml:1:1: unknown key \"x\" in configuration (known: cps, policies, registry, sources)\nc.yaml:2:14: YAML aliases are not allowed in a cps entry"},
-		{"duplicate key", "cps: [{path: a.md}]\nregistry: r.yaml\nregistry: s.yaml\n", "c.yaml:3:1: key \"registry\" appears twice in configuration"},
+			"c.yaml:4:5: a go-struct source needs \"path\"\nc.yaml:4:5: a go-struct source needs \"type\"\nc.yaml:4:5: a go-struct source takes path and type only\nc.yaml:6:11: kind: \"consts\" is not one of go-struct, config"},
+		{"alias", "x: &a a.md\ncps: [{path: *a}]\nregistry: r.yaml\n", "c.yaml:1:1: unknown key \"x\" in configuration (known keys: cps, policies, registry, sources)\nc.yaml:2:7: cps entry: missing required key \"path\"\nc.yaml:2:14: YAML aliases are not allowed (*a); write the value out"},
+		{"duplicate key", "cps: [{path: a.md}]\nregistry: r.yaml\nregistry: s.yaml\n", "c.yaml:3:1: configuration: duplicate key \"registry\" (first at line 2)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Decode("c.yaml", []byte(tc.src))
