@@ -148,4 +148,3 @@ func withEmptySlices(in *Input) *Input {
 	}
 	return &out
 }
-
