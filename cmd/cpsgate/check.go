@@ -168,8 +168,8 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 	}
 	adopting := gateRev == head
 	ch.Registry = cfg.Registry
-	// The two revisions load in parallel, and the policies compile as soon as
-	// the revision that holds them is read: the check is CPU-bound.
+	// The check is CPU-bound: the two revisions load and the policies of the
+	// gate revision compile in parallel.
 	var (
 		wg                   sync.WaitGroup
 		baseState, headState *check.State
@@ -177,14 +177,16 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 		baseErr, headErr     error
 		engErr               error
 	)
-	compile := func(gate *check.State) {
-		eng, engErr = policies.New(ctx, gate.UserPolicies())
-	}
+	wg.Go(func() {
+		gate, err := check.ReadGate(gateRev, cfg)
+		if err != nil {
+			engErr = err
+			return
+		}
+		eng, engErr = policies.New(ctx, check.UserPolicies(gate))
+	})
 	wg.Go(func() {
 		baseState, baseErr = check.Load(base, cfg, nil, adopting)
-		if baseErr == nil && !adopting {
-			compile(baseState)
-		}
 	})
 	wg.Go(func() {
 		headState, headErr = check.Load(head, cfg, nil, false)
@@ -195,11 +197,7 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 		return nil, fmt.Errorf("reading base %s:\n%w", base.Name(), baseErr)
 	case headErr != nil:
 		return nil, fmt.Errorf("reading head %s:\n%w", head.Name(), headErr)
-	}
-	if adopting {
-		compile(headState)
-	}
-	if engErr != nil {
+	case engErr != nil:
 		return nil, fmt.Errorf("policies:\n%w", engErr)
 	}
 	ctx, cancel := context.WithTimeout(ctx, policies.DefaultTimeout)
