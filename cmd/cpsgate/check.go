@@ -31,6 +31,7 @@ type checkOptions struct {
 	format     string
 	config     string
 	dumpInput  string
+	checkouts  []string
 }
 
 func (e *env) checkCommand() *cobra.Command {
@@ -60,6 +61,7 @@ Reviews attached to the change are read from --pr-body FILE: fenced
 	f.StringVar(&o.format, "format", "text", "output format: "+fmt.Sprint(output.Names()))
 	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
 	f.StringVar(&o.dumpInput, "dump-input", "", "write the policy input document to `file` (for opa eval)")
+	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, "`OWNER/REPO=DIR`: a local checkout of a repository that holds a configured CPS document (repeatable)")
 	cmd.MarkFlagsMutuallyExclusive("head", "staged")
 	return cmd
 }
@@ -85,7 +87,11 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	out, err := evaluate(ctx, base, head, o.config, ch)
+	dirs, err := e.parseCheckouts(o.checkouts)
+	if err != nil {
+		return err
+	}
+	out, err := evaluate(ctx, base, head, o.config, ch, checkoutReader(ctx, dirs))
 	if err != nil {
 		return err
 	}
@@ -161,7 +167,7 @@ func (e *env) change(o *checkOptions) (check.Change, error) {
 // evaluate runs the pipeline: configuration and policies from base (from head
 // when base predates the configuration), both revisions loaded, policies
 // evaluated.
-func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch check.Change) (*check.Outcome, error) {
+func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch check.Change, external check.DocReader) (*check.Outcome, error) {
 	cfg, gateRev, err := loadConfig(base, head, cfgPath)
 	if err != nil {
 		return nil, err
@@ -186,10 +192,10 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 		eng, engErr = policies.New(ctx, check.UserPolicies(gate))
 	})
 	wg.Go(func() {
-		baseState, baseErr = check.Load(base, cfg, nil, adopting)
+		baseState, baseErr = check.Load(base, cfg, external, adopting)
 	})
 	wg.Go(func() {
-		headState, headErr = check.Load(head, cfg, nil, false)
+		headState, headErr = check.Load(head, cfg, external, false)
 	})
 	wg.Wait()
 	switch {
