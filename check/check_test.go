@@ -82,7 +82,7 @@ var baseRev = files{name: "base", files: map[string]string{
 	".cpsgate.yaml": cfgSrc,
 	"cps.md": "# 4. LIFE-CYCLE\n\n## 4.3 Issuance\n\n### 4.3.1 CA actions\n\nWe issue after validation.\n\n" +
 		"### 4.3.2 Notification\n\nThe order carries the URL.\n",
-	"registry.yaml": "flags:\n  - name: Async\n    description: d\n    owner: o\n    status: active\n    cps: [\"4.3.1\", \"4.3.2\"]\n",
+	"registry.yaml":    "flags:\n  - name: Async\n    description: d\n    owner: o\n    status: active\n    cps: [\"4.3.1\", \"4.3.2\"]\n",
 	"deploy/prod.json": `{"features": {"Async": false}}`,
 	"rego/extra.rego":  "package cpsgate\n",
 }}
