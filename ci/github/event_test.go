@@ -109,8 +109,10 @@ func TestParseEvent(t *testing.T) {
 			isErr: "pull_request event payload: unexpected end of JSON input",
 		},
 		{
-			name:  "pull_request missing",
-			env:   func(t *testing.T) Env { return Env{EventName: "pull_request", Event: fixtureBytes(t, "event-push.json")} },
+			name: "pull_request missing",
+			env: func(t *testing.T) Env {
+				return Env{EventName: "pull_request", Event: fixtureBytes(t, "event-push.json")}
+			},
 			isErr: "pull_request event payload has no pull_request",
 		},
 		{
