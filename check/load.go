@@ -44,7 +44,7 @@ type State struct {
 // empty registry when allowMissing is set (a base from before adoption),
 // an error otherwise.
 func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bool) (*State, error) {
-	st := &State{Rev: snap.Name(), Gate: map[string][]byte{}}
+	st := &State{Rev: snap.Name()}
 	var errs []error
 	if err := st.loadCPS(snap, cfg, external, allowMissing); err != nil {
 		errs = append(errs, err)
@@ -125,12 +125,20 @@ func (st *State) loadRegistry(snap Snapshot, cfg *config.Config, allowMissing bo
 
 // loadGate reads the configuration file and every file under the configured
 // policy directories.
-func (st *State) loadGate(snap Snapshot, cfg *config.Config) error {
+func (st *State) loadGate(snap Snapshot, cfg *config.Config) (err error) {
+	st.Gate, err = ReadGate(snap, cfg)
+	return err
+}
+
+// ReadGate reads what makes up the gate at a revision: the configuration
+// file and every file under the configured policy directories, by path.
+func ReadGate(snap Snapshot, cfg *config.Config) (map[string][]byte, error) {
+	gate := map[string][]byte{}
 	paths := []string{cfg.File}
 	for _, dir := range cfg.Policies {
 		matches, err := snap.Glob(strings.TrimSuffix(dir, "/") + "/**")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		paths = append(paths, matches...)
 	}
@@ -140,20 +148,23 @@ func (st *State) loadGate(snap Snapshot, cfg *config.Config) error {
 			continue
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		st.Gate[p] = src
+		gate[p] = src
 	}
-	return nil
+	return gate, nil
 }
 
 // UserPolicies returns the Rego modules (not tests) under the configured
 // policy directories of this revision.
-func (st *State) UserPolicies() []policies.Module {
+func (st *State) UserPolicies() []policies.Module { return UserPolicies(st.Gate) }
+
+// UserPolicies returns the Rego modules (not tests) of a gate read by ReadGate.
+func UserPolicies(gate map[string][]byte) []policies.Module {
 	var mods []policies.Module
-	for _, p := range sortedKeys(st.Gate) {
+	for _, p := range sortedKeys(gate) {
 		if strings.HasSuffix(p, ".rego") && !strings.HasSuffix(p, "_test.rego") {
-			mods = append(mods, policies.Module{File: p, Src: st.Gate[p]})
+			mods = append(mods, policies.Module{File: p, Src: gate[p]})
 		}
 	}
 	return mods

@@ -83,13 +83,29 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 
 	baseFlags := flags.State{Registry: base.Registry, Inventory: base.Inventory}
 	headFlags := flags.State{Registry: head.Registry, Inventory: head.Inventory}
+	cpsChanges := cps.Diff(sectionList(base), sectionList(head))
+	renumbered := map[string]string{} // base ID -> head ID
+	for _, c := range cpsChanges {
+		if c.Kind == cps.Renumbered {
+			renumbered[c.OldID] = c.ID
+		}
+	}
 	for _, c := range flags.Diff(baseFlags, headFlags) {
+		if c.Kind == flags.Modified && slices.Contains(c.Fields, flags.FieldCPS) &&
+			linksFollowRenumbering(base.Registry, head.Registry, c.Flag, renumbered) {
+			// The links changed only to follow renumbered sections: the
+			// flag still links the same text.
+			c.Fields = slices.DeleteFunc(slices.Clone(c.Fields), func(f string) bool { return f == flags.FieldCPS })
+			if len(c.Fields) == 0 {
+				continue
+			}
+		}
 		in.FlagChanges = append(in.FlagChanges, policies.FlagChange{
 			Flag: c.Flag, Change: c.Kind, File: c.Pos.File, Line: c.Pos.Line,
 			Environment: c.Env, Path: c.Path, Fields: c.Fields,
 		})
 	}
-	for _, c := range cps.Diff(sectionList(base), sectionList(head)) {
+	for _, c := range cpsChanges {
 		in.CPSChanges = append(in.CPSChanges, policies.CPSChange{
 			Section: c.ID, Change: c.Kind, OldSection: c.OldID, Title: c.Title, OldTitle: c.OldTitle,
 			Hash: c.Hash, OldHash: c.OldHash, File: c.Pos.File, Line: c.Pos.Line,
@@ -97,12 +113,45 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 	}
 	regChanges, newReviews := flags.DiffRegistry(base.Registry, head.Registry)
 	for _, c := range regChanges {
+		if c.Kind == flags.LinkRemoved && followsRenumbering(in.Flags[c.Flag].CPS, c.Detail, renumbered) {
+			continue // the link moved with its section: 4.3.1 became 4.3.2
+		}
 		in.RegistryChanges = append(in.RegistryChanges, policies.RegistryChange{
 			Flag: c.Flag, Change: c.Kind, Detail: c.Detail, File: c.Pos.File, Line: c.Pos.Line,
 		})
 	}
 	in.Reviews = reviews(head, newReviews, ch)
 	return in
+}
+
+// followsRenumbering reports whether a link to removed, a section that this
+// change renumbered, was replaced by a link to the section's new ID.
+func followsRenumbering(links []string, removed string, renumbered map[string]string) bool {
+	id, ok := renumbered[removed]
+	return ok && slices.Contains(links, id)
+}
+
+// linksFollowRenumbering reports whether the flag's links at head are its
+// links at base with renumbered sections replaced by their new IDs.
+func linksFollowRenumbering(base, head *flags.Registry, name string, renumbered map[string]string) bool {
+	if base == nil || head == nil || len(renumbered) == 0 {
+		return false
+	}
+	be, he := base.Lookup(name), head.Lookup(name)
+	if be == nil || he == nil {
+		return false
+	}
+	want := make([]string, len(be.CPS))
+	for i, id := range be.CPS {
+		want[i] = id
+		if n, ok := renumbered[id]; ok {
+			want[i] = n
+		}
+	}
+	got := slices.Clone(he.CPS)
+	slices.Sort(want)
+	slices.Sort(got)
+	return slices.Equal(got, want)
 }
 
 // addFlags records every flag known at base or head.

@@ -36,9 +36,10 @@ type Config struct {
 	Reviewers []string
 }
 
-// Document is one CPS document. Repo and Ref name another repository (read
-// through the GitHub integration); Path alone is a path in this repository,
-// or, when it starts with "../", a second checkout beside it.
+// Document is one CPS document. Path alone is a path in this repository.
+// With Repo ("owner/name") it is a path in that repository, at Ref when one
+// is given: read through a local checkout of it (check --cps-checkout) or, in
+// the GitHub integration, through the repository contents API.
 type Document struct {
 	Path string
 	Repo string

@@ -36,7 +36,8 @@ type Repo struct {
 	ctx        context.Context
 	root       string
 	shallow    bool
-	hasCommits bool
+	headOnce   sync.Once
+	hasCommits bool // set by headOnce
 
 	// onStart, when set, is called with the arguments of every git command
 	// the Repo starts (tests count processes with it).
@@ -72,18 +73,21 @@ func Open(ctx context.Context, dir string) (*Repo, error) {
 		return nil, fmt.Errorf("open %s: unexpected output of git rev-parse: %q", dir, out)
 	}
 	r.root, r.shallow = root, shallow == "true"
-	r.hasCommits, err = r.verify(ctx, "HEAD^{commit}")
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", dir, err)
-	}
 	return r, nil
 }
 
 // Root is the absolute path of the top level of the work tree.
 func (r *Repo) Root() string { return r.root }
 
-// HasCommits reports whether HEAD pointed at a commit when the Repo was opened.
-func (r *Repo) HasCommits() bool { return r.hasCommits }
+// HasCommits reports whether HEAD points at a commit (asked once, through the
+// batch process, the first time it matters).
+func (r *Repo) HasCommits() bool {
+	r.headOnce.Do(func() {
+		_, err := r.commitID("HEAD")
+		r.hasCommits = err == nil
+	})
+	return r.hasCommits
+}
 
 // IsShallow reports whether the repository is a shallow clone.
 func (r *Repo) IsShallow() bool { return r.shallow }

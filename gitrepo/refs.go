@@ -29,13 +29,15 @@ func (r *Repo) resolve(ctx context.Context, ref string) (string, error) {
 	if err := checkRef(ref); err != nil {
 		return "", err
 	}
-	out, err := r.run(ctx, "rev-parse", "--verify", "--quiet", ref+"^{commit}")
+	id, err := r.commitID(ref)
 	switch {
 	case err == nil:
-		return strings.TrimSpace(string(out)), nil
-	case exitCode(err) != 1:
+		return id, nil
+	case err == errAmbiguous:
+		return "", fmt.Errorf("resolve %q: ambiguous: more than one object matches; use a longer id or a full ref", ref)
+	case err != errMissing:
 		return "", fmt.Errorf("resolve %q: %w", ref, err)
-	case !r.hasCommits && strings.HasPrefix(ref, "HEAD"):
+	case strings.HasPrefix(ref, "HEAD") && !r.HasCommits() && strings.HasPrefix(ref, "HEAD"):
 		return "", fmt.Errorf("resolve %q: %w", ref, ErrNoCommits)
 	case r.shallow:
 		return "", fmt.Errorf("resolve %q: no such commit: %s", ref, shallowHint)
@@ -44,13 +46,20 @@ func (r *Repo) resolve(ctx context.Context, ref string) (string, error) {
 	}
 }
 
-// verify reports whether git rev-parse --verify accepts arg.
-func (r *Repo) verify(ctx context.Context, arg string) (bool, error) {
-	_, err := r.run(ctx, "rev-parse", "--verify", "--quiet", arg)
-	if err != nil && exitCode(err) != 1 {
-		return false, err
+// commitID asks the batch process (no process of its own) for the commit
+// that a revision expression names, as git rev-parse "ref^{commit}" would:
+// it returns errMissing when there is none.
+func (r *Repo) commitID(ref string) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	obj, err := r.object(ref + "^{commit}")
+	if err != nil {
+		return "", err
 	}
-	return err == nil, nil
+	if obj.kind != "commit" {
+		return "", fmt.Errorf("%s is a %s, not a commit", ref, obj.kind)
+	}
+	return obj.id, nil
 }
 
 // checkRef rejects refs that git would take for options.

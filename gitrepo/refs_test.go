@@ -64,6 +64,10 @@ func TestResolve(t *testing.T) {
 		{ref: "v1", want: first},
 		{ref: "no-such-branch", wantErr: `resolve "no-such-branch": no such commit`},
 		{ref: "HEAD~5", wantErr: `resolve "HEAD~5": no such commit`},
+		{ref: "main^", want: first},
+		{ref: "v1^{}", want: first},
+		{ref: "main:a", wantErr: `resolve "main:a": `},
+		{ref: "main a", wantErr: `resolve "main a": no such commit`},
 		{ref: "--all", wantErr: `invalid revision "--all"`},
 		{ref: "", wantErr: `invalid revision ""`},
 	}

@@ -17,8 +17,11 @@ type Reporter interface {
 
 // Formats maps the --format names of `check` to their reporters.
 var Formats = map[string]Reporter{
-	"text": Text{},
-	"json": JSON{},
+	"text":     Text{},
+	"json":     JSON{},
+	"github":   GitHub{},
+	"markdown": Markdown{},
+	"sarif":    SARIF{},
 }
 
 // Names lists the format names, sorted.

@@ -59,6 +59,16 @@ func TestReporters(t *testing.T) {
 		{"passing.txt", Text{}, passing},
 		{"failing.json", JSON{}, failing},
 		{"passing.json", JSON{}, passing},
+		{"failing.github", GitHub{}, failing},
+		{"passing.github", GitHub{}, passing},
+		{"hostile.github", GitHub{}, hostile},
+		{"failing.md", Markdown{}, failing},
+		{"passing.md", Markdown{}, passing},
+		{"hostile.md", Markdown{}, hostile},
+		{"truncated.md", Markdown{Limit: 1200}, failing},
+		{"failing.sarif", SARIF{ToolVersion: "1.2.3", Rules: testRules}, failing},
+		{"passing.sarif", SARIF{ToolVersion: "1.2.3", Rules: testRules}, passing},
+		{"hostile.sarif", SARIF{ToolVersion: "1.2.3", Rules: testRules}, hostile},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			var buf bytes.Buffer
@@ -87,7 +97,14 @@ func TestFor(t *testing.T) {
 		t.Errorf("For(json): %v", err)
 	}
 	_, err := For("xml")
-	if diff := cmp.Diff(err.Error(), `unknown format "xml" (known: [json text])`); diff != "" {
+	if diff := cmp.Diff(err.Error(), `unknown format "xml" (known: [github json markdown sarif text])`); diff != "" {
 		t.Errorf("For(xml) error mismatch (-got +want):\n%s", diff)
 	}
+}
+
+// testRules stands in for the policies' METADATA in the SARIF goldens, so
+// that editing a policy's description does not change them.
+var testRules = []RuleDoc{
+	{ID: "missing_review", Description: "A changed flag has a review of each linked section.\nSo the CA checks. More text.", Enforces: "Mozilla Root Store Policy §3.3"},
+	{ID: "stale_review", Description: "Reviews match the section text at head.", Enforces: "BR 2.2"},
 }

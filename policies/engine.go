@@ -1,7 +1,6 @@
 package policies
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"embed"
@@ -245,11 +244,7 @@ func (e *Engine) Eval(ctx context.Context, in *Input) (deny, warn []result.Findi
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
 	}
-	value, err := inputValue(in)
-	if err != nil {
-		return nil, nil, err
-	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(value))
+	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(in.value()))
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, nil, fmt.Errorf("policy evaluation stopped: %w", ctxErr)
@@ -265,20 +260,6 @@ func (e *Engine) Eval(ctx context.Context, in *Input) (deny, warn []result.Findi
 		return nil, nil, err
 	}
 	return deny, warn, nil
-}
-
-// inputValue turns in into an ast.Value through its JSON form, the form that
-// policies/README.md documents.
-func inputValue(in *Input) (ast.Value, error) {
-	data, err := json.Marshal(withEmptySlices(in))
-	if err != nil {
-		return nil, fmt.Errorf("policies: encoding input: %w", err)
-	}
-	v, err := ast.ValueFromReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("policies: converting input: %w", err)
-	}
-	return v, nil
 }
 
 // findings validates the value bound to the deny or warn set and converts it.
@@ -367,31 +348,6 @@ func describe(v any) string {
 		return fmt.Sprintf("%v", v)
 	}
 	return string(data)
-}
-
-// withEmptySlices returns a shallow copy of in whose nil slices are empty, so
-// that they encode as [] and policies never meet a null where the README
-// promises an array. Maps are left alone: a nil map encodes as null, and
-// policies look into maps by key, which a null survives.
-func withEmptySlices(in *Input) *Input {
-	out := *in
-	out.Approvers = orEmpty(in.Approvers)
-	out.FlagChanges = orEmpty(in.FlagChanges)
-	out.CPSChanges = orEmpty(in.CPSChanges)
-	out.RegistryChanges = orEmpty(in.RegistryChanges)
-	out.PolicyChanges = orEmpty(in.PolicyChanges)
-	out.Flags = make(map[string]Flag, len(in.Flags))
-	for name, f := range in.Flags {
-		f.CPS = orEmpty(f.CPS)
-		f.Sources = orEmpty(f.Sources)
-		out.Flags[name] = f
-	}
-	out.Reviews = make([]Review, len(in.Reviews))
-	for i, r := range in.Reviews {
-		r.Sections = orEmpty(r.Sections)
-		out.Reviews[i] = r
-	}
-	return &out
 }
 
 func orEmpty[S ~[]E, E any](s S) S {

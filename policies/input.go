@@ -1,5 +1,7 @@
 package policies
 
+import "encoding/json"
+
 // Input is the document that cpsgate hands to Rego as `input`. It is plain
 // data, built by package check; policies/README.md documents every field.
 // Slices are never nil (they encode as [] not null) and are sorted, so the
@@ -114,4 +116,35 @@ type PolicyChange struct {
 	File   string `json:"file"`
 	Kind   string `json:"kind"`   // config | policy
 	Change string `json:"change"` // added | modified | removed
+}
+
+// MarshalJSON encodes the input as policies see it: nil slices as [].
+func (in *Input) MarshalJSON() ([]byte, error) {
+	type plain Input // without this method
+	return json.Marshal((*plain)(withEmptySlices(in)))
+}
+
+// withEmptySlices returns a shallow copy of in whose nil slices are empty, so
+// that they encode as [] and policies never meet a null where the README
+// promises an array. Maps are left alone: a nil map encodes as null, and
+// policies look into maps by key, which a null survives.
+func withEmptySlices(in *Input) *Input {
+	out := *in
+	out.Approvers = orEmpty(in.Approvers)
+	out.FlagChanges = orEmpty(in.FlagChanges)
+	out.CPSChanges = orEmpty(in.CPSChanges)
+	out.RegistryChanges = orEmpty(in.RegistryChanges)
+	out.PolicyChanges = orEmpty(in.PolicyChanges)
+	out.Flags = make(map[string]Flag, len(in.Flags))
+	for name, f := range in.Flags {
+		f.CPS = orEmpty(f.CPS)
+		f.Sources = orEmpty(f.Sources)
+		out.Flags[name] = f
+	}
+	out.Reviews = make([]Review, len(in.Reviews))
+	for i, r := range in.Reviews {
+		r.Sections = orEmpty(r.Sections)
+		out.Reviews[i] = r
+	}
+	return &out
 }

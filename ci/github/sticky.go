@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	gh "github.com/google/go-github/v60/github"
 )
@@ -29,14 +30,18 @@ func PassNote(head string) string {
 		fmt.Sprintf(" (checked at `%s`).\n", head)
 }
 
-// Sticky keeps one comment, identified by Marker, on pull request number:
+// Sticky keeps one comment, identified by Marker at its start (added to
+// body unless it starts with it), on pull request number:
 // it edits the comment in place when there is one and creates it otherwise.
 // On a pass (pass set) it only edits an existing comment, to body, and
 // creates nothing. self is the login of the token (from Self); when it is
 // empty, only comments by bots count as cpsgate's own, so that a marker
 // pasted by a person is never taken over. It never creates a second comment.
 func (c *Client) Sticky(ctx context.Context, number int, self, body string, pass bool) (string, error) {
-	text := Marker + "\n" + body
+	text := body
+	if !strings.HasPrefix(body, Marker) {
+		text = Marker + "\n" + body
+	}
 	if len(text) > MaxCommentSize {
 		cut := MaxCommentSize - 200
 		for cut > 0 && text[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
@@ -107,5 +112,5 @@ func (c *Client) findSticky(ctx context.Context, number int, self string) (*Comm
 }
 
 func containsMarker(body string) bool {
-	return len(body) >= len(Marker) && body[:len(Marker)] == Marker
+	return strings.HasPrefix(body, Marker)
 }

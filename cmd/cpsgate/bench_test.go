@@ -166,13 +166,33 @@ func BenchmarkCheckInProcess(b *testing.B) {
 	}
 }
 
-// BenchmarkCheckProcess measures `check` as a whole process, as CI and a
-// pre-commit hook run it.
+// BenchmarkCheckProcess measures `check` as a whole process, as CI runs it.
 func BenchmarkCheckProcess(b *testing.B) {
 	dir := filepath.Join(b.TempDir(), "repo")
 	body := writeBenchRepo(b, dir)
+	benchProcess(b, dir, "check", "--base", "main", "--head", "change", "--pr-body", body)
+}
+
+// BenchmarkCheckStagedProcess measures `check --staged` as a whole process, as
+// the pre-commit hook runs it: the index of a branch that stages a flag
+// change against HEAD.
+func BenchmarkCheckStagedProcess(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "repo")
+	writeBenchRepo(b, dir)
+	cfg := filepath.Join(dir, "deploy", "env05", "config.json")
+	if err := os.WriteFile(cfg, []byte(benchConfig(5, 31)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if out, err := exec.Command("git", "-C", dir, "add", "deploy").CombinedOutput(); err != nil {
+		b.Fatalf("git add: %v\n%s", err, out)
+	}
+	benchProcess(b, dir, "check", "--staged")
+}
+
+// benchProcess runs the built binary in dir with args; every run must deny.
+func benchProcess(b *testing.B, dir string, args ...string) {
 	bin := buildBinary(b)
-	args := []string{"-C", dir, "check", "--base", "main", "--head", "change", "--pr-body", body}
+	args = append([]string{"-C", dir}, args...)
 	b.ResetTimer()
 	for b.Loop() {
 		cmd := exec.Command(bin, args...)

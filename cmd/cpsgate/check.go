@@ -32,6 +32,8 @@ type checkOptions struct {
 	config     string
 	dumpInput  string
 	gh         gitHubOptions
+	checkouts  []string
+	sarif      string
 }
 
 func (e *env) checkCommand() *cobra.Command {
@@ -67,6 +69,8 @@ Reviews attached to the change are read from --pr-body FILE: fenced
 	f.BoolVar(&o.gh.comment, "comment", false, "with --github: keep one pull-request comment with the verdict")
 	f.BoolVar(&o.gh.checkRun, "check-run", false, "with --github: record the verdict as a check run named cpsgate")
 	f.BoolVar(&o.gh.summary, "summary", false, "append the markdown report to $GITHUB_STEP_SUMMARY (default with --github when it is set)")
+	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, "`OWNER/REPO=DIR`: a local checkout of a repository that holds a configured CPS document (repeatable)")
+	f.StringVar(&o.sarif, "sarif", "", "also write the result as SARIF 2.1.0 to `file`")
 	cmd.MarkFlagsMutuallyExclusive("head", "staged")
 	for _, other := range []string{"base", "head", "staged", "pr-body", "author", "approver"} {
 		cmd.MarkFlagsMutuallyExclusive("github", other)
@@ -101,7 +105,11 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	out, err := evaluate(ctx, base, head, o.config, ch, nil)
+	dirs, err := e.parseCheckouts(o.checkouts)
+	if err != nil {
+		return err
+	}
+	out, err := evaluate(ctx, base, head, o.config, ch, checkoutReader(ctx, dirs))
 	if err != nil {
 		return err
 	}
@@ -111,6 +119,9 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 		}
 	}
 	if err := reporter.Report(e.stdout, out.Result); err != nil {
+		return err
+	}
+	if err := e.writeSARIF(o.sarif, out.Result); err != nil {
 		return err
 	}
 	if o.gh.summary {
@@ -194,8 +205,8 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 	}
 	adopting := gateRev == head
 	ch.Registry = cfg.Registry
-	// The two revisions load in parallel, and the policies compile as soon as
-	// the revision that holds them is read: the check is CPU-bound.
+	// The check is CPU-bound: the two revisions load and the policies of the
+	// gate revision compile in parallel.
 	var (
 		wg                   sync.WaitGroup
 		baseState, headState *check.State
@@ -203,14 +214,16 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 		baseErr, headErr     error
 		engErr               error
 	)
-	compile := func(gate *check.State) {
-		eng, engErr = policies.New(ctx, gate.UserPolicies())
-	}
+	wg.Go(func() {
+		gate, err := check.ReadGate(gateRev, cfg)
+		if err != nil {
+			engErr = err
+			return
+		}
+		eng, engErr = policies.New(ctx, check.UserPolicies(gate))
+	})
 	wg.Go(func() {
 		baseState, baseErr = check.Load(base, cfg, external, adopting)
-		if baseErr == nil && !adopting {
-			compile(baseState)
-		}
 	})
 	wg.Go(func() {
 		headState, headErr = check.Load(head, cfg, external, false)
@@ -221,11 +234,7 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 		return nil, fmt.Errorf("reading base %s:\n%w", base.Name(), baseErr)
 	case headErr != nil:
 		return nil, fmt.Errorf("reading head %s:\n%w", head.Name(), headErr)
-	}
-	if adopting {
-		compile(headState)
-	}
-	if engErr != nil {
+	case engErr != nil:
 		return nil, fmt.Errorf("policies:\n%w", engErr)
 	}
 	ctx, cancel := context.WithTimeout(ctx, policies.DefaultTimeout)

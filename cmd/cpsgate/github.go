@@ -78,9 +78,6 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	format := o.format
 	if !o.gh.formatSet {
 		format = "github"
-		if _, err := output.For(format); err != nil {
-			format = "text"
-		}
 	}
 	reporter, err := output.For(format)
 	if err != nil {
@@ -109,7 +106,11 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	out, err := evaluate(ctx, base, head, o.config, ch, client.DocReader(ctx))
+	dirs, err := e.parseCheckouts(o.checkouts)
+	if err != nil {
+		return err
+	}
+	out, err := evaluate(ctx, base, head, o.config, ch, docReader(dirs, checkoutReader(ctx, dirs), client.DocReader(ctx)))
 	if err != nil {
 		return err
 	}
@@ -122,12 +123,15 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	if err := reporter.Report(e.stdout, res); err != nil {
 		return err
 	}
+	if err := e.writeSARIF(o.sarif, res); err != nil {
+		return err
+	}
 	md, err := markdownReport(res)
 	if err != nil {
 		return err
 	}
 	if watched != "" {
-		md += "\n" + watched + "\n"
+		md += "\n\n" + watched + "\n"
 	}
 	summary := o.gh.summary || (!o.gh.summarySet && e.getenv("GITHUB_STEP_SUMMARY") != "")
 	if summary {
@@ -241,6 +245,17 @@ func (e *env) gitHubChange(ctx context.Context, client *github.Client, gctx *git
 	return ch, watched, nil
 }
 
+// docReader reads a CPS in another repository from its local checkout when
+// --cps-checkout names one, else through the contents API.
+func docReader(dirs map[string]string, local, api check.DocReader) check.DocReader {
+	return func(doc config.Document) ([]byte, error) {
+		if _, ok := dirs[doc.Repo]; ok {
+			return local(doc)
+		}
+		return api(doc)
+	}
+}
+
 // watchedLine says how many of the changed files are inputs of the check.
 func watchedLine(cfg *config.Config, files []github.ChangedFile) string {
 	exact, globs := cfg.Paths()
@@ -307,22 +322,29 @@ func (e *env) checkRun(ctx context.Context, client *github.Client, gctx *github.
 	return err
 }
 
-// markdownReport renders the result for the job summary and the comment:
-// the markdown reporter when there is one, else the text report in a fence.
+// markdownReport renders the result for the job summary and the comment.
 func markdownReport(res *result.Result) (string, error) {
 	var b bytes.Buffer
-	if r, err := output.For("markdown"); err == nil {
-		if err := r.Report(&b, res); err != nil {
-			return "", err
-		}
-		return b.String(), nil
-	}
-	b.WriteString("### cpsgate\n\n~~~~text\n")
-	if err := (output.Text{}).Report(&b, res); err != nil {
+	if err := (output.Markdown{}).Report(&b, res); err != nil {
 		return "", err
 	}
-	b.WriteString("~~~~\n")
 	return b.String(), nil
+}
+
+// writeSARIF writes the result as SARIF to path (--sarif), besides the
+// normal output.
+func (e *env) writeSARIF(path string, res *result.Result) error {
+	if path == "" {
+		return nil
+	}
+	var b bytes.Buffer
+	if err := (output.SARIF{}).Report(&b, res); err != nil {
+		return err
+	}
+	if err := os.WriteFile(e.path(path), b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("--sarif: %w", err)
+	}
+	return nil
 }
 
 // stepOutputs are the step's outputs in the GITHUB_OUTPUT format.

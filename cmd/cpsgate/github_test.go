@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cpsgate/cpsgate/ci/github"
+	"github.com/cpsgate/cpsgate/output"
 )
 
 const ghToken = "ghs_E2ETOKEN0123456789abcdefghij"
@@ -234,6 +235,9 @@ func TestCheckGitHub(t *testing.T) {
 			if strings.Contains(s, ghToken) {
 				t.Error("comment body holds the token")
 			}
+			if !strings.HasPrefix(s, github.Marker+"\n") || strings.Count(s, github.Marker) != 1 {
+				t.Errorf("comment body does not start with one marker:\n%s", s)
+			}
 		}
 	}
 	checkRun := func(conclusion string, annotations int) func(t *testing.T, body map[string]any) {
@@ -259,10 +263,11 @@ func TestCheckGitHub(t *testing.T) {
 		summary   []string
 		noSummary bool
 		external  bool // the base's configuration reads the CPS from ca/policy
+		sarif     bool // --sarif cpsgate.sarif writes SARIF
 	}{
 		{
 			name: "missing review: comment created, failing check run",
-			args: []string{"--comment", "--check-run"},
+			args: []string{"--comment", "--check-run", "--sarif", "cpsgate.sarif"},
 			calls: func(t *testing.T, base, head string) []ghCall {
 				return []ghCall{
 					pull(t, "Turns AsyncFinalize on."), approvals(t), list(), files(t),
@@ -273,7 +278,8 @@ func TestCheckGitHub(t *testing.T) {
 				}
 			},
 			code:    1,
-			stdout:  []string{"missing_review"},
+			stdout:  []string{"::error title=cpsgate missing_review%3A AsyncFinalize%2C CPS 4.3.1,file=deploy/prod.json,line=4::"},
+			sarif:   true,
 			outputs: "pass=false\ndeny=2\nwarn=0\n",
 			summary: []string{"missing_review", "cpsgate reads 1 of the 1 files this pull request changes."},
 		},
@@ -409,6 +415,13 @@ func TestCheckGitHub(t *testing.T) {
 			case !tc.noSummary && err != nil:
 				t.Errorf("no summary: %v", err)
 			}
+			sarif, err := os.ReadFile(filepath.Join(dir, "cpsgate.sarif"))
+			switch {
+			case tc.sarif && (err != nil || !bytes.Contains(sarif, []byte(`"ruleId": "missing_review"`))):
+				t.Errorf("SARIF file: %v\n%s", err, sarif)
+			case !tc.sarif && err == nil:
+				t.Error("a SARIF file was written")
+			}
 			for _, w := range tc.summary {
 				if !strings.Contains(string(summary), w) {
 					t.Errorf("summary lacks %q:\n%s", w, summary)
@@ -456,4 +469,12 @@ func rewriteBaseConfig(t *testing.T, dir, cps string) {
 	run("commit", "-q", "-am", "CPS moves to ca/policy")
 	run("checkout", "-q", "change")
 	run("rebase", "-q", "main")
+}
+
+// TestMarkers: the sticky comment is found by the marker the Markdown
+// report starts with.
+func TestMarkers(t *testing.T) {
+	if github.Marker != output.CommentMarker {
+		t.Errorf("github.Marker %q != output.CommentMarker %q", github.Marker, output.CommentMarker)
+	}
 }

@@ -1,0 +1,145 @@
+package policies
+
+import (
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// This file converts an Input into the ast.Value that Rego evaluates,
+// directly: the same value as decoding the Input's JSON form (the form
+// policies/README.md documents; a test holds the two equal for every field),
+// without encoding a few hundred kilobytes of JSON and decoding them again on
+// every check.
+
+// obj accumulates the members of one JSON object.
+type obj struct{ kv [][2]*ast.Term }
+
+func newObj(n int) *obj { return &obj{kv: make([][2]*ast.Term, 0, n)} }
+
+func (o *obj) str(k, v string) *obj { return o.term(k, ast.StringTerm(v)) }
+func (o *obj) num(k string, v int) *obj {
+	return o.term(k, ast.IntNumberTerm(v))
+}
+func (o *obj) boolean(k string, v bool) *obj { return o.term(k, ast.BooleanTerm(v)) }
+
+// strOmit adds k only when v is not empty (the `omitempty` of the JSON form).
+func (o *obj) strOmit(k, v string) *obj {
+	if v == "" {
+		return o
+	}
+	return o.str(k, v)
+}
+
+func (o *obj) term(k string, v *ast.Term) *obj {
+	o.kv = append(o.kv, [2]*ast.Term{ast.StringTerm(k), v})
+	return o
+}
+
+func (o *obj) done() *ast.Term { return ast.ObjectTerm(o.kv...) }
+
+// strings is a JSON array of strings; nil is [] (Input's slices encode as
+// arrays, never null).
+func stringsTerm(ss []string) *ast.Term {
+	ts := make([]*ast.Term, len(ss))
+	for i, s := range ss {
+		ts[i] = ast.StringTerm(s)
+	}
+	return ast.ArrayTerm(ts...)
+}
+
+func arrayOf[E any](es []E, f func(*E) *ast.Term) *ast.Term {
+	ts := make([]*ast.Term, len(es))
+	for i := range es {
+		ts[i] = f(&es[i])
+	}
+	return ast.ArrayTerm(ts...)
+}
+
+// mapOf is a JSON object keyed by the map's keys; a nil map is null.
+func mapOf[V any](m map[string]V, f func(*V) *ast.Term) *ast.Term {
+	if m == nil {
+		return ast.NullTerm()
+	}
+	o := newObj(len(m))
+	for k, v := range m {
+		o.term(k, f(&v))
+	}
+	return o.done()
+}
+
+// value is the input document as Rego sees it.
+func (in *Input) value() ast.Value {
+	flags := in.Flags
+	if flags == nil {
+		flags = map[string]Flag{} // an object, never null (withEmptySlices)
+	}
+	return newObj(14).
+		str("base", in.Base).
+		str("head", in.Head).
+		str("author", in.Author).
+		term("approvers", stringsTerm(in.Approvers)).
+		str("config", in.Config).
+		str("registry", in.Registry).
+		term("sections", mapOf(in.Sections, (*Section).term)).
+		term("flags", mapOf(flags, (*Flag).term)).
+		term("flag_changes", arrayOf(in.FlagChanges, (*FlagChange).term)).
+		term("cps_changes", arrayOf(in.CPSChanges, (*CPSChange).term)).
+		term("reviews", arrayOf(in.Reviews, (*Review).term)).
+		term("registry_changes", arrayOf(in.RegistryChanges, (*RegistryChange).term)).
+		term("policy_changes", arrayOf(in.PolicyChanges, (*PolicyChange).term)).
+		done().Value
+}
+
+func (s *Section) term() *ast.Term {
+	return newObj(7).str("id", s.ID).str("title", s.Title).num("level", s.Level).
+		str("file", s.File).num("line", s.Line).str("anchor", s.Anchor).str("hash", s.Hash).done()
+}
+
+func (f *Flag) term() *ast.Term {
+	return newObj(11).str("name", f.Name).boolean("registered", f.Registered).
+		boolean("in_base", f.InBase).boolean("in_head", f.InHead).str("status", f.Status).
+		term("cps", stringsTerm(f.CPS)).str("no_cps_impact", f.NoCPSImpact).
+		str("description", f.Description).str("file", f.File).num("line", f.Line).
+		term("sources", arrayOf(f.Sources, (*FlagSource).term)).done()
+}
+
+func (s *FlagSource) term() *ast.Term {
+	o := newObj(6).str("kind", s.Kind).str("file", s.File).num("line", s.Line).
+		strOmit("environment", s.Environment).strOmit("path", s.Path)
+	if s.Value != nil {
+		o.boolean("value", *s.Value)
+	}
+	return o.done()
+}
+
+func (c *FlagChange) term() *ast.Term {
+	o := newObj(7).str("flag", c.Flag).str("change", c.Change).str("file", c.File).num("line", c.Line).
+		strOmit("environment", c.Environment).strOmit("path", c.Path)
+	if len(c.Fields) > 0 {
+		o.term("fields", stringsTerm(c.Fields))
+	}
+	return o.done()
+}
+
+func (c *CPSChange) term() *ast.Term {
+	return newObj(9).str("section", c.Section).str("change", c.Change).strOmit("old_section", c.OldSection).
+		str("title", c.Title).strOmit("old_title", c.OldTitle).strOmit("hash", c.Hash).
+		strOmit("old_hash", c.OldHash).str("file", c.File).num("line", c.Line).done()
+}
+
+func (r *Review) term() *ast.Term {
+	return newObj(12).str("flag", r.Flag).term("sections", stringsTerm(r.Sections)).
+		str("reviewer", r.Reviewer).str("date", r.Date).str("verdict", r.Verdict).
+		str("cps_version", r.CPSVersion).
+		term("section_hashes", mapOf(r.SectionHashes, func(h *string) *ast.Term { return ast.StringTerm(*h) })).
+		str("ref", r.Ref).str("origin", r.Origin).boolean("new", r.New).
+		str("file", r.File).num("line", r.Line).done()
+}
+
+func (c *RegistryChange) term() *ast.Term {
+	return newObj(5).str("flag", c.Flag).str("change", c.Change).str("detail", c.Detail).
+		str("file", c.File).num("line", c.Line).done()
+}
+
+func (c *PolicyChange) term() *ast.Term {
+	return newObj(3).str("file", c.File).str("kind", c.Kind).str("change", c.Change).done()
+}
