@@ -184,6 +184,11 @@ func prEvent(t *testing.T, dir, base, head string) string {
 	p["head"].(jsonObject)["sha"] = head
 	p["base"].(jsonObject)["repo"].(jsonObject)["full_name"] = "octo-org/octo-repo"
 	p["head"].(jsonObject)["repo"].(jsonObject)["full_name"] = "octo-org/octo-repo"
+	return writeEvent(t, dir, ev)
+}
+
+// writeEvent writes an event payload beside the repository.
+func writeEvent(t *testing.T, dir string, ev jsonObject) string {
 	ev["repository"].(jsonObject)["full_name"] = "octo-org/octo-repo"
 	data, err := json.Marshal(ev)
 	if err != nil {
@@ -264,6 +269,9 @@ func TestCheckGitHub(t *testing.T) {
 		noSummary bool
 		external  bool // the base's configuration reads the CPS from ca/policy
 		sarif     bool // --sarif cpsgate.sarif writes SARIF
+		eventName string
+		// sha returns GITHUB_SHA (default: head).
+		sha func(t *testing.T, dir, base, head string) string
 	}{
 		{
 			name: "missing review: comment created, failing check run",
@@ -345,6 +353,36 @@ func TestCheckGitHub(t *testing.T) {
 			outputs: "pass=true\ndeny=0\nwarn=0\n",
 		},
 		{
+			name:      "push: base before, head after, the commit message as the description; no pull request to comment on",
+			eventName: "push",
+			args:      []string{"--comment"},
+			event: func(t *testing.T, dir, base, head string) string {
+				ev := ghFixture(t, "event-push.json").(jsonObject)
+				ev["before"], ev["after"] = base, head
+				ev["head_commit"].(jsonObject)["message"] = "Enable AsyncFinalize\n\n" + review
+				return writeEvent(t, dir, ev)
+			},
+			calls:   func(t *testing.T, base, head string) []ghCall { return nil },
+			code:    0,
+			stderr:  []string{"::notice title=cpsgate::--comment: a push event has no pull request; no comment written"},
+			outputs: "pass=true\ndeny=0\nwarn=0\n",
+		},
+		{
+			name: "pull_request with the test merge commit checked out: the change as it merges",
+			args: []string{"--format", "json"},
+			sha: func(t *testing.T, dir, base, head string) string {
+				gitIn(t, dir, "checkout", "-q", "-b", "merge", base)
+				gitIn(t, dir, "merge", "-q", "--no-ff", "-m", "Merge change into main", "change")
+				return gitIn(t, dir, "rev-parse", "HEAD")
+			},
+			calls: func(t *testing.T, base, head string) []ghCall {
+				return []ghCall{pull(t, ""), approvals(t), list(), files(t)}
+			},
+			code:    1,
+			outputs: "pass=false\ndeny=2\nwarn=0\n",
+			summary: []string{"missing_review"},
+		},
+		{
 			name: "the API fails: exit 2 naming the request, no token",
 			calls: func(t *testing.T, base, head string) []ghCall {
 				return []ghCall{{method: "GET", path: prPath, status: 404, raw: `{"message":"Not Found ` + ghToken + `"}`}}
@@ -376,12 +414,19 @@ func TestCheckGitHub(t *testing.T) {
 				event = tc.event
 			}
 			eventPath := event(t, dir, base, head)
+			sha, eventName := head, "pull_request"
+			if tc.sha != nil {
+				sha = tc.sha(t, dir, base, head)
+			}
+			if tc.eventName != "" {
+				eventName = tc.eventName
+			}
 			srv := newGHFake(t, tc.calls(t, base, head))
 			summaryPath := filepath.Join(t.TempDir(), "summary.md")
 			outputPath := filepath.Join(t.TempDir(), "output")
 			vars := map[string]string{
-				"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": eventPath, "GITHUB_TOKEN": ghToken,
-				"GITHUB_API_URL": srv.URL + "/api/v3", "GITHUB_REPOSITORY": "octo-org/octo-repo", "GITHUB_SHA": head,
+				"GITHUB_EVENT_NAME": eventName, "GITHUB_EVENT_PATH": eventPath, "GITHUB_TOKEN": ghToken,
+				"GITHUB_API_URL": srv.URL + "/api/v3", "GITHUB_REPOSITORY": "octo-org/octo-repo", "GITHUB_SHA": sha,
 				"GITHUB_STEP_SUMMARY": summaryPath, "GITHUB_OUTPUT": outputPath,
 			}
 			var stdout, stderr bytes.Buffer
@@ -390,6 +435,13 @@ func TestCheckGitHub(t *testing.T) {
 			code := e.main(append([]string{"-C", dir, "check", "--github"}, tc.args...))
 			if code != tc.code {
 				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", code, tc.code, stdout.String(), stderr.String())
+			}
+			if tc.sha != nil {
+				for _, w := range []string{`"head": "` + sha + `"`, `"base": "` + base + `"`} {
+					if !strings.Contains(stdout.String(), w) {
+						t.Errorf("stdout lacks %s:\n%s", w, stdout.String())
+					}
+				}
 			}
 			for _, w := range tc.stdout {
 				if !strings.Contains(stdout.String(), w) {
@@ -429,6 +481,19 @@ func TestCheckGitHub(t *testing.T) {
 			}
 		})
 	}
+}
+
+// gitIn runs git in dir and returns its trimmed output.
+func gitIn(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+	cmd.Env = append(os.Environ(), "HOME="+dir, "GIT_CONFIG_NOSYSTEM=1",
+		"GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.org", "GIT_COMMITTER_NAME=C", "GIT_COMMITTER_EMAIL=c@example.org")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
 }
 
 func revParse(t *testing.T, dir, rev string) string {
@@ -476,5 +541,43 @@ func rewriteBaseConfig(t *testing.T, dir, cps string) {
 func TestMarkers(t *testing.T) {
 	if github.Marker != output.CommentMarker {
 		t.Errorf("github.Marker %q != output.CommentMarker %q", github.Marker, output.CommentMarker)
+	}
+}
+
+// TestCheckGitHubBadSetup: what check --github cannot work without is exit
+// 2 with a message saying what to do.
+func TestCheckGitHubBadSetup(t *testing.T) {
+	dir, base, head := gitRepo(t, "")
+	eventPath := prEvent(t, dir, base, head)
+	for _, tc := range []struct {
+		name string
+		args []string
+		vars map[string]string
+		want string
+	}{
+		{"no event path", []string{"--github"}, map[string]string{"GITHUB_TOKEN": ghToken},
+			"cpsgate: GITHUB_EVENT_PATH is not set: check --github runs in a GitHub Actions job\n"},
+		{"no token", []string{"--github"}, map[string]string{"GITHUB_EVENT_PATH": eventPath, "GITHUB_EVENT_NAME": "pull_request"},
+			"cpsgate: GITHUB_TOKEN is not set: give the step `env: GITHUB_TOKEN: ${{ github.token }}` (permissions: contents: read; pull-requests: write for --comment; checks: write for --check-run)\n"},
+		{"unsupported event", []string{"--github"}, map[string]string{"GITHUB_EVENT_PATH": eventPath, "GITHUB_EVENT_NAME": "issue_comment", "GITHUB_TOKEN": ghToken},
+			"cpsgate: event \"issue_comment\" is not supported by check --github (supported: pull_request, pull_request_target, pull_request_review, merge_group, push)\n"},
+		{"bad API URL", []string{"--github"}, map[string]string{"GITHUB_EVENT_PATH": eventPath, "GITHUB_EVENT_NAME": "pull_request", "GITHUB_TOKEN": ghToken, "GITHUB_API_URL": "ghe.example.com"},
+			"cpsgate: GITHUB_API_URL \"ghe.example.com\" is not an http(s) URL\n"},
+		{"--comment without --github", []string{"--comment"}, nil, "cpsgate: --comment and --check-run need --github\n"},
+		{"--github with --base", []string{"--github", "--base", "main"}, nil,
+			"cpsgate: if any flags in the group [github base] are set none of the others can be; [base github] were all set\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, dir: ".",
+				getenv: func(k string) string { return tc.vars[k] }}
+			code := e.main(append([]string{"-C", dir, "check"}, tc.args...))
+			if code != ExitError {
+				t.Errorf("exit code %d, want 2", code)
+			}
+			if diff := cmp.Diff(stderr.String(), tc.want); diff != "" {
+				t.Errorf("stderr (-got +want):\n%s", diff)
+			}
+		})
 	}
 }
