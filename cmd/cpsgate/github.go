@@ -130,12 +130,14 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	if watched != "" {
-		md += "\n\n" + watched + "\n"
-	}
 	summary := o.gh.summary || (!o.gh.summarySet && e.getenv("GITHUB_STEP_SUMMARY") != "")
 	if summary {
-		if err := e.appendEnvFile("GITHUB_STEP_SUMMARY", md); err != nil {
+		text := md
+		if watched != "" {
+			// Only here: the comment keeps the report's own size limit.
+			text += "\n\n" + watched + "\n"
+		}
+		if err := e.appendEnvFile("GITHUB_STEP_SUMMARY", text); err != nil {
 			return err
 		}
 	}
