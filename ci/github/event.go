@@ -34,8 +34,9 @@ type Context struct {
 	Number  int    // the pull request; 0 for a push
 	BaseSHA string // the revision configuration and policies come from
 	HeadSHA string // the change's head
-	// MergeSHA is GITHUB_SHA for pull_request events: the commit GitHub made
-	// by merging HeadSHA into the base branch, when the checkout has it.
+	// MergeSHA is GITHUB_SHA for pull_request and pull_request_review
+	// events: the test merge commit GitHub made of HeadSHA and the base
+	// branch. The caller uses it only when its parents prove it is one.
 	MergeSHA string
 	Author   string // login of the pull request's author, or the pusher
 	Body     string // pull request description, or the head commit message for a push
@@ -137,7 +138,7 @@ func ParseEvent(env Env) (*Context, error) {
 		if pr.Head.Repo != nil && pr.Base.Repo != nil && !strings.EqualFold(pr.Head.Repo.FullName, pr.Base.Repo.FullName) {
 			c.Fork = true
 		}
-		if env.EventName == "pull_request" && env.SHA != pr.Head.SHA {
+		if env.EventName != "pull_request_target" && env.SHA != "" && env.SHA != pr.Head.SHA {
 			c.MergeSHA = env.SHA
 		}
 	case "merge_group":
