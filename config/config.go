@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -30,6 +31,9 @@ type Config struct {
 	Registry string
 	Sources  []flags.SourceSpec
 	Policies []string // directories of extra Rego policies, relative to the root
+	// Reviewers may attach a review to a change in a pull-request comment
+	// (check --github): GitHub logins, and teams written @org/team.
+	Reviewers []string
 }
 
 // Document is one CPS document. Path alone is a path in this repository.
@@ -61,7 +65,7 @@ func Decode(file string, src []byte) (*Config, error) {
 		d.Errs.Add(d.Pos(roots[1]), "configuration: a second YAML document is not allowed")
 	}
 	top := roots[0]
-	fields := d.Fields(top, "configuration", "cps", "registry", "sources", "policies")
+	fields := d.Fields(top, "configuration", "cps", "registry", "sources", "policies", "reviewers")
 	if fields == nil {
 		return nil, d.Errs.Err()
 	}
@@ -80,10 +84,34 @@ func Decode(file string, src []byte) (*Config, error) {
 			c.Policies = append(c.Policies, relPath(d, item, "policies"))
 		}
 	}
+	if f, ok := fields["reviewers"]; ok {
+		c.Reviewers = reviewers(d, f.Value)
+	}
 	if err := d.Errs.Err(); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+var (
+	loginPattern = regexp.MustCompile(`^@?[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$`)
+	teamPattern  = regexp.MustCompile(`^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9_.-]+$`)
+)
+
+// reviewers reads the list of GitHub logins and @org/team names.
+func reviewers(d *yamlnode.Decoder, n *yaml.Node) []string {
+	var out []string
+	for _, item := range d.List(n, "reviewers") {
+		s := d.NonEmpty(item, "reviewer")
+		switch {
+		case s == "":
+		case !loginPattern.MatchString(s) && !teamPattern.MatchString(s):
+			d.Errs.Add(d.Pos(item), "reviewer %s is neither a GitHub login nor a team written @org/team", yamlnode.Quote(s))
+		default:
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // relPath reads a slash-separated path relative to the repository root.

@@ -12,7 +12,7 @@ import (
 func TestDecode(t *testing.T) {
 	src := "\ufeffcps:\n  - path: docs/CPS.md\n  - path: CP.md\n    repo: ca/policy\n    ref: main\nregistry: flags/registry.yaml\n" +
 		"sources:\n  - kind: go-struct\n    path: features\n    type: Config\n  - kind: config\n    glob: \"deploy/**/*.yaml\"\n    key: features\n    environment: prod\n" +
-		"policies: [rego/]\n"
+		"policies: [rego/]\nreviewers: [alice, \"@ca/pma\"]\n"
 	got, err := Decode(".cpsgate.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +29,8 @@ func TestDecode(t *testing.T) {
 			{Kind: "go-struct", Path: "features", Type: "Config", Pos: pos(8, 5)},
 			{Kind: "config", Glob: "deploy/**/*.yaml", Key: "features", Environment: "prod", Pos: pos(11, 5)},
 		},
-		Policies: []string{"rego/"},
+		Policies:  []string{"rego/"},
+		Reviewers: []string{"alice", "@ca/pma"},
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("Decode mismatch (-got +want):\n%s", diff)
@@ -44,13 +45,16 @@ func TestDecodeErrors(t *testing.T) {
 		{"syntax", "cps: [\n", "c.yaml:1: invalid YAML: did not find expected node content"},
 		{"missing keys", "policies: []\n", "c.yaml:1:1: configuration: missing required key \"cps\"\nc.yaml:1:1: configuration: missing required key \"registry\""},
 		{"unknown key", "cps: [{path: a.md}]\nregistry: r.yaml\nregistyr: x\n",
-			`c.yaml:3:1: unknown key "registyr" in configuration (known keys: cps, policies, registry, sources)`},
+			`c.yaml:3:1: unknown key "registyr" in configuration (known keys: cps, policies, registry, reviewers, sources)`},
 		{"no documents", "cps: []\nregistry: r.yaml\n", "c.yaml:1:6: cps must list at least one document"},
 		{"escaping path", "cps: [{path: ../other/cps.md}]\nregistry: /etc/r.yaml\n",
 			"c.yaml:1:14: path \"../other/cps.md\" must be clean and stay inside the repository\nc.yaml:2:11: path \"/etc/r.yaml\" must be relative to the repository root"},
 		{"bad source", "cps: [{path: a.md}]\nregistry: r.yaml\nsources:\n  - kind: go-struct\n    glob: x\n  - kind: consts\n",
 			"c.yaml:4:5: a go-struct source needs \"path\"\nc.yaml:4:5: a go-struct source needs \"type\"\nc.yaml:4:5: a go-struct source takes path and type only\nc.yaml:6:11: kind: \"consts\" is not one of go-struct, config"},
-		{"alias", "x: &a a.md\ncps: [{path: *a}]\nregistry: r.yaml\n", "c.yaml:1:1: unknown key \"x\" in configuration (known keys: cps, policies, registry, sources)\nc.yaml:2:7: cps entry: missing required key \"path\"\nc.yaml:2:14: YAML aliases are not allowed (*a); write the value out"},
+		{"alias", "x: &a a.md\ncps: [{path: *a}]\nregistry: r.yaml\n", "c.yaml:1:1: unknown key \"x\" in configuration (known keys: cps, policies, registry, reviewers, sources)\nc.yaml:2:7: cps entry: missing required key \"path\"\nc.yaml:2:14: YAML aliases are not allowed (*a); write the value out"},
+		{"bad reviewers", "cps: [{path: a.md}]\nregistry: r.yaml\nreviewers: [alice, \"\", \"ca pma\", {x: 1}, \"@ca/\"]\n",
+			"c.yaml:3:20: reviewer must not be empty\nc.yaml:3:24: reviewer \"ca pma\" is neither a GitHub login nor a team written @org/team\nc.yaml:3:34: reviewer: expected a string, got a mapping\nc.yaml:3:42: reviewer \"@ca/\" is neither a GitHub login nor a team written @org/team"},
+		{"reviewers not a list", "cps: [{path: a.md}]\nregistry: r.yaml\nreviewers: alice\n", `c.yaml:3:12: reviewers: expected a list, got "alice"`},
 		{"duplicate key", "cps: [{path: a.md}]\nregistry: r.yaml\nregistry: s.yaml\n", "c.yaml:3:1: configuration: duplicate key \"registry\" (first at line 2)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -31,7 +31,9 @@ type checkOptions struct {
 	format     string
 	config     string
 	dumpInput  string
+	gh         gitHubOptions
 	checkouts  []string
+	sarif      string
 }
 
 func (e *env) checkCommand() *cobra.Command {
@@ -48,6 +50,8 @@ Reviews attached to the change are read from --pr-body FILE: fenced
 ` + "```cps-review" + ` blocks and "CPS Compliance Review:" paragraphs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			o.gh.formatSet = cmd.Flags().Changed("format")
+			o.gh.summarySet = cmd.Flags().Changed("summary")
 			return e.runCheck(cmd.Context(), o)
 		},
 	}
@@ -61,12 +65,26 @@ Reviews attached to the change are read from --pr-body FILE: fenced
 	f.StringVar(&o.format, "format", "text", "output format: "+fmt.Sprint(output.Names()))
 	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
 	f.StringVar(&o.dumpInput, "dump-input", "", "write the policy input document to `file` (for opa eval)")
+	f.BoolVar(&o.gh.enabled, "github", false, "take base, head, author, description and approvals from the GitHub Actions event and API")
+	f.BoolVar(&o.gh.comment, "comment", false, "with --github: keep one pull-request comment with the verdict")
+	f.BoolVar(&o.gh.checkRun, "check-run", false, "with --github: record the verdict as a check run named cpsgate")
+	f.BoolVar(&o.gh.summary, "summary", false, "append the markdown report to $GITHUB_STEP_SUMMARY (default with --github when it is set)")
 	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, "`OWNER/REPO=DIR`: a local checkout of a repository that holds a configured CPS document (repeatable)")
+	f.StringVar(&o.sarif, "sarif", "", "also write the result as SARIF 2.1.0 to `file`")
 	cmd.MarkFlagsMutuallyExclusive("head", "staged")
+	for _, other := range []string{"base", "head", "staged", "pr-body", "author", "approver"} {
+		cmd.MarkFlagsMutuallyExclusive("github", other)
+	}
 	return cmd
 }
 
 func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
+	if o.gh.enabled {
+		return e.runGitHub(ctx, o)
+	}
+	if o.gh.comment || o.gh.checkRun {
+		return errors.New("--comment and --check-run need --github")
+	}
 	reporter, err := output.For(o.format)
 	if err != nil {
 		return err
@@ -102,6 +120,18 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	}
 	if err := reporter.Report(e.stdout, out.Result); err != nil {
 		return err
+	}
+	if err := e.writeSARIF(o.sarif, out.Result); err != nil {
+		return err
+	}
+	if o.gh.summary {
+		md, err := markdownReport(out.Result)
+		if err != nil {
+			return err
+		}
+		if err := e.appendEnvFile("GITHUB_STEP_SUMMARY", md); err != nil {
+			return err
+		}
 	}
 	if !out.Result.Pass {
 		return errDeny
@@ -166,7 +196,8 @@ func (e *env) change(o *checkOptions) (check.Change, error) {
 
 // evaluate runs the pipeline: configuration and policies from base (from head
 // when base predates the configuration), both revisions loaded, policies
-// evaluated.
+// evaluated. external reads CPS documents kept in other repositories (nil:
+// such documents are an error).
 func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch check.Change, external check.DocReader) (*check.Outcome, error) {
 	cfg, gateRev, err := loadConfig(base, head, cfgPath)
 	if err != nil {

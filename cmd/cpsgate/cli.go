@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 
 	"github.com/spf13/cobra"
 )
@@ -28,12 +29,19 @@ type env struct {
 	stdout, stderr io.Writer
 	dir            string // -C: the directory to run in
 	getenv         func(string) string
+	httpClient     *http.Client // for the GitHub API; nil: a default client
 }
 
 // Main runs cpsgate with args (without the program name) and returns the
 // exit code. Nothing below it exits the process.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, dir: ".", getenv: osGetenv}
+	return e.main(args)
+}
+
+// main runs the command line args in e and returns the exit code.
+func (e *env) main(args []string) int {
+	stdin, stdout, stderr := e.stdin, e.stdout, e.stderr
 	root := e.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(stdin)
