@@ -1,7 +1,6 @@
 package output
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -149,16 +148,7 @@ func (s SARIF) Report(w io.Writer, res *result.Result) error {
 	}
 
 	findings := slices.Clone(res.Findings)
-	slices.SortStableFunc(findings, func(a, b result.Finding) int {
-		return cmp.Or(
-			strings.Compare(a.File, b.File),
-			cmp.Compare(a.Line, b.Line),
-			strings.Compare(a.Rule, b.Rule),
-			strings.Compare(a.Flag, b.Flag),
-			strings.Compare(a.Section, b.Section),
-			strings.Compare(a.Message, b.Message),
-		)
-	})
+	slices.SortStableFunc(findings, result.Compare)
 
 	var ids []string
 	for _, f := range findings {

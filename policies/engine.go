@@ -1,7 +1,6 @@
 package policies
 
 import (
-	"cmp"
 	"context"
 	"embed"
 	"encoding/json"
@@ -282,20 +281,8 @@ func findings(severity string, bound any) ([]result.Finding, error) {
 		slices.Sort(errs)
 		return nil, errors.New(strings.Join(slices.Compact(errs), "\n"))
 	}
-	slices.SortFunc(out, compareFindings)
+	slices.SortFunc(out, result.Compare)
 	return slices.Compact(out), nil
-}
-
-func compareFindings(a, b result.Finding) int {
-	return cmp.Or(
-		cmp.Compare(a.File, b.File),
-		cmp.Compare(a.Line, b.Line),
-		cmp.Compare(a.Rule, b.Rule),
-		cmp.Compare(a.Flag, b.Flag),
-		cmp.Compare(a.Section, b.Section),
-		cmp.Compare(a.Message, b.Message),
-		cmp.Compare(a.Severity, b.Severity),
-	)
 }
 
 // finding converts one element of a deny or warn set.

@@ -3,6 +3,8 @@
 // `cpsgate check --format json`.
 package result
 
+import "cmp"
+
 // Severities.
 const (
 	Deny = "deny"
@@ -65,4 +67,18 @@ type Result struct {
 	// Missing lists the reviews still needed; renderers turn it into a
 	// ready-to-paste cps-review block.
 	Missing []Missing `json:"missing_reviews"`
+}
+
+// Compare orders findings by file, line, rule, flag, section, message and
+// severity: the order of every report.
+func Compare(a, b Finding) int {
+	return cmp.Or(
+		cmp.Compare(a.File, b.File),
+		cmp.Compare(a.Line, b.Line),
+		cmp.Compare(a.Rule, b.Rule),
+		cmp.Compare(a.Flag, b.Flag),
+		cmp.Compare(a.Section, b.Section),
+		cmp.Compare(a.Message, b.Message),
+		cmp.Compare(a.Severity, b.Severity),
+	)
 }
