@@ -86,3 +86,25 @@ func parseLogFiles(out []byte) ([]LogEntry, error) {
 	}
 	return entries, nil
 }
+
+// Tags returns the tags of the repository by the commit they point at
+// (annotated tags peeled), each list sorted by name.
+func (r *Repo) Tags(ctx context.Context) (map[string][]string, error) {
+	out, err := r.run(ctx, "for-each-ref", "--sort=refname", "--format=%(objectname) %(*objectname) %(refname:short)", "refs/tags")
+	if err != nil {
+		return nil, err
+	}
+	tags := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.SplitN(line, " ", 3)
+		if len(f) != 3 {
+			continue
+		}
+		commit := f[0]
+		if f[1] != "" {
+			commit = f[1]
+		}
+		tags[commit] = append(tags[commit], f[2])
+	}
+	return tags, nil
+}

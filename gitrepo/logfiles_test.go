@@ -55,3 +55,20 @@ func TestLogFiles(t *testing.T) {
 		t.Error("unknown ref: no error")
 	}
 }
+
+func TestTags(t *testing.T) {
+	tr := newTestRepo(t)
+	first := tr.commit("first", map[string]string{"a": "1"})
+	tr.git("tag", "cps-1.0")
+	second := tr.commit("second", map[string]string{"a": "2"})
+	tr.git("tag", "-a", "-m", "annotated", "cps-2.0")
+	tr.git("tag", "cps-2.0-final")
+	got, err := tr.open().Tags(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{first: {"cps-1.0"}, second: {"cps-2.0", "cps-2.0-final"}}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("Tags (-got +want):\n%s", diff)
+	}
+}

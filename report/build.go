@@ -69,6 +69,9 @@ func Build(in Input) *Report {
 	for _, s := range in.Steps {
 		b.stepDates = append(b.stepDates, s.Commit.Date.UTC().Format(time.DateOnly))
 	}
+	for _, p := range in.StartProblems {
+		b.rep.Problems = append(b.rep.Problems, Problem{Commit: in.Base, Date: "", Message: p})
+	}
 	b.versions()
 	b.collectReviews()
 	for i, s := range in.Steps {
@@ -401,7 +404,7 @@ func (b *builder) changedSince(f *found, id string) bool {
 	if f.step >= 0 {
 		return i > f.step
 	}
-	return b.stepDates[i] > f.date
+	return b.stepDates[i] >= f.date // the same day: cannot tell, so re-review
 }
 
 // sections lists the sections changed in the period.

@@ -185,7 +185,7 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 		p("## Unreadable revisions\n\n")
 		head("Date", "Commit", "Problem")
 		for _, pr := range r.Problems {
-			row(pr.Date[:10], code(short(pr.Commit)), cell(pr.Message))
+			row(pr.Date[:min(10, len(pr.Date))], code(short(pr.Commit)), cell(pr.Message))
 		}
 		p("\n")
 	}

@@ -48,6 +48,8 @@ type Input struct {
 	Head     string // the last commit of the period
 	Commits  int    // first-parent commits in the period, relevant or not
 	Start    *check.State
+	// StartProblems are what could not be read at Base.
+	StartProblems []string
 	Steps    []Step // oldest first
 	// StartVersions are the versions the CPS documents state at Base.
 	StartVersions []DocVersion

@@ -1,0 +1,552 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cpsgate/cpsgate/check"
+	"github.com/cpsgate/cpsgate/config"
+	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/report"
+)
+
+type reportOptions struct {
+	from, to string
+	branch   string
+	format   string
+	out      string
+	config   string
+}
+
+func (e *env) reportCommand() *cobra.Command {
+	o := &reportOptions{}
+	cmd := &cobra.Command{
+		Use:   "report --from DATE|REF --to DATE|REF",
+		Short: "Write the quarterly PMA report: every flag and CPS change of a period and its review",
+		Long: `report walks the first-parent history of a branch over a period and writes the
+report a Policy Management Authority reviews: every flag added, removed,
+modified, enabled or disabled and every CPS section added, removed, modified
+or renumbered, each with the commit, date, author, pull request and the
+review that covers it; per flag its status, links and last review (stale
+when the section text changed since); the CPS sections changed with the
+flags that need re-review; the unreviewed changes; a traceability matrix
+(section x flag); and the CPS sections no flag links.
+
+--from and --to are dates (YYYY-MM-DD, UTC, both days included) or git refs
+(--from is then the last commit before the period, as in FROM..TO). With
+dates, the history walked is that of --branch (default HEAD); with a ref as
+--to, that of the ref.
+
+A change counts as reviewed when a review of the flag covering each section
+it links is recorded in the same commit or a later one of the period: in the
+flag registry, or in the commit message (a squash merge carries the PR
+description: cps-review blocks and "CPS Compliance Review:" paragraphs).
+
+Formats: md (GitHub markdown), html (self-contained, printable), json
+(documented in report/README.md), csv (the events) and matrix-csv (the
+traceability matrix). The report goes to stdout, or to -o FILE; the same
+range always gives byte-identical output. Progress goes to stderr when it is
+a terminal.
+
+Exit codes: 0 the report is written and every change that needed a review
+has one; 1 the report is written and lists unreviewed changes or unreadable
+revisions; 2 no report (bad date or ref, unreadable repository).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.runReport(cmd.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.from, "from", "", "start of the period: `DATE` (YYYY-MM-DD) or ref of the last commit before it")
+	f.StringVar(&o.to, "to", "", "end of the period: `DATE` (YYYY-MM-DD, included) or ref")
+	f.StringVar(&o.branch, "branch", "HEAD", "the branch whose first-parent history is walked when --to is a date")
+	f.StringVar(&o.format, "format", "md", "output format: "+strings.Join(report.FormatNames, ", "))
+	f.StringVarP(&o.out, "output", "o", "", "write the report to `file` instead of stdout")
+	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
+	_ = cmd.MarkFlagRequired("from")
+	_ = cmd.MarkFlagRequired("to")
+	return cmd
+}
+
+func (e *env) runReport(ctx context.Context, o *reportOptions) error {
+	renderer, ok := report.Formats[o.format]
+	if !ok {
+		return fmt.Errorf("unknown format %q (known: %s)", o.format, strings.Join(report.FormatNames, ", "))
+	}
+	if err := config.CheckPath(o.config); err != nil {
+		return fmt.Errorf("--config: %w", err)
+	}
+	repo, err := gitrepo.Open(ctx, e.dir)
+	if err != nil {
+		return err
+	}
+	defer repo.Close()
+	var progress func(done, total int)
+	if isTerminal(e.stderr) {
+		progress = func(done, total int) {
+			if done == total {
+				fmt.Fprintf(e.stderr, "\r%60s\r", "")
+				return
+			}
+			fmt.Fprintf(e.stderr, "\rcpsgate report: commit %d of %d", done, total)
+		}
+	}
+	in, err := gatherReport(ctx, repo, o, progress)
+	if err != nil {
+		return err
+	}
+	rep := report.Build(*in)
+	var buf bytes.Buffer
+	if err := renderer.Render(&buf, rep); err != nil {
+		return err
+	}
+	if o.out != "" {
+		if err := os.WriteFile(e.path(o.out), buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+	} else if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	if len(rep.Unreviewed) > 0 || len(rep.Problems) > 0 {
+		return errDeny
+	}
+	return nil
+}
+
+// datePattern is the form of a date on the command line.
+var datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// bound is one end of the period: a date or a commit.
+type bound struct {
+	date  time.Time // zero for a ref
+	isRef bool
+	sha   string
+}
+
+// parseBound reads --from or --to: a date (YYYY-MM-DD) or a ref.
+func parseBound(repo *gitrepo.Repo, name, value string) (bound, error) {
+	if datePattern.MatchString(value) {
+		d, err := time.Parse(time.DateOnly, value)
+		if err != nil {
+			return bound{}, fmt.Errorf("--%s %q: not a valid date (YYYY-MM-DD): %v", name, value, strings.TrimPrefix(err.Error(), "parsing time "))
+		}
+		return bound{date: d}, nil
+	}
+	sha, err := repo.Resolve(value)
+	if err != nil {
+		return bound{}, fmt.Errorf("--%s %q is neither a date (YYYY-MM-DD) nor a commit: %w", name, value, err)
+	}
+	return bound{isRef: true, sha: sha}, nil
+}
+
+// gatherReport resolves the period, walks its history and loads the states
+// the report is built from.
+func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, progress func(done, total int)) (*report.Input, error) {
+	from, err := parseBound(repo, "from", o.from)
+	if err != nil {
+		return nil, err
+	}
+	to, err := parseBound(repo, "to", o.to)
+	if err != nil {
+		return nil, err
+	}
+	if !from.isRef && !to.isRef && from.date.After(to.date) {
+		return nil, fmt.Errorf("--from %s is after --to %s", o.from, o.to)
+	}
+	tip := o.branch
+	if to.isRef {
+		tip = to.sha
+	}
+	chain, err := repo.Log(ctx, "", tip, nil) // newest first
+	if err != nil {
+		return nil, fmt.Errorf("reading the history of %s: %w", tip, err)
+	}
+	headIdx, baseIdx := 0, len(chain) // chain[headIdx] is the head; chain[baseIdx] the base, if any
+	if !to.isRef {
+		end := to.date.AddDate(0, 0, 1)
+		headIdx = slices.IndexFunc(chain, func(c gitrepo.Commit) bool { return c.Date.Before(end) })
+		if headIdx < 0 {
+			return nil, fmt.Errorf("no commit of %s is dated on or before --to %s", o.branch, o.to)
+		}
+	}
+	if from.isRef {
+		baseIdx = slices.IndexFunc(chain, func(c gitrepo.Commit) bool { return c.SHA == from.sha })
+		if baseIdx < 0 {
+			return nil, fmt.Errorf("--from %s is not on the first-parent history of %s", o.from, tip)
+		}
+	} else if i := slices.IndexFunc(chain[headIdx:], func(c gitrepo.Commit) bool { return c.Date.Before(from.date) }); i >= 0 {
+		baseIdx = headIdx + i
+	}
+	if baseIdx < headIdx {
+		return nil, fmt.Errorf("--from %s is after --to %s on the first-parent history", o.from, o.to)
+	}
+	in := &report.Input{From: o.from, To: o.to, Head: chain[headIdx].SHA, Commits: baseIdx - headIdx}
+	if baseIdx < len(chain) {
+		in.Base = chain[baseIdx].SHA
+	}
+
+	snap := func(sha string) check.Snapshot {
+		if sha == "" {
+			return repo.Empty()
+		}
+		return repo.Commit(sha)
+	}
+	paths, err := reportPaths(snap(in.Head), snap(in.Base), o.config)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := repo.LogFiles(ctx, in.Base, in.Head, paths)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(entries)
+
+	l := newHistoryLoader(o.config)
+	prev := l.load(snap(in.Base), nil, nil)
+	in.Start, in.StartVersions, in.StartProblems = prev.st, prev.versions, prev.problems
+	for i, entry := range entries {
+		if progress != nil && i%10 == 0 {
+			progress(i, len(entries))
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		next := l.load(repo.Commit(entry.SHA), prev, entry.Files)
+		in.Steps = append(in.Steps, report.Step{
+			Commit: report.Commit{SHA: entry.SHA, Date: entry.Date, Author: entry.Author, Subject: entry.Subject, Message: entry.Message},
+			Before: prev.st, After: next.st, Versions: next.versions, Problems: next.problems,
+		})
+		prev = next
+	}
+	if progress != nil {
+		progress(len(entries), len(entries))
+	}
+	in.Tags, err = periodTags(ctx, repo, chain[headIdx:min(baseIdx+1, len(chain))])
+	if err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// periodTags returns the tags on the commits of chain (newest first, the
+// base last), oldest first.
+func periodTags(ctx context.Context, repo *gitrepo.Repo, chain []gitrepo.Commit) ([]report.Tag, error) {
+	byCommit, err := repo.Tags(ctx)
+	if err != nil || len(byCommit) == 0 {
+		return nil, err
+	}
+	var tags []report.Tag
+	for i := len(chain) - 1; i >= 0; i-- {
+		for _, name := range byCommit[chain[i].SHA] {
+			tags = append(tags, report.Tag{Name: name, Commit: chain[i].SHA, Date: chain[i].Date})
+		}
+	}
+	return tags, nil
+}
+
+// reportPaths lists the paths whose commits the report reads: the
+// configuration file and every path the configuration names, at the head
+// and at the base of the period; nil (every commit) when a glob has no
+// literal directory.
+func reportPaths(head, base check.Snapshot, cfgPath string) ([]string, error) {
+	set := map[string]bool{cfgPath: true}
+	configured := false
+	for _, snap := range []check.Snapshot{head, base} {
+		src, err := snap.ReadFile(cfgPath)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		cfg, err := config.Decode(cfgPath, src)
+		if err != nil {
+			if snap == head {
+				return nil, fmt.Errorf("configuration at the end of the period (%s):\n%w", head.Name(), err)
+			}
+			continue
+		}
+		configured = true
+		exact, globs := cfg.Paths()
+		for _, p := range exact {
+			set[p] = true
+		}
+		for _, g := range globs {
+			dir := literalDir(g)
+			if dir == "" {
+				return nil, nil
+			}
+			set[dir] = true
+		}
+	}
+	if !configured {
+		return nil, fmt.Errorf("%s not found at the end of the period (%s): this repository is not configured for cpsgate (see the README's quick start)", cfgPath, head.Name())
+	}
+	return slices.Sorted(func(yield func(string) bool) {
+		for p := range set {
+			if !yield(p) {
+				return
+			}
+		}
+	}), nil
+}
+
+// literalDir is the directory part of a glob before its first wildcard.
+func literalDir(glob string) string {
+	parts := strings.Split(glob, "/")
+	var lit []string
+	for _, p := range parts[:len(parts)-1] {
+		if strings.ContainsAny(p, "*?[{\\") {
+			break
+		}
+		lit = append(lit, p)
+	}
+	return strings.Join(lit, "/")
+}
+
+// historyLoader loads the state of one commit after another, re-reading
+// only what a commit changed and caching parsed files by content: a CPS
+// document or a registry that many commits share is parsed once.
+type historyLoader struct {
+	cfgPath string
+	docs    map[string]docResult // path NUL content -> parsed
+	regs    map[string]regResult // content -> decoded
+}
+
+type docResult struct {
+	doc     *cps.Document
+	version report.DocVersion
+	err     error
+}
+
+type regResult struct {
+	reg *flags.Registry
+	err error
+}
+
+// histState is the state at one commit and how it was configured.
+type histState struct {
+	st       *check.State
+	cfg      *config.Config // nil: not configured at this commit
+	cfgSrc   []byte
+	docs     map[string]*cps.Document // by configured path
+	versions []report.DocVersion
+	inv      []*flags.Inventory // per configured source
+	problems []string
+}
+
+func newHistoryLoader(cfgPath string) *historyLoader {
+	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}}
+}
+
+func emptyHistState(rev string) *histState {
+	return &histState{st: &check.State{Rev: rev, Sections: map[string]*cps.Section{}, Inventory: &flags.Inventory{}, Gate: map[string][]byte{}}}
+}
+
+// load reads the state at snap. With prev (the state before) and changed
+// (the paths the commit changed), it re-reads only what changed.
+func (l *historyLoader) load(snap check.Snapshot, prev *histState, changed []string) *histState {
+	rev := snap.Name()
+	cfgSrc, err := snap.ReadFile(l.cfgPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return emptyHistState(rev) // before adoption, or after removal
+	case err != nil:
+		return carry(rev, prev, err.Error())
+	}
+	full := prev == nil || prev.cfg == nil || !bytes.Equal(cfgSrc, prev.cfgSrc)
+	h := &histState{cfgSrc: cfgSrc, docs: map[string]*cps.Document{}}
+	if full {
+		cfg, err := config.Decode(l.cfgPath, cfgSrc)
+		if err != nil {
+			return carry(rev, prev, "configuration: "+err.Error())
+		}
+		h.cfg = cfg
+		prev = nil // nothing to reuse under another configuration
+	} else {
+		h.cfg = prev.cfg
+	}
+	cfg := h.cfg
+	st := &check.State{Rev: rev, Gate: map[string][]byte{}}
+	h.st = st
+
+	// CPS documents.
+	docsChanged := prev == nil
+	for _, d := range cfg.CPS {
+		if d.Repo == "" && slices.Contains(changed, d.Path) {
+			docsChanged = true
+		}
+	}
+	if docsChanged {
+		var list []*cps.Document
+		for _, d := range cfg.CPS {
+			if d.Repo != "" {
+				continue // another repository: outside this history
+			}
+			doc, v, err := l.doc(snap, d.Path)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				continue
+			case err != nil:
+				h.problems = append(h.problems, err.Error())
+				if prev != nil && prev.docs[d.Path] != nil {
+					doc = prev.docs[d.Path]
+					v = versionOf(prev.versions, d.Path)
+				} else {
+					continue
+				}
+			}
+			h.docs[d.Path] = doc
+			h.versions = append(h.versions, v)
+			list = append(list, doc)
+		}
+		idx, err := cps.Index(list)
+		if err != nil && prev != nil {
+			h.problems = append(h.problems, err.Error())
+			st.Docs, st.Sections, h.docs, h.versions = prev.st.Docs, prev.st.Sections, prev.docs, prev.versions
+		} else {
+			if err != nil {
+				h.problems = append(h.problems, err.Error())
+				idx = map[string]*cps.Section{}
+				list = nil
+			}
+			st.Docs, st.Sections = list, idx
+		}
+	} else {
+		st.Docs, st.Sections, h.docs, h.versions = prev.st.Docs, prev.st.Sections, prev.docs, prev.versions
+	}
+
+	// The registry.
+	if prev == nil || slices.Contains(changed, cfg.Registry) {
+		reg, err := l.registry(snap, cfg.Registry)
+		if err != nil {
+			h.problems = append(h.problems, err.Error())
+			if prev != nil {
+				reg = prev.st.Registry
+			}
+		}
+		st.Registry = reg
+	} else {
+		st.Registry = prev.st.Registry
+	}
+
+	// The sources, one at a time.
+	inv := &flags.Inventory{}
+	for i, spec := range cfg.Sources {
+		var part *flags.Inventory
+		if prev != nil && !touches(spec, changed) {
+			part = prev.inv[i]
+		} else {
+			part, err = flags.Discover(snap, []flags.SourceSpec{spec})
+			if err != nil {
+				if !missingSource(err) {
+					h.problems = append(h.problems, err.Error())
+					if prev != nil {
+						part = prev.inv[i]
+					}
+				}
+			}
+			if part == nil {
+				part = &flags.Inventory{}
+			}
+		}
+		h.inv = append(h.inv, part)
+		inv.Defs = append(inv.Defs, part.Defs...)
+		inv.Settings = append(inv.Settings, part.Settings...)
+	}
+	st.Inventory = inv
+	return h
+}
+
+// carry keeps the state before a commit that could not be read.
+func carry(rev string, prev *histState, problem string) *histState {
+	if prev == nil {
+		h := emptyHistState(rev)
+		h.problems = []string{problem}
+		return h
+	}
+	h := *prev
+	st := *prev.st
+	st.Rev = rev
+	h.st = &st
+	h.problems = []string{problem}
+	return &h
+}
+
+// doc parses the CPS document at path, cached by content.
+func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, report.DocVersion, error) {
+	src, err := snap.ReadFile(path)
+	if err != nil {
+		return nil, report.DocVersion{}, err
+	}
+	key := path + "\x00" + string(src)
+	r, ok := l.docs[key]
+	if !ok {
+		r.doc, r.err = cps.Parse(path, src)
+		v, source := report.DetectVersion(src)
+		r.version = report.DocVersion{File: path, Version: v, Source: source}
+		l.docs[key] = r
+	}
+	return r.doc, r.version, r.err
+}
+
+// registry decodes the registry at path, cached by content; a missing
+// registry is nil.
+func (l *historyLoader) registry(snap check.Snapshot, path string) (*flags.Registry, error) {
+	src, err := snap.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r, ok := l.regs[string(src)]
+	if !ok {
+		r.reg, r.err = flags.DecodeRegistry(path, src)
+		l.regs[string(src)] = r
+	}
+	return r.reg, r.err
+}
+
+func versionOf(vs []report.DocVersion, file string) report.DocVersion {
+	for _, v := range vs {
+		if v.File == file {
+			return v
+		}
+	}
+	return report.DocVersion{File: file}
+}
+
+// touches reports whether a commit that changed the paths changed can
+// change what spec finds.
+func touches(spec flags.SourceSpec, changed []string) bool {
+	for _, p := range changed {
+		switch {
+		case spec.Path != "" && (p == spec.Path || strings.HasPrefix(p, strings.TrimSuffix(spec.Path, "/")+"/")):
+			return true
+		case spec.Glob != "" && gitrepo.Match(spec.Glob, p):
+			return true
+		}
+	}
+	return false
+}
+
+// missingSource reports whether a source failed only because its files do
+// not exist (yet) at the revision.
+func missingSource(err error) bool {
+	msg := err.Error()
+	return errors.Is(err, fs.ErrNotExist) || strings.Contains(msg, "matches no file") ||
+		strings.Contains(msg, "no Go files in") || strings.Contains(msg, "file does not exist")
+}
