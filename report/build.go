@@ -635,4 +635,3 @@ func short(sha string) string {
 
 // Short abbreviates a commit id for display (12 hex digits).
 func Short(sha string) string { return short(sha) }
-

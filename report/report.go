@@ -50,7 +50,7 @@ type Input struct {
 	Start    *check.State
 	// StartProblems are what could not be read at Base.
 	StartProblems []string
-	Steps    []Step // oldest first
+	Steps         []Step // oldest first
 	// StartVersions are the versions the CPS documents state at Base.
 	StartVersions []DocVersion
 	// Tags are git tags on the first-parent history, the last one before the
