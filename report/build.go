@@ -110,7 +110,10 @@ func PRNumber(subject string) int {
 func (b *builder) collectReviews() {
 	inPeriod := map[string]bool{}
 	for i, s := range b.in.Steps {
-		_, added := flags.DiffRegistry(s.Before.Registry, s.After.Registry)
+		var added []review.Review
+		if s.Before.Registry != s.After.Registry {
+			_, added = flags.DiffRegistry(s.Before.Registry, s.After.Registry)
+		}
 		for _, r := range added {
 			b.addReview(i, s, r, OriginRegistry)
 			inPeriod[reviewKey(r)] = true
@@ -185,7 +188,7 @@ func (b *builder) stepEvents(i int, s Step) {
 		Date: s.Commit.Date.UTC().Format(time.RFC3339), Commit: s.Commit.SHA, PR: PRNumber(s.Commit.Subject),
 		Author: s.Commit.Author, Title: s.Commit.Subject,
 	}
-	for _, c := range flags.Diff(flagState(s.Before), flagState(s.After)) {
+	for _, c := range flagChanges(s.Before, s.After) {
 		e := base
 		e.Subject, e.Change, e.Flag, e.Environment, e.Fields = SubjectFlag, c.Kind, c.Flag, c.Env, c.Fields
 		e.File, e.Line = c.Pos.File, c.Pos.Line
@@ -217,9 +220,102 @@ func (b *builder) stepEvents(i int, s Step) {
 	}
 }
 
+// flagChanges is flags.Diff(before, after), made cheap for a long history:
+// nothing when neither the registry nor the inventory changed (the loader
+// shares them between states), and otherwise a diff of the registry, the
+// definitions and only the settings of the environments whose settings
+// differ, corrected for flags that the other environments keep in
+// existence. The result equals the full diff.
+func flagChanges(before, after *check.State) []flags.Change {
+	if before.Registry == after.Registry && before.Inventory == after.Inventory {
+		return nil
+	}
+	bInv, aInv := inventory(before), inventory(after)
+	var bSet, aSet []flags.Setting // the settings of the affected environments
+	if bInv != aInv {
+		bEnv, aEnv := byEnv(bInv.Settings), byEnv(aInv.Settings)
+		for _, env := range slices.Sorted(maps.Keys(bEnv)) {
+			if a, ok := aEnv[env]; !ok || !sameSettings(bEnv[env], a) {
+				bSet, aSet = append(bSet, bEnv[env]...), append(aSet, a...)
+			}
+		}
+		for _, env := range slices.Sorted(maps.Keys(aEnv)) {
+			if _, ok := bEnv[env]; !ok {
+				aSet = append(aSet, aEnv[env]...)
+			}
+		}
+	}
+	changes := flags.Diff(
+		flags.State{Registry: before.Registry, Inventory: &flags.Inventory{Defs: bInv.Defs, Settings: bSet}},
+		flags.State{Registry: after.Registry, Inventory: &flags.Inventory{Defs: aInv.Defs, Settings: aSet}})
+	var inBefore, inAfter map[string]bool
+	return slices.DeleteFunc(changes, func(c flags.Change) bool {
+		switch c.Kind {
+		case flags.Added:
+			if inBefore == nil {
+				inBefore = nameSet(before)
+			}
+			return inBefore[c.Flag]
+		case flags.Removed:
+			if inAfter == nil {
+				inAfter = nameSet(after)
+			}
+			return inAfter[c.Flag]
+		}
+		return false
+	})
+}
+
+func inventory(st *check.State) *flags.Inventory {
+	if st.Inventory == nil {
+		return &flags.Inventory{}
+	}
+	return st.Inventory
+}
+
+// byEnv groups settings by environment. Settings come in runs of one
+// environment (one file after another), so a group is usually a sub-slice;
+// an environment in several runs gets a copy.
+func byEnv(settings []flags.Setting) map[string][]flags.Setting {
+	m := map[string][]flags.Setting{}
+	for i := 0; i < len(settings); {
+		j := i + 1
+		for j < len(settings) && settings[j].Env == settings[i].Env {
+			j++
+		}
+		env := settings[i].Env
+		if prev, ok := m[env]; ok {
+			m[env] = append(slices.Clip(prev), settings[i:j]...)
+		} else {
+			m[env] = settings[i:j:j]
+		}
+		i = j
+	}
+	return m
+}
+
+// sameSettings reports whether two lists of settings say the same, leaving
+// positions aside.
+func sameSettings(a, b []flags.Setting) bool {
+	return slices.EqualFunc(a, b, func(x, y flags.Setting) bool {
+		return x.Flag == y.Flag && x.Path == y.Path && x.Value == y.Value && x.Kind == y.Kind
+	})
+}
+
+func nameSet(st *check.State) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range flagNames(st) {
+		set[n] = true
+	}
+	return set
+}
+
 // sectionChanges are the CPS changes of a step, a retitled section counted
 // as modified, as `check` reports them.
 func sectionChanges(before, after *check.State) []cps.Change {
+	if slices.Equal(before.Docs, after.Docs) {
+		return nil // the loader shares unchanged documents
+	}
 	var out []cps.Change
 	seen := map[string]int{}
 	for _, c := range cps.Diff(sectionList(before), sectionList(after)) {
@@ -589,10 +685,6 @@ func linking(st *check.State, id string) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
-}
-
-func flagState(st *check.State) flags.State {
-	return flags.State{Registry: st.Registry, Inventory: st.Inventory}
 }
 
 func sectionList(st *check.State) []cps.Section {

@@ -323,6 +323,13 @@ type historyLoader struct {
 	cfgPath string
 	docs    map[string]docResult // path NUL content -> parsed
 	regs    map[string]regResult // content -> decoded
+	// settings caches a config file's settings by spec, file and content.
+	settings map[string]settingsResult
+}
+
+type settingsResult struct {
+	settings []flags.Setting
+	err      error
 }
 
 type docResult struct {
@@ -343,12 +350,12 @@ type histState struct {
 	cfgSrc   []byte
 	docs     map[string]*cps.Document // by configured path
 	versions []report.DocVersion
-	inv      []*flags.Inventory // per configured source
+	inv      []*sourcePart // per configured source
 	problems []string
 }
 
 func newHistoryLoader(cfgPath string) *historyLoader {
-	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}}
+	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, settings: map[string]settingsResult{}}
 }
 
 func emptyHistState(rev string) *histState {
@@ -442,32 +449,119 @@ func (l *historyLoader) load(snap check.Snapshot, prev *histState, changed []str
 		st.Registry = prev.st.Registry
 	}
 
-	// The sources, one at a time.
-	inv := &flags.Inventory{}
+	// The sources, one at a time; the inventory is shared with the state
+	// before when no source changed.
+	changedInv := prev == nil
 	for i, spec := range cfg.Sources {
-		var part *flags.Inventory
-		if prev != nil && !touches(spec, changed) {
+		var part *sourcePart
+		switch {
+		case prev != nil && !touches(spec, changed):
 			part = prev.inv[i]
-		} else {
-			part, err = flags.Discover(snap, []flags.SourceSpec{spec})
-			if err != nil {
-				if !missingSource(err) {
-					h.problems = append(h.problems, err.Error())
-					if prev != nil {
-						part = prev.inv[i]
-					}
+		case spec.Kind == flags.KindConfig:
+			var old *sourcePart
+			if prev != nil {
+				old = prev.inv[i]
+			}
+			part = l.configSource(snap, spec, old, changed, &h.problems)
+		default:
+			part = &sourcePart{}
+			inv, err := flags.Discover(snap, []flags.SourceSpec{spec})
+			switch {
+			case err == nil:
+				part.inv = inv
+			case !missingSource(err):
+				h.problems = append(h.problems, err.Error())
+				if prev != nil {
+					part = prev.inv[i]
 				}
 			}
-			if part == nil {
-				part = &flags.Inventory{}
-			}
+		}
+		if prev == nil || part != prev.inv[i] {
+			changedInv = true
 		}
 		h.inv = append(h.inv, part)
-		inv.Defs = append(inv.Defs, part.Defs...)
-		inv.Settings = append(inv.Settings, part.Settings...)
+	}
+	if !changedInv {
+		st.Inventory = prev.st.Inventory
+		return h
+	}
+	inv := &flags.Inventory{}
+	for _, part := range h.inv {
+		if part.inv != nil {
+			inv.Defs = append(inv.Defs, part.inv.Defs...)
+			inv.Settings = append(inv.Settings, part.inv.Settings...)
+		}
 	}
 	st.Inventory = inv
 	return h
+}
+
+// sourcePart is what one configured source finds at a commit; for a config
+// source also per file, so that a commit re-reads only the files it changed.
+type sourcePart struct {
+	inv    *flags.Inventory
+	files  []string                   // config: the files the glob matches
+	byFile map[string][]flags.Setting // config: settings per file
+}
+
+// configSource reads a config source, reusing from old (the same source at
+// the commit before) the file list and the settings of the files that the
+// commit did not change.
+func (l *historyLoader) configSource(snap check.Snapshot, spec flags.SourceSpec, old *sourcePart, changed []string, problems *[]string) *sourcePart {
+	files := []string(nil)
+	if old != nil && old.byFile != nil {
+		files = old.files
+		for _, p := range changed {
+			if !gitrepo.Match(spec.Glob, p) {
+				continue
+			}
+			if _, err := snap.ReadFile(p); err != nil || !slices.Contains(old.files, p) {
+				files = nil // a file came or went: list again
+				break
+			}
+		}
+	}
+	if files == nil {
+		list, err := snap.Glob(spec.Glob)
+		if err != nil {
+			*problems = append(*problems, fmt.Sprintf("%s: glob %q: %v", spec.Pos, spec.Glob, err))
+			if old != nil {
+				return old
+			}
+			return &sourcePart{}
+		}
+		files = list
+	}
+	part := &sourcePart{inv: &flags.Inventory{}, files: files, byFile: map[string][]flags.Setting{}}
+	for _, file := range files {
+		settings, ok := []flags.Setting(nil), false
+		if old != nil && old.byFile != nil && !slices.Contains(changed, file) {
+			settings, ok = old.byFile[file]
+		}
+		if !ok {
+			src, err := snap.ReadFile(file)
+			if err != nil {
+				*problems = append(*problems, err.Error())
+				continue
+			}
+			key := spec.Key + "\x00" + spec.Environment + "\x00" + file + "\x00" + string(src)
+			r, hit := l.settings[key]
+			if !hit {
+				r.settings, r.err = flags.ExtractConfig(file, src, spec.Key, spec.Environment)
+				l.settings[key] = r
+			}
+			if r.err != nil {
+				*problems = append(*problems, r.err.Error())
+				if old != nil && old.byFile != nil {
+					r.settings = old.byFile[file]
+				}
+			}
+			settings = r.settings
+		}
+		part.byFile[file] = settings
+		part.inv.Settings = append(part.inv.Settings, settings...)
+	}
+	return part
 }
 
 // carry keeps the state before a commit that could not be read.
