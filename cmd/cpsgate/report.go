@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -214,6 +216,9 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 	slices.Reverse(entries)
 
 	l := newHistoryLoader(o.config)
+	if err := l.prefetch(repo, snap(in.Head), entries); err != nil {
+		return nil, err
+	}
 	prev := l.load(snap(in.Base), nil, nil)
 	in.Start, in.StartVersions, in.StartProblems = prev.st, prev.versions, prev.problems
 	for i, entry := range entries {
@@ -322,7 +327,7 @@ func literalDir(glob string) string {
 type historyLoader struct {
 	cfgPath string
 	docs    map[string]docResult // path NUL content -> parsed
-	regs    map[string]regResult // content -> decoded
+	regs    map[string]regResult // path NUL content -> decoded
 	// settings caches a config file's settings by spec, file and content.
 	settings map[string]settingsResult
 }
@@ -564,6 +569,80 @@ func (l *historyLoader) configSource(snap check.Snapshot, spec flags.SourceSpec,
 	return part
 }
 
+// prefetch parses, on all cores, the versions of the CPS documents and of
+// the registry (as the configuration at head names them) that the commits
+// of entries write, so that the walk finds them in the caches.
+func (l *historyLoader) prefetch(repo *gitrepo.Repo, head check.Snapshot, entries []gitrepo.LogEntry) error {
+	src, err := head.ReadFile(l.cfgPath)
+	if err != nil {
+		return nil // not configured at head: reportPaths has said so
+	}
+	cfg, err := config.Decode(l.cfgPath, src)
+	if err != nil {
+		return nil
+	}
+	type job struct {
+		path string
+		src  []byte
+		doc  bool
+	}
+	var jobs []job
+	seen := map[string]bool{}
+	for _, e := range entries {
+		for _, f := range e.Files {
+			isDoc := slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == f })
+			if !isDoc && f != cfg.Registry {
+				continue
+			}
+			data, err := repo.Commit(e.SHA).ReadFile(f)
+			if err != nil {
+				continue // deleted, or unreadable: the walk reports it
+			}
+			if key := f + "\x00" + string(data); !seen[key] {
+				seen[key] = true
+				jobs = append(jobs, job{path: f, src: data, doc: isDoc})
+			}
+		}
+	}
+	docs := make([]docResult, len(jobs))
+	regs := make([]regResult, len(jobs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				j := jobs[i]
+				if j.doc {
+					docs[i] = parseDoc(j.path, j.src)
+				} else {
+					regs[i].reg, regs[i].err = flags.DecodeRegistry(j.path, j.src)
+				}
+			}
+		})
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, j := range jobs {
+		if j.doc {
+			l.docs[j.path+"\x00"+string(j.src)] = docs[i]
+		} else {
+			l.regs[j.path+"\x00"+string(j.src)] = regs[i]
+		}
+	}
+	return nil
+}
+
+func parseDoc(path string, src []byte) docResult {
+	var r docResult
+	r.doc, r.err = cps.Parse(path, src)
+	v, source := report.DetectVersion(src)
+	r.version = report.DocVersion{File: path, Version: v, Source: source}
+	return r
+}
+
 // carry keeps the state before a commit that could not be read.
 func carry(rev string, prev *histState, problem string) *histState {
 	if prev == nil {
@@ -588,9 +667,7 @@ func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, re
 	key := path + "\x00" + string(src)
 	r, ok := l.docs[key]
 	if !ok {
-		r.doc, r.err = cps.Parse(path, src)
-		v, source := report.DetectVersion(src)
-		r.version = report.DocVersion{File: path, Version: v, Source: source}
+		r = parseDoc(path, src)
 		l.docs[key] = r
 	}
 	return r.doc, r.version, r.err
@@ -606,10 +683,11 @@ func (l *historyLoader) registry(snap check.Snapshot, path string) (*flags.Regis
 	if err != nil {
 		return nil, err
 	}
-	r, ok := l.regs[string(src)]
+	key := path + "\x00" + string(src)
+	r, ok := l.regs[key]
 	if !ok {
 		r.reg, r.err = flags.DecodeRegistry(path, src)
-		l.regs[string(src)] = r
+		l.regs[key] = r
 	}
 	return r.reg, r.err
 }
