@@ -330,6 +330,9 @@ type historyLoader struct {
 	regs    map[string]regResult // path NUL content -> decoded
 	// settings caches a config file's settings by spec, file and content.
 	settings map[string]settingsResult
+	// preDocs and preRegs are what prefetch parsed, by commit and path.
+	preDocs map[[2]string]docResult
+	preRegs map[[2]string]regResult
 }
 
 type settingsResult struct {
@@ -357,10 +360,12 @@ type histState struct {
 	versions []report.DocVersion
 	inv      []*sourcePart // per configured source
 	problems []string
+	carried  bool // carried over a commit whose configuration could not be read
 }
 
 func newHistoryLoader(cfgPath string) *historyLoader {
-	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, settings: map[string]settingsResult{}}
+	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, settings: map[string]settingsResult{},
+		preDocs: map[[2]string]docResult{}, preRegs: map[[2]string]regResult{}}
 }
 
 func emptyHistState(rev string) *histState {
@@ -371,7 +376,17 @@ func emptyHistState(rev string) *histState {
 // (the paths the commit changed), it re-reads only what changed.
 func (l *historyLoader) load(snap check.Snapshot, prev *histState, changed []string) *histState {
 	rev := snap.Name()
-	cfgSrc, err := snap.ReadFile(l.cfgPath)
+	unchanged := prev != nil && changed != nil && !slices.Contains(changed, l.cfgPath)
+	if unchanged && prev.cfg == nil && !prev.carried {
+		return emptyHistState(rev) // still not configured
+	}
+	var cfgSrc []byte
+	var err error
+	if unchanged && !prev.carried {
+		cfgSrc = prev.cfgSrc
+	} else {
+		cfgSrc, err = snap.ReadFile(l.cfgPath)
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return emptyHistState(rev) // before adoption, or after removal
@@ -585,9 +600,10 @@ func (l *historyLoader) prefetch(repo *gitrepo.Repo, head check.Snapshot, entrie
 		path string
 		src  []byte
 		doc  bool
+		at   [][2]string // commit, path
 	}
 	var jobs []job
-	seen := map[string]bool{}
+	seen := map[string]int{} // path NUL content -> index in jobs
 	for _, e := range entries {
 		for _, f := range e.Files {
 			isDoc := slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == f })
@@ -598,10 +614,14 @@ func (l *historyLoader) prefetch(repo *gitrepo.Repo, head check.Snapshot, entrie
 			if err != nil {
 				continue // deleted, or unreadable: the walk reports it
 			}
-			if key := f + "\x00" + string(data); !seen[key] {
-				seen[key] = true
+			key := f + "\x00" + string(data)
+			i, ok := seen[key]
+			if !ok {
+				i = len(jobs)
+				seen[key] = i
 				jobs = append(jobs, job{path: f, src: data, doc: isDoc})
 			}
+			jobs[i].at = append(jobs[i].at, [2]string{e.SHA, f})
 		}
 	}
 	docs := make([]docResult, len(jobs))
@@ -626,10 +646,12 @@ func (l *historyLoader) prefetch(repo *gitrepo.Repo, head check.Snapshot, entrie
 	close(next)
 	wg.Wait()
 	for i, j := range jobs {
-		if j.doc {
-			l.docs[j.path+"\x00"+string(j.src)] = docs[i]
-		} else {
-			l.regs[j.path+"\x00"+string(j.src)] = regs[i]
+		for _, at := range j.at {
+			if j.doc {
+				l.preDocs[at] = docs[i]
+			} else {
+				l.preRegs[at] = regs[i]
+			}
 		}
 	}
 	return nil
@@ -648,6 +670,7 @@ func carry(rev string, prev *histState, problem string) *histState {
 	if prev == nil {
 		h := emptyHistState(rev)
 		h.problems = []string{problem}
+		h.carried = true
 		return h
 	}
 	h := *prev
@@ -655,11 +678,15 @@ func carry(rev string, prev *histState, problem string) *histState {
 	st.Rev = rev
 	h.st = &st
 	h.problems = []string{problem}
+	h.carried = true
 	return &h
 }
 
 // doc parses the CPS document at path, cached by content.
 func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, report.DocVersion, error) {
+	if r, ok := l.preDocs[[2]string{snap.Name(), path}]; ok {
+		return r.doc, r.version, r.err
+	}
 	src, err := snap.ReadFile(path)
 	if err != nil {
 		return nil, report.DocVersion{}, err
@@ -676,6 +703,9 @@ func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, re
 // registry decodes the registry at path, cached by content; a missing
 // registry is nil.
 func (l *historyLoader) registry(snap check.Snapshot, path string) (*flags.Registry, error) {
+	if r, ok := l.preRegs[[2]string{snap.Name(), path}]; ok {
+		return r.reg, r.err
+	}
 	src, err := snap.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
