@@ -78,6 +78,7 @@ Exit codes: 0 no deny finding, 1 at least one deny finding, 2 could not decide.`
 		e.sectionsCommand(),
 		e.flagsCommand(),
 		e.lintCommand(),
+		e.reportCommand(),
 		e.demoCommand(),
 		e.hookCommand(),
 		e.versionCommand(),

@@ -1,0 +1,754 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/cpsgate/cpsgate/check"
+	"github.com/cpsgate/cpsgate/config"
+	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/report"
+)
+
+type reportOptions struct {
+	from, to string
+	branch   string
+	format   string
+	out      string
+	config   string
+}
+
+func (e *env) reportCommand() *cobra.Command {
+	o := &reportOptions{}
+	cmd := &cobra.Command{
+		Use:   "report --from DATE|REF --to DATE|REF",
+		Short: "Write the quarterly PMA report: every flag and CPS change of a period and its review",
+		Long: `report walks the first-parent history of a branch over a period and writes the
+report a Policy Management Authority reviews: every flag added, removed,
+modified, enabled or disabled and every CPS section added, removed, modified
+or renumbered, each with the commit, date, author, pull request and the
+review that covers it; per flag its status, links and last review (stale
+when the section text changed since); the CPS sections changed with the
+flags that need re-review; the unreviewed changes; a traceability matrix
+(section x flag); and the CPS sections no flag links.
+
+--from and --to are dates (YYYY-MM-DD, UTC, both days included) or git refs
+(--from is then the last commit before the period, as in FROM..TO). With
+dates, the history walked is that of --branch (default HEAD); with a ref as
+--to, that of the ref.
+
+A change counts as reviewed when a review of the flag covering each section
+it links is recorded in the same commit or a later one of the period: in the
+flag registry, or in the commit message (a squash merge carries the PR
+description: cps-review blocks and "CPS Compliance Review:" paragraphs).
+
+Formats: md (GitHub markdown), html (self-contained, printable), json
+(documented in report/README.md), csv (the events) and matrix-csv (the
+traceability matrix). The report goes to stdout, or to -o FILE; the same
+range always gives byte-identical output. Progress goes to stderr when it is
+a terminal.
+
+Exit codes: 0 the report is written and every change that needed a review
+has one; 1 the report is written and lists unreviewed changes or unreadable
+revisions; 2 no report (bad date or ref, unreadable repository).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.runReport(cmd.Context(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.from, "from", "", "start of the period: `DATE` (YYYY-MM-DD) or ref of the last commit before it")
+	f.StringVar(&o.to, "to", "", "end of the period: `DATE` (YYYY-MM-DD, included) or ref")
+	f.StringVar(&o.branch, "branch", "HEAD", "the branch whose first-parent history is walked when --to is a date")
+	f.StringVar(&o.format, "format", "md", "output format: "+strings.Join(report.FormatNames, ", "))
+	f.StringVarP(&o.out, "output", "o", "", "write the report to `file` instead of stdout")
+	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
+	_ = cmd.MarkFlagRequired("from")
+	_ = cmd.MarkFlagRequired("to")
+	return cmd
+}
+
+func (e *env) runReport(ctx context.Context, o *reportOptions) error {
+	renderer, ok := report.Formats[o.format]
+	if !ok {
+		return fmt.Errorf("unknown format %q (known: %s)", o.format, strings.Join(report.FormatNames, ", "))
+	}
+	if err := config.CheckPath(o.config); err != nil {
+		return fmt.Errorf("--config: %w", err)
+	}
+	repo, err := gitrepo.Open(ctx, e.dir)
+	if err != nil {
+		return err
+	}
+	defer repo.Close()
+	var progress func(done, total int)
+	if isTerminal(e.stderr) {
+		progress = func(done, total int) {
+			if done == total {
+				fmt.Fprintf(e.stderr, "\r%60s\r", "")
+				return
+			}
+			fmt.Fprintf(e.stderr, "\rcpsgate report: commit %d of %d", done, total)
+		}
+	}
+	in, err := gatherReport(ctx, repo, o, progress)
+	if err != nil {
+		return err
+	}
+	rep := report.Build(*in)
+	var buf bytes.Buffer
+	if err := renderer.Render(&buf, rep); err != nil {
+		return err
+	}
+	if o.out != "" {
+		if err := os.WriteFile(e.path(o.out), buf.Bytes(), 0o644); err != nil {
+			return err
+		}
+	} else if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	if len(rep.Unreviewed) > 0 || len(rep.Problems) > 0 {
+		return errDeny
+	}
+	return nil
+}
+
+// datePattern is the form of a date on the command line.
+var datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// bound is one end of the period: a date or a commit.
+type bound struct {
+	date  time.Time // zero for a ref
+	isRef bool
+	sha   string
+}
+
+// parseBound reads --from or --to: a date (YYYY-MM-DD) or a ref.
+func parseBound(repo *gitrepo.Repo, name, value string) (bound, error) {
+	if datePattern.MatchString(value) {
+		d, err := time.Parse(time.DateOnly, value)
+		if err != nil {
+			return bound{}, fmt.Errorf("--%s %q: not a valid date (YYYY-MM-DD): %v", name, value, strings.TrimPrefix(err.Error(), "parsing time "))
+		}
+		return bound{date: d}, nil
+	}
+	sha, err := repo.Resolve(value)
+	if err != nil {
+		return bound{}, fmt.Errorf("--%s %q is neither a date (YYYY-MM-DD) nor a commit: %w", name, value, err)
+	}
+	return bound{isRef: true, sha: sha}, nil
+}
+
+// gatherReport resolves the period, walks its history and loads the states
+// the report is built from.
+func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, progress func(done, total int)) (*report.Input, error) {
+	from, err := parseBound(repo, "from", o.from)
+	if err != nil {
+		return nil, err
+	}
+	to, err := parseBound(repo, "to", o.to)
+	if err != nil {
+		return nil, err
+	}
+	if !from.isRef && !to.isRef && from.date.After(to.date) {
+		return nil, fmt.Errorf("--from %s is after --to %s", o.from, o.to)
+	}
+	tip := o.branch
+	if to.isRef {
+		tip = to.sha
+	}
+	chain, err := repo.Log(ctx, "", tip, nil) // newest first
+	if err != nil {
+		return nil, fmt.Errorf("reading the history of %s: %w", tip, err)
+	}
+	headIdx, baseIdx := 0, len(chain) // chain[headIdx] is the head; chain[baseIdx] the base, if any
+	if !to.isRef {
+		end := to.date.AddDate(0, 0, 1)
+		headIdx = slices.IndexFunc(chain, func(c gitrepo.Commit) bool { return c.Date.Before(end) })
+		if headIdx < 0 {
+			return nil, fmt.Errorf("no commit of %s is dated on or before --to %s", o.branch, o.to)
+		}
+	}
+	if from.isRef {
+		baseIdx = slices.IndexFunc(chain, func(c gitrepo.Commit) bool { return c.SHA == from.sha })
+		if baseIdx < 0 {
+			return nil, fmt.Errorf("--from %s is not on the first-parent history of %s", o.from, tip)
+		}
+	} else if i := slices.IndexFunc(chain[headIdx:], func(c gitrepo.Commit) bool { return c.Date.Before(from.date) }); i >= 0 {
+		baseIdx = headIdx + i
+	}
+	if baseIdx < headIdx {
+		return nil, fmt.Errorf("--from %s is after --to %s on the first-parent history", o.from, o.to)
+	}
+	in := &report.Input{From: o.from, To: o.to, Head: chain[headIdx].SHA, Commits: baseIdx - headIdx}
+	if baseIdx < len(chain) {
+		in.Base = chain[baseIdx].SHA
+	}
+
+	snap := func(sha string) check.Snapshot {
+		if sha == "" {
+			return repo.Empty()
+		}
+		return repo.Commit(sha)
+	}
+	paths, err := reportPaths(snap(in.Head), snap(in.Base), o.config)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := repo.LogFiles(ctx, in.Base, in.Head, paths)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(entries)
+
+	l := newHistoryLoader(o.config)
+	if err := l.prefetch(repo, snap(in.Head), entries); err != nil {
+		return nil, err
+	}
+	prev := l.load(snap(in.Base), nil, nil)
+	in.Start, in.StartVersions, in.StartProblems = prev.st, prev.versions, prev.problems
+	for i, entry := range entries {
+		if progress != nil && i%10 == 0 {
+			progress(i, len(entries))
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		next := l.load(repo.Commit(entry.SHA), prev, entry.Files)
+		in.Steps = append(in.Steps, report.Step{
+			Commit: report.Commit{SHA: entry.SHA, Date: entry.Date, Author: entry.Author, Subject: entry.Subject, Message: entry.Message},
+			Before: prev.st, After: next.st, Versions: next.versions, Problems: next.problems,
+		})
+		prev = next
+	}
+	if progress != nil {
+		progress(len(entries), len(entries))
+	}
+	in.Tags, err = periodTags(ctx, repo, chain[headIdx:min(baseIdx+1, len(chain))])
+	if err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// periodTags returns the tags on the commits of chain (newest first, the
+// base last), oldest first.
+func periodTags(ctx context.Context, repo *gitrepo.Repo, chain []gitrepo.Commit) ([]report.Tag, error) {
+	byCommit, err := repo.Tags(ctx)
+	if err != nil || len(byCommit) == 0 {
+		return nil, err
+	}
+	var tags []report.Tag
+	for i := len(chain) - 1; i >= 0; i-- {
+		for _, name := range byCommit[chain[i].SHA] {
+			tags = append(tags, report.Tag{Name: name, Commit: chain[i].SHA, Date: chain[i].Date})
+		}
+	}
+	return tags, nil
+}
+
+// reportPaths lists the paths whose commits the report reads: the
+// configuration file and every path the configuration names, at the head
+// and at the base of the period; nil (every commit) when a glob has no
+// literal directory.
+func reportPaths(head, base check.Snapshot, cfgPath string) ([]string, error) {
+	set := map[string]bool{cfgPath: true}
+	configured := false
+	for _, snap := range []check.Snapshot{head, base} {
+		src, err := snap.ReadFile(cfgPath)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		cfg, err := config.Decode(cfgPath, src)
+		if err != nil {
+			if snap == head {
+				return nil, fmt.Errorf("configuration at the end of the period (%s):\n%w", head.Name(), err)
+			}
+			continue
+		}
+		configured = true
+		exact, globs := cfg.Paths()
+		for _, p := range exact {
+			set[p] = true
+		}
+		for _, g := range globs {
+			dir := literalDir(g)
+			if dir == "" {
+				return nil, nil
+			}
+			set[dir] = true
+		}
+	}
+	if !configured {
+		return nil, fmt.Errorf("%s not found at the end of the period (%s): this repository is not configured for cpsgate (see the README's quick start)", cfgPath, head.Name())
+	}
+	return slices.Sorted(func(yield func(string) bool) {
+		for p := range set {
+			if !yield(p) {
+				return
+			}
+		}
+	}), nil
+}
+
+// literalDir is the directory part of a glob before its first wildcard.
+func literalDir(glob string) string {
+	parts := strings.Split(glob, "/")
+	var lit []string
+	for _, p := range parts[:len(parts)-1] {
+		if strings.ContainsAny(p, "*?[{\\") {
+			break
+		}
+		lit = append(lit, p)
+	}
+	return strings.Join(lit, "/")
+}
+
+// historyLoader loads the state of one commit after another, re-reading
+// only what a commit changed and caching parsed files by content: a CPS
+// document or a registry that many commits share is parsed once.
+type historyLoader struct {
+	cfgPath string
+	docs    map[string]docResult // path NUL content -> parsed
+	regs    map[string]regResult // path NUL content -> decoded
+	// settings caches a config file's settings by spec, file and content.
+	settings map[string]settingsResult
+	// preDocs and preRegs are what prefetch parsed, by commit and path.
+	preDocs map[[2]string]docResult
+	preRegs map[[2]string]regResult
+}
+
+type settingsResult struct {
+	settings []flags.Setting
+	err      error
+}
+
+type docResult struct {
+	doc     *cps.Document
+	version report.DocVersion
+	err     error
+}
+
+type regResult struct {
+	reg *flags.Registry
+	err error
+}
+
+// histState is the state at one commit and how it was configured.
+type histState struct {
+	st       *check.State
+	cfg      *config.Config // nil: not configured at this commit
+	cfgSrc   []byte
+	docs     map[string]*cps.Document // by configured path
+	versions []report.DocVersion
+	inv      []*sourcePart // per configured source
+	problems []string
+	carried  bool // carried over a commit whose configuration could not be read
+}
+
+func newHistoryLoader(cfgPath string) *historyLoader {
+	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, settings: map[string]settingsResult{},
+		preDocs: map[[2]string]docResult{}, preRegs: map[[2]string]regResult{}}
+}
+
+func emptyHistState(rev string) *histState {
+	return &histState{st: &check.State{Rev: rev, Sections: map[string]*cps.Section{}, Inventory: &flags.Inventory{}, Gate: map[string][]byte{}}}
+}
+
+// load reads the state at snap. With prev (the state before) and changed
+// (the paths the commit changed), it re-reads only what changed.
+func (l *historyLoader) load(snap check.Snapshot, prev *histState, changed []string) *histState {
+	rev := snap.Name()
+	unchanged := prev != nil && changed != nil && !slices.Contains(changed, l.cfgPath)
+	if unchanged && prev.cfg == nil && !prev.carried {
+		return emptyHistState(rev) // still not configured
+	}
+	var cfgSrc []byte
+	var err error
+	if unchanged && !prev.carried {
+		cfgSrc = prev.cfgSrc
+	} else {
+		cfgSrc, err = snap.ReadFile(l.cfgPath)
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return emptyHistState(rev) // before adoption, or after removal
+	case err != nil:
+		return carry(rev, prev, err.Error())
+	}
+	full := prev == nil || prev.cfg == nil || !bytes.Equal(cfgSrc, prev.cfgSrc)
+	h := &histState{cfgSrc: cfgSrc, docs: map[string]*cps.Document{}}
+	if full {
+		cfg, err := config.Decode(l.cfgPath, cfgSrc)
+		if err != nil {
+			return carry(rev, prev, "configuration: "+err.Error())
+		}
+		h.cfg = cfg
+		prev = nil // nothing to reuse under another configuration
+	} else {
+		h.cfg = prev.cfg
+	}
+	cfg := h.cfg
+	st := &check.State{Rev: rev, Gate: map[string][]byte{}}
+	h.st = st
+
+	// CPS documents.
+	docsChanged := prev == nil
+	for _, d := range cfg.CPS {
+		if d.Repo == "" && slices.Contains(changed, d.Path) {
+			docsChanged = true
+		}
+	}
+	if docsChanged {
+		var list []*cps.Document
+		for _, d := range cfg.CPS {
+			if d.Repo != "" {
+				continue // another repository: outside this history
+			}
+			doc, v, err := l.doc(snap, d.Path)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				continue
+			case err != nil:
+				h.problems = append(h.problems, err.Error())
+				if prev != nil && prev.docs[d.Path] != nil {
+					doc = prev.docs[d.Path]
+					v = versionOf(prev.versions, d.Path)
+				} else {
+					continue
+				}
+			}
+			h.docs[d.Path] = doc
+			h.versions = append(h.versions, v)
+			list = append(list, doc)
+		}
+		idx, err := cps.Index(list)
+		if err != nil && prev != nil {
+			h.problems = append(h.problems, err.Error())
+			st.Docs, st.Sections, h.docs, h.versions = prev.st.Docs, prev.st.Sections, prev.docs, prev.versions
+		} else {
+			if err != nil {
+				h.problems = append(h.problems, err.Error())
+				idx = map[string]*cps.Section{}
+				list = nil
+			}
+			st.Docs, st.Sections = list, idx
+		}
+	} else {
+		st.Docs, st.Sections, h.docs, h.versions = prev.st.Docs, prev.st.Sections, prev.docs, prev.versions
+	}
+
+	// The registry.
+	if prev == nil || slices.Contains(changed, cfg.Registry) {
+		reg, err := l.registry(snap, cfg.Registry)
+		if err != nil {
+			h.problems = append(h.problems, err.Error())
+			if prev != nil {
+				reg = prev.st.Registry
+			}
+		}
+		st.Registry = reg
+	} else {
+		st.Registry = prev.st.Registry
+	}
+
+	// The sources, one at a time; the inventory is shared with the state
+	// before when no source changed.
+	changedInv := prev == nil
+	for i, spec := range cfg.Sources {
+		var part *sourcePart
+		switch {
+		case prev != nil && !touches(spec, changed):
+			part = prev.inv[i]
+		case spec.Kind == flags.KindConfig:
+			var old *sourcePart
+			if prev != nil {
+				old = prev.inv[i]
+			}
+			part = l.configSource(snap, spec, old, changed, &h.problems)
+		default:
+			part = &sourcePart{}
+			inv, err := flags.Discover(snap, []flags.SourceSpec{spec})
+			switch {
+			case err == nil:
+				part.inv = inv
+			case !missingSource(err):
+				h.problems = append(h.problems, err.Error())
+				if prev != nil {
+					part = prev.inv[i]
+				}
+			}
+		}
+		if prev == nil || part != prev.inv[i] {
+			changedInv = true
+		}
+		h.inv = append(h.inv, part)
+	}
+	if !changedInv {
+		st.Inventory = prev.st.Inventory
+		return h
+	}
+	inv := &flags.Inventory{}
+	for _, part := range h.inv {
+		if part.inv != nil {
+			inv.Defs = append(inv.Defs, part.inv.Defs...)
+			inv.Settings = append(inv.Settings, part.inv.Settings...)
+		}
+	}
+	st.Inventory = inv
+	return h
+}
+
+// sourcePart is what one configured source finds at a commit; for a config
+// source also per file, so that a commit re-reads only the files it changed.
+type sourcePart struct {
+	inv    *flags.Inventory
+	files  []string                   // config: the files the glob matches
+	byFile map[string][]flags.Setting // config: settings per file
+}
+
+// configSource reads a config source, reusing from old (the same source at
+// the commit before) the file list and the settings of the files that the
+// commit did not change.
+func (l *historyLoader) configSource(snap check.Snapshot, spec flags.SourceSpec, old *sourcePart, changed []string, problems *[]string) *sourcePart {
+	files := []string(nil)
+	if old != nil && old.byFile != nil {
+		files = old.files
+		for _, p := range changed {
+			if !gitrepo.Match(spec.Glob, p) {
+				continue
+			}
+			if _, err := snap.ReadFile(p); err != nil || !slices.Contains(old.files, p) {
+				files = nil // a file came or went: list again
+				break
+			}
+		}
+	}
+	if files == nil {
+		list, err := snap.Glob(spec.Glob)
+		if err != nil {
+			*problems = append(*problems, fmt.Sprintf("%s: glob %q: %v", spec.Pos, spec.Glob, err))
+			if old != nil {
+				return old
+			}
+			return &sourcePart{}
+		}
+		files = list
+	}
+	part := &sourcePart{inv: &flags.Inventory{}, files: files, byFile: map[string][]flags.Setting{}}
+	for _, file := range files {
+		settings, ok := []flags.Setting(nil), false
+		if old != nil && old.byFile != nil && !slices.Contains(changed, file) {
+			settings, ok = old.byFile[file]
+		}
+		if !ok {
+			src, err := snap.ReadFile(file)
+			if err != nil {
+				*problems = append(*problems, err.Error())
+				continue
+			}
+			key := spec.Key + "\x00" + spec.Environment + "\x00" + file + "\x00" + string(src)
+			r, hit := l.settings[key]
+			if !hit {
+				r.settings, r.err = flags.ExtractConfig(file, src, spec.Key, spec.Environment)
+				l.settings[key] = r
+			}
+			if r.err != nil {
+				*problems = append(*problems, r.err.Error())
+				if old != nil && old.byFile != nil {
+					r.settings = old.byFile[file]
+				}
+			}
+			settings = r.settings
+		}
+		part.byFile[file] = settings
+		part.inv.Settings = append(part.inv.Settings, settings...)
+	}
+	return part
+}
+
+// prefetch parses, on all cores, the versions of the CPS documents and of
+// the registry (as the configuration at head names them) that the commits
+// of entries write, so that the walk finds them in the caches.
+func (l *historyLoader) prefetch(repo *gitrepo.Repo, head check.Snapshot, entries []gitrepo.LogEntry) error {
+	src, err := head.ReadFile(l.cfgPath)
+	if err != nil {
+		return nil // not configured at head: reportPaths has said so
+	}
+	cfg, err := config.Decode(l.cfgPath, src)
+	if err != nil {
+		return nil
+	}
+	type job struct {
+		path string
+		src  []byte
+		doc  bool
+		at   [][2]string // commit, path
+	}
+	var jobs []job
+	seen := map[string]int{} // path NUL content -> index in jobs
+	for _, e := range entries {
+		for _, f := range e.Files {
+			isDoc := slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == f })
+			if !isDoc && f != cfg.Registry {
+				continue
+			}
+			data, err := repo.Commit(e.SHA).ReadFile(f)
+			if err != nil {
+				continue // deleted, or unreadable: the walk reports it
+			}
+			key := f + "\x00" + string(data)
+			i, ok := seen[key]
+			if !ok {
+				i = len(jobs)
+				seen[key] = i
+				jobs = append(jobs, job{path: f, src: data, doc: isDoc})
+			}
+			jobs[i].at = append(jobs[i].at, [2]string{e.SHA, f})
+		}
+	}
+	docs := make([]docResult, len(jobs))
+	regs := make([]regResult, len(jobs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				j := jobs[i]
+				if j.doc {
+					docs[i] = parseDoc(j.path, j.src)
+				} else {
+					regs[i].reg, regs[i].err = flags.DecodeRegistry(j.path, j.src)
+				}
+			}
+		})
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, j := range jobs {
+		for _, at := range j.at {
+			if j.doc {
+				l.preDocs[at] = docs[i]
+			} else {
+				l.preRegs[at] = regs[i]
+			}
+		}
+	}
+	return nil
+}
+
+func parseDoc(path string, src []byte) docResult {
+	var r docResult
+	r.doc, r.err = cps.Parse(path, src)
+	v, source := report.DetectVersion(src)
+	r.version = report.DocVersion{File: path, Version: v, Source: source}
+	return r
+}
+
+// carry keeps the state before a commit that could not be read.
+func carry(rev string, prev *histState, problem string) *histState {
+	if prev == nil {
+		h := emptyHistState(rev)
+		h.problems = []string{problem}
+		h.carried = true
+		return h
+	}
+	h := *prev
+	st := *prev.st
+	st.Rev = rev
+	h.st = &st
+	h.problems = []string{problem}
+	h.carried = true
+	return &h
+}
+
+// doc parses the CPS document at path, cached by content.
+func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, report.DocVersion, error) {
+	if r, ok := l.preDocs[[2]string{snap.Name(), path}]; ok {
+		return r.doc, r.version, r.err
+	}
+	src, err := snap.ReadFile(path)
+	if err != nil {
+		return nil, report.DocVersion{}, err
+	}
+	key := path + "\x00" + string(src)
+	r, ok := l.docs[key]
+	if !ok {
+		r = parseDoc(path, src)
+		l.docs[key] = r
+	}
+	return r.doc, r.version, r.err
+}
+
+// registry decodes the registry at path, cached by content; a missing
+// registry is nil.
+func (l *historyLoader) registry(snap check.Snapshot, path string) (*flags.Registry, error) {
+	if r, ok := l.preRegs[[2]string{snap.Name(), path}]; ok {
+		return r.reg, r.err
+	}
+	src, err := snap.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	key := path + "\x00" + string(src)
+	r, ok := l.regs[key]
+	if !ok {
+		r.reg, r.err = flags.DecodeRegistry(path, src)
+		l.regs[key] = r
+	}
+	return r.reg, r.err
+}
+
+func versionOf(vs []report.DocVersion, file string) report.DocVersion {
+	for _, v := range vs {
+		if v.File == file {
+			return v
+		}
+	}
+	return report.DocVersion{File: file}
+}
+
+// touches reports whether a commit that changed the paths changed can
+// change what spec finds.
+func touches(spec flags.SourceSpec, changed []string) bool {
+	for _, p := range changed {
+		switch {
+		case spec.Path != "" && (p == spec.Path || strings.HasPrefix(p, strings.TrimSuffix(spec.Path, "/")+"/")):
+			return true
+		case spec.Glob != "" && gitrepo.Match(spec.Glob, p):
+			return true
+		}
+	}
+	return false
+}
+
+// missingSource reports whether a source failed only because its files do
+// not exist (yet) at the revision.
+func missingSource(err error) bool {
+	msg := err.Error()
+	return errors.Is(err, fs.ErrNotExist) || strings.Contains(msg, "matches no file") ||
+		strings.Contains(msg, "no Go files in") || strings.Contains(msg, "file does not exist")
+}

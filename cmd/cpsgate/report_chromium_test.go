@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// chromium returns the path of a headless-capable Chromium, skipping the
+// test when there is none unless CPSGATE_REQUIRE_CHROMIUM=1 (as in CI).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CPSGATE_REQUIRE_CHROMIUM") == "1" {
+		t.Fatal("chromium is not on PATH and CPSGATE_REQUIRE_CHROMIUM=1")
+	}
+	t.Skip("chromium is not on PATH (set CPSGATE_REQUIRE_CHROMIUM=1 to make this a failure)")
+	return ""
+}
+
+// runChromium runs headless Chromium with HOME in a temporary directory and
+// returns its standard output.
+func runChromium(t *testing.T, bin string, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	home := t.TempDir()
+	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+		"--no-first-run", "--user-data-dir=" + filepath.Join(home, "profile")}
+	cmd := exec.CommandContext(ctx, bin, append(base, args...)...)
+	cmd.Env = append(os.Environ(), "HOME="+home)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium %v: %v\n%s", args, err, stderr.String())
+	}
+	return stdout.Bytes()
+}
+
+// TestReportHTMLInChromium opens the HTML report in headless Chromium: the
+// screenshot decodes and is not blank, and the DOM holds the tables.
+func TestReportHTMLInChromium(t *testing.T) {
+	bin := chromium(t)
+	dir := t.TempDir()
+	writeReportRepo(t, dir)
+	out := t.TempDir()
+	page := filepath.Join(out, "report.html")
+	if code, _, stderr := runReport(dir, "--from", "2026-01-01", "--to", "2026-03-31", "--format", "html", "-o", page); code != ExitDeny {
+		t.Fatalf("report: exit %d\n%s", code, stderr)
+	}
+	shot := filepath.Join(out, "report.png")
+	if keep := os.Getenv("CPSGATE_SCREENSHOT"); keep != "" {
+		shot = keep
+	}
+	runChromium(t, bin, "--hide-scrollbars", "--window-size=1280,2000", "--screenshot="+shot, "file://"+page)
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot is not a PNG: %v", err)
+	}
+	if colours := distinctColours(img, 16); colours < 8 {
+		t.Errorf("screenshot has %d distinct colours (sampled): blank?", colours)
+	}
+
+	dom := string(runChromium(t, bin, "--dump-dom", "file://"+page))
+	for _, want := range []string{
+		"<h2>Events</h2>", "<h2>Flags</h2>", "<h2>Unreviewed changes</h2>", "<h2>Traceability matrix</h2>",
+		`<table class="matrix">`, `<table class="events">`, "ECDSAForAll enabled in deploy/prod.json",
+		"<svg", `class="bar"`,
+	} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the DOM lacks %q", want)
+		}
+	}
+	if n := strings.Count(dom, "<table"); n < 6 {
+		t.Errorf("the DOM has %d tables, want at least 6", n)
+	}
+}
+
+// distinctColours counts the colours of a grid of samples, every step pixels.
+func distinctColours(img image.Image, step int) int {
+	seen := map[[4]uint32]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += step {
+		for x := b.Min.X; x < b.Max.X; x += step {
+			r, g, bl, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, a}] = true
+		}
+	}
+	return len(seen)
+}

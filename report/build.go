@@ -1,0 +1,729 @@
+package report
+
+import (
+	"cmp"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cpsgate/cpsgate/check"
+	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/review"
+)
+
+// Subjects of events.
+const (
+	SubjectFlag    = "flag"
+	SubjectSection = "section"
+	SubjectReview  = "review"
+)
+
+// Origins of the reviews found in the period.
+const (
+	OriginRegistry = "registry"       // a record added to the flag registry
+	OriginMessage  = "commit-message" // a cps-review block or paragraph in the commit message
+)
+
+// found is a review seen in the registry or in a commit message.
+type found struct {
+	r      review.Review
+	step   int    // index of the step that recorded it; -1 when before the period
+	commit string // "" when before the period
+	origin string
+	date   string            // the review's date, else the commit's
+	hashes map[string]string // section -> hash of the text it was reviewed against, when known
+}
+
+// builder holds what Build computes along the way.
+type builder struct {
+	in      Input
+	rep     *Report
+	reviews []found // in step order
+	final   *check.State
+	// lastModified is, per section ID at the end, the step index and date
+	// of its last modification in the period.
+	lastModified map[string]int
+	stepDates    []string // YYYY-MM-DD per step
+}
+
+// Build makes the report from the states along the period.
+func Build(in Input) *Report {
+	b := &builder{in: in, lastModified: map[string]int{}}
+	b.rep = &Report{
+		From: in.From, To: in.To, Base: in.Base, Head: in.Head,
+		Versions: []Version{}, Events: []Event{}, Flags: []Flag{}, Sections: []SectionEntry{},
+		Unreviewed: []Event{}, Matrix: Matrix{Flags: []string{}, Rows: []MatrixRow{}},
+		Unlinked: []SectionRef{}, Texts: []ReviewedText{}, Problems: []Problem{}, Months: []MonthCount{},
+	}
+	b.final = in.Start
+	if n := len(in.Steps); n > 0 {
+		b.final = in.Steps[n-1].After
+	}
+	if b.final == nil {
+		b.final = emptyState()
+	}
+	for _, s := range in.Steps {
+		b.stepDates = append(b.stepDates, s.Commit.Date.UTC().Format(time.DateOnly))
+	}
+	for _, p := range in.StartProblems {
+		b.rep.Problems = append(b.rep.Problems, Problem{Commit: in.Base, Date: "", Message: p})
+	}
+	b.versions()
+	b.collectReviews()
+	for i, s := range in.Steps {
+		b.stepEvents(i, s)
+	}
+	b.judge()
+	b.flags()
+	b.sections()
+	b.matrix()
+	b.texts()
+	b.summary()
+	b.months()
+	return b.rep
+}
+
+func emptyState() *check.State {
+	return &check.State{Sections: map[string]*cps.Section{}, Inventory: &flags.Inventory{}}
+}
+
+// prPattern finds a pull-request number in a commit subject: "... (#123)"
+// (squash merges) or "Merge pull request #123 from ..." (merge commits).
+var prPattern = regexp.MustCompile(`\(#(\d+)\)\s*$|^Merge pull request #(\d+)\b`)
+
+// PRNumber returns the pull-request number a commit subject names, or 0.
+func PRNumber(subject string) int {
+	m := prPattern.FindStringSubmatch(subject)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(cmp.Or(m[1], m[2]))
+	return n
+}
+
+// collectReviews finds the reviews the registry holds at the end of the
+// period and those each step records, in its registry or commit message.
+func (b *builder) collectReviews() {
+	inPeriod := map[string]bool{}
+	for i, s := range b.in.Steps {
+		var added []review.Review
+		if s.Before.Registry != s.After.Registry {
+			_, added = flags.DiffRegistry(s.Before.Registry, s.After.Registry)
+		}
+		for _, r := range added {
+			b.addReview(i, s, r, OriginRegistry)
+			inPeriod[reviewKey(r)] = true
+		}
+		blocks, paras, err := review.ParseBody("commit "+short(s.Commit.SHA)+" message", []byte(s.Commit.Message))
+		if err != nil {
+			b.problem(s.Commit, "review in the commit message: "+err.Error())
+		}
+		if len(paras) > 0 {
+			names, ids := flagNames(s.After), sectionIDs(s.After)
+			for _, p := range paras {
+				blocks = append(blocks, review.Resolve(p, names, ids, s.Commit.Author)...)
+			}
+		}
+		for _, r := range blocks {
+			if r.Reviewer == "" {
+				r.Reviewer = s.Commit.Author
+			}
+			b.addReview(i, s, r, OriginMessage)
+		}
+	}
+	// Reviews in the registry that the period did not add were recorded
+	// before it.
+	var before []found
+	for _, st := range []*check.State{b.in.Start, b.final} {
+		if st == nil || st.Registry == nil {
+			continue
+		}
+		for _, e := range st.Registry.Flags {
+			for _, r := range e.Reviews {
+				k := reviewKey(r)
+				if inPeriod[k] {
+					continue
+				}
+				inPeriod[k] = true
+				r.Flag = e.Name
+				before = append(before, found{r: r, step: -1, origin: OriginRegistry, date: r.Date, hashes: r.SectionHashes})
+			}
+		}
+	}
+	b.reviews = append(before, b.reviews...)
+}
+
+func (b *builder) addReview(i int, s Step, r review.Review, origin string) {
+	f := found{r: r, step: i, commit: s.Commit.SHA, origin: origin, date: cmp.Or(r.Date, b.stepDates[i])}
+	f.hashes = map[string]string{}
+	for _, id := range r.Sections {
+		if h := r.SectionHashes[id]; h != "" {
+			f.hashes[id] = h
+		} else if sec := s.After.Sections[id]; sec != nil {
+			f.hashes[id] = sec.Hash
+		}
+	}
+	b.reviews = append(b.reviews, f)
+}
+
+// reviewKey identifies a registry review across revisions.
+func reviewKey(r review.Review) string {
+	return strings.Join([]string{r.Flag, r.Date, r.Reviewer, r.Verdict, strings.Join(r.Sections, ",")}, "\x00")
+}
+
+func (b *builder) problem(c Commit, msg string) {
+	b.rep.Problems = append(b.rep.Problems, Problem{Commit: c.SHA, Date: c.Date.UTC().Format(time.RFC3339), Message: msg})
+}
+
+// stepEvents records the events of one step.
+func (b *builder) stepEvents(i int, s Step) {
+	for _, p := range s.Problems {
+		b.problem(s.Commit, p)
+	}
+	base := Event{
+		Date: s.Commit.Date.UTC().Format(time.RFC3339), Commit: s.Commit.SHA, PR: PRNumber(s.Commit.Subject),
+		Author: s.Commit.Author, Title: s.Commit.Subject,
+	}
+	for _, c := range flagChanges(s.Before, s.After) {
+		e := base
+		e.Subject, e.Change, e.Flag, e.Environment, e.Fields = SubjectFlag, c.Kind, c.Flag, c.Env, c.Fields
+		e.File, e.Line = c.Pos.File, c.Pos.Line
+		e.NeedsReview = c.Kind != flags.Removed
+		b.rep.Events = append(b.rep.Events, e)
+	}
+	for _, c := range sectionChanges(s.Before, s.After) {
+		e := base
+		e.Subject, e.Change, e.Section, e.OldSection, e.SectionName = SubjectSection, c.Kind, c.ID, c.OldID, c.Title
+		e.Hash, e.File, e.Line = c.Hash, c.Pos.File, c.Pos.Line
+		if c.Kind != cps.Added {
+			e.LinkedFlags = linking(s.After, c.ID)
+			e.NeedsReview = len(e.LinkedFlags) > 0
+		}
+		if c.Kind == cps.Modified || c.Kind == cps.Renumbered {
+			b.lastModified[c.ID] = i
+		}
+		b.rep.Events = append(b.rep.Events, e)
+	}
+	for _, f := range b.reviews {
+		if f.step != i {
+			continue
+		}
+		e := base
+		e.Subject, e.Change, e.Flag = SubjectReview, flags.Added, f.r.Flag
+		e.Reviewer, e.Verdict, e.Sections, e.Origin = f.r.Reviewer, f.r.Verdict, slices.Clone(f.r.Sections), f.origin
+		e.File, e.Line = f.r.Pos.File, f.r.Pos.Line
+		b.rep.Events = append(b.rep.Events, e)
+	}
+}
+
+// flagChanges is flags.Diff(before, after), made cheap for a long history:
+// nothing when neither the registry nor the inventory changed (the loader
+// shares them between states), and otherwise a diff of the registry, the
+// definitions and only the settings of the environments whose settings
+// differ, corrected for flags that the other environments keep in
+// existence. The result equals the full diff.
+func flagChanges(before, after *check.State) []flags.Change {
+	if before.Registry == after.Registry && before.Inventory == after.Inventory {
+		return nil
+	}
+	bInv, aInv := inventory(before), inventory(after)
+	var bSet, aSet []flags.Setting // the settings of the affected environments
+	if bInv != aInv {
+		bEnv, aEnv := byEnv(bInv.Settings), byEnv(aInv.Settings)
+		for _, env := range slices.Sorted(maps.Keys(bEnv)) {
+			if a, ok := aEnv[env]; !ok || !sameSettings(bEnv[env], a) {
+				bSet, aSet = append(bSet, bEnv[env]...), append(aSet, a...)
+			}
+		}
+		for _, env := range slices.Sorted(maps.Keys(aEnv)) {
+			if _, ok := bEnv[env]; !ok {
+				aSet = append(aSet, aEnv[env]...)
+			}
+		}
+	}
+	changes := flags.Diff(
+		flags.State{Registry: before.Registry, Inventory: &flags.Inventory{Defs: bInv.Defs, Settings: bSet}},
+		flags.State{Registry: after.Registry, Inventory: &flags.Inventory{Defs: aInv.Defs, Settings: aSet}})
+	var inBefore, inAfter map[string]bool
+	return slices.DeleteFunc(changes, func(c flags.Change) bool {
+		switch c.Kind {
+		case flags.Added:
+			if inBefore == nil {
+				inBefore = nameSet(before)
+			}
+			return inBefore[c.Flag]
+		case flags.Removed:
+			if inAfter == nil {
+				inAfter = nameSet(after)
+			}
+			return inAfter[c.Flag]
+		}
+		return false
+	})
+}
+
+func inventory(st *check.State) *flags.Inventory {
+	if st.Inventory == nil {
+		return &flags.Inventory{}
+	}
+	return st.Inventory
+}
+
+// byEnv groups settings by environment. Settings come in runs of one
+// environment (one file after another), so a group is usually a sub-slice;
+// an environment in several runs gets a copy.
+func byEnv(settings []flags.Setting) map[string][]flags.Setting {
+	m := map[string][]flags.Setting{}
+	for i := 0; i < len(settings); {
+		j := i + 1
+		for j < len(settings) && settings[j].Env == settings[i].Env {
+			j++
+		}
+		env := settings[i].Env
+		if prev, ok := m[env]; ok {
+			m[env] = append(slices.Clip(prev), settings[i:j]...)
+		} else {
+			m[env] = settings[i:j:j]
+		}
+		i = j
+	}
+	return m
+}
+
+// sameSettings reports whether two lists of settings say the same, leaving
+// positions aside.
+func sameSettings(a, b []flags.Setting) bool {
+	return slices.EqualFunc(a, b, func(x, y flags.Setting) bool {
+		return x.Flag == y.Flag && x.Path == y.Path && x.Value == y.Value && x.Kind == y.Kind
+	})
+}
+
+func nameSet(st *check.State) map[string]bool {
+	set := map[string]bool{}
+	for _, n := range flagNames(st) {
+		set[n] = true
+	}
+	return set
+}
+
+// sectionChanges are the CPS changes of a step, a retitled section counted
+// as modified, as `check` reports them.
+func sectionChanges(before, after *check.State) []cps.Change {
+	if slices.Equal(before.Docs, after.Docs) {
+		return nil // the loader shares unchanged documents
+	}
+	var out []cps.Change
+	seen := map[string]int{}
+	for _, c := range cps.Diff(sectionList(before), sectionList(after)) {
+		if c.Kind == cps.Retitled || c.Kind == cps.Modified {
+			if _, ok := seen[c.ID]; ok {
+				continue
+			}
+			seen[c.ID] = len(out)
+			c.Kind = cps.Modified
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// judge decides, for every event that needs a review, whether a review at
+// or after its commit covers it.
+func (b *builder) judge() {
+	step := map[string]int{}
+	for i, s := range b.in.Steps {
+		step[s.Commit.SHA] = i
+	}
+	for k := range b.rep.Events {
+		e := &b.rep.Events[k]
+		if !e.NeedsReview {
+			continue
+		}
+		i := step[e.Commit]
+		st := b.in.Steps[i].After
+		var pairs [][2]string
+		switch e.Subject {
+		case SubjectFlag:
+			entry := st.Registry.Lookup(e.Flag)
+			if entry == nil {
+				entry = b.final.Registry.Lookup(e.Flag)
+			}
+			switch {
+			case entry == nil:
+				e.Missing = append(e.Missing, e.Flag+" is not in the registry")
+			case len(entry.CPS) == 0 && entry.NoCPSImpact != "":
+				e.NeedsReview = false
+				continue
+			case len(entry.CPS) == 0:
+				e.Missing = append(e.Missing, e.Flag+" links no CPS section")
+			}
+			if entry != nil {
+				for _, id := range entry.CPS {
+					pairs = append(pairs, [2]string{e.Flag, id})
+				}
+			}
+		case SubjectSection:
+			for _, f := range e.LinkedFlags {
+				pairs = append(pairs, [2]string{f, e.Section})
+			}
+		}
+		refs := map[ReviewRef]bool{}
+		for _, p := range pairs {
+			f := b.cover(p[0], p[1], i)
+			if f == nil {
+				e.Missing = append(e.Missing, p[0]+" §"+p[1])
+				continue
+			}
+			refs[ReviewRef{Flag: f.r.Flag, Reviewer: f.r.Reviewer, Date: f.date, Verdict: f.r.Verdict, Commit: f.commit, Late: f.step > i}] = true
+		}
+		e.ReviewedBy = slices.SortedFunc(maps.Keys(refs), func(x, y ReviewRef) int {
+			return cmp.Or(cmp.Compare(x.Date, y.Date), cmp.Compare(x.Flag, y.Flag), cmp.Compare(x.Reviewer, y.Reviewer), cmp.Compare(x.Commit, y.Commit))
+		})
+		e.Reviewed = len(e.Missing) == 0
+		if !e.Reviewed {
+			b.rep.Unreviewed = append(b.rep.Unreviewed, *e)
+		}
+	}
+}
+
+// cover returns the first review recorded at or after step i of flag on
+// section, with a valid verdict, or nil.
+func (b *builder) cover(flag, section string, i int) *found {
+	for k := range b.reviews {
+		f := &b.reviews[k]
+		if f.step >= i && f.r.Flag == flag && slices.Contains(f.r.Sections, section) && validVerdict(f.r.Verdict) {
+			return f
+		}
+	}
+	return nil
+}
+
+func validVerdict(v string) bool {
+	return v == review.VerdictCompliant || v == review.VerdictCPSUpdated || v == review.VerdictNotApplicable
+}
+
+// flags lists every flag known at the end of the period.
+func (b *builder) flags() {
+	st := b.final
+	names := flagNames(st)
+	changes := map[string]int{}
+	for _, e := range b.rep.Events {
+		if e.Subject == SubjectFlag {
+			changes[e.Flag]++
+		}
+	}
+	enabled := map[string]map[string]bool{}
+	for _, s := range st.Inventory.Settings {
+		if s.Value {
+			if enabled[s.Flag] == nil {
+				enabled[s.Flag] = map[string]bool{}
+			}
+			enabled[s.Flag][s.Env] = true
+		}
+	}
+	b.rep.byFlag = map[string]int{}
+	for _, name := range names {
+		f := Flag{Name: name, Status: "unregistered", Sections: []string{}, Enabled: slices.Sorted(maps.Keys(enabled[name])),
+			Changed: changes[name], NeverCovered: []string{}}
+		if f.Enabled == nil {
+			f.Enabled = []string{}
+		}
+		if e := st.Registry.Lookup(name); e != nil {
+			f.Status, f.Sections, f.NoCPSImpact = e.Status, slices.Clone(e.CPS), e.NoCPSImpact
+		}
+		if last := b.latest(name, ""); last != nil {
+			f.LastReview = b.lastReview(last, f.Sections)
+		}
+		for _, id := range f.Sections {
+			if b.latest(name, id) == nil {
+				f.NeverCovered = append(f.NeverCovered, id)
+			}
+		}
+		b.rep.byFlag[name] = len(b.rep.Flags)
+		b.rep.Flags = append(b.rep.Flags, f)
+	}
+}
+
+// latest returns the most recent review of flag (covering section, when
+// given): by date, then by the order it was recorded.
+func (b *builder) latest(flag, section string) *found {
+	var best *found
+	for k := range b.reviews {
+		f := &b.reviews[k]
+		if f.r.Flag != flag || (section != "" && !slices.Contains(f.r.Sections, section)) {
+			continue
+		}
+		if best == nil || f.date >= best.date {
+			best = f
+		}
+	}
+	return best
+}
+
+// lastReview describes a flag's latest review and what changed since.
+func (b *builder) lastReview(f *found, linked []string) *LastReview {
+	lr := &LastReview{
+		Date: f.date, Reviewer: f.r.Reviewer, Verdict: f.r.Verdict, Sections: slices.Clone(f.r.Sections),
+		CPSVersion: f.r.CPSVersion, Origin: f.origin, Commit: f.commit, ChangedSince: []string{},
+	}
+	if lr.Sections == nil {
+		lr.Sections = []string{}
+	}
+	if len(f.hashes) > 0 {
+		lr.SectionHashes = maps.Clone(f.hashes)
+	}
+	for _, id := range lr.Sections {
+		if b.changedSince(f, id) {
+			lr.ChangedSince = append(lr.ChangedSince, id)
+		}
+	}
+	lr.Stale = len(lr.ChangedSince) > 0
+	return lr
+}
+
+// changedSince reports whether section id reads differently at the end of
+// the period than when f reviewed it: by the hash f recorded, else by a
+// modification in the period after the review's date.
+func (b *builder) changedSince(f *found, id string) bool {
+	sec := b.final.Sections[id]
+	if h := f.hashes[id]; h != "" {
+		return sec == nil || sec.Hash != h
+	}
+	i, ok := b.lastModified[id]
+	if !ok {
+		return false
+	}
+	if f.step >= 0 {
+		return i > f.step
+	}
+	return b.stepDates[i] >= f.date // the same day: cannot tell, so re-review
+}
+
+// sections lists the sections changed in the period.
+func (b *builder) sections() {
+	byID := map[string]*SectionEntry{}
+	var order []string
+	for _, e := range b.rep.Events {
+		if e.Subject != SubjectSection {
+			continue
+		}
+		s := byID[e.Section]
+		if s == nil {
+			s = &SectionEntry{ID: e.Section, Title: e.SectionName, Flags: []string{}, ReReview: []string{}}
+			if b.in.Start != nil {
+				if old := b.in.Start.Sections[cmp.Or(e.OldSection, e.Section)]; old != nil {
+					s.OldHash = old.Hash
+				}
+			}
+			byID[e.Section] = s
+			order = append(order, e.Section)
+		}
+		desc := e.Change + " " + e.Date[:10] + " " + short(e.Commit)
+		if e.OldSection != "" {
+			desc = e.Change + " from " + e.OldSection + " " + e.Date[:10] + " " + short(e.Commit)
+		}
+		s.Changes = append(s.Changes, desc)
+	}
+	slices.SortFunc(order, cps.CompareIDs)
+	for _, id := range order {
+		s := byID[id]
+		if sec := b.final.Sections[id]; sec != nil {
+			s.Title, s.Hash = sec.Title, sec.Hash
+		}
+		s.Flags = linking(b.final, id)
+		if i, ok := b.lastModified[id]; ok {
+			for _, f := range s.Flags {
+				if b.cover(f, id, i) == nil {
+					s.ReReview = append(s.ReReview, f)
+				}
+			}
+		}
+		b.rep.Sections = append(b.rep.Sections, *s)
+	}
+}
+
+// matrix builds the traceability matrix and the list of unlinked sections.
+func (b *builder) matrix() {
+	st := b.final
+	linked := map[string]bool{}
+	var cols []string
+	if st.Registry != nil {
+		for _, e := range st.Registry.Flags {
+			if len(e.CPS) > 0 && e.Status != flags.StatusRemoved {
+				cols = append(cols, e.Name)
+				for _, id := range e.CPS {
+					linked[id] = true
+				}
+			}
+		}
+	}
+	slices.Sort(cols)
+	cols = slices.Compact(cols)
+	b.rep.Matrix.Flags = append(b.rep.Matrix.Flags, cols...)
+	for _, id := range slices.SortedFunc(maps.Keys(linked), cps.CompareIDs) {
+		row := MatrixRow{Section: id, Title: "(not in the CPS)"}
+		if sec := st.Sections[id]; sec != nil {
+			row.Title = sec.Title
+		}
+		for _, name := range cols {
+			cell := ""
+			if e := st.Registry.Lookup(name); slices.Contains(e.CPS, id) {
+				cell = CellUnreviewed
+				if f := b.latest(name, id); f != nil {
+					cell = CellReviewed
+					if b.changedSince(f, id) {
+						cell = CellStale
+					}
+				}
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		b.rep.Matrix.Rows = append(b.rep.Matrix.Rows, row)
+	}
+	for _, d := range st.Docs {
+		for _, s := range d.Sections {
+			if !linked[s.ID] {
+				b.rep.Unlinked = append(b.rep.Unlinked, SectionRef{ID: s.ID, Title: s.Title})
+			}
+		}
+	}
+}
+
+// texts records the section text each review of the period was made
+// against.
+func (b *builder) texts() {
+	for _, f := range b.reviews {
+		if f.step < 0 {
+			continue
+		}
+		st := b.in.Steps[f.step].After
+		for _, id := range f.r.Sections {
+			sec := st.Sections[id]
+			if sec == nil {
+				continue
+			}
+			b.rep.Texts = append(b.rep.Texts, ReviewedText{
+				Flag: f.r.Flag, Reviewer: f.r.Reviewer, Date: f.date, Commit: f.commit,
+				Section: id, Title: sec.Title, Hash: sec.Hash, Text: strings.TrimSpace(sec.Text),
+			})
+		}
+	}
+}
+
+func (b *builder) summary() {
+	s := &b.rep.Summary
+	s.Commits, s.ChangeCommits, s.Events = b.in.Commits, len(b.in.Steps), len(b.rep.Events)
+	s.ByKind = map[string]int{}
+	for _, e := range b.rep.Events {
+		s.ByKind[e.Subject+" "+e.Change]++
+		if e.Subject == SubjectReview {
+			s.ReviewsAdded++
+		}
+		if e.NeedsReview {
+			s.NeedingReview++
+		}
+	}
+	s.Unreviewed = len(b.rep.Unreviewed)
+	s.Flags = len(b.rep.Flags)
+	for _, f := range b.rep.Flags {
+		if f.LastReview != nil && f.LastReview.Stale {
+			s.StaleReviews++
+		}
+	}
+	s.Sections = len(b.final.Sections)
+	s.SectionsLinked = len(b.rep.Matrix.Rows)
+	s.Problems = len(b.rep.Problems)
+}
+
+// months counts events per month over the period: from From to To when
+// they are dates, else over the months that have events.
+func (b *builder) months() {
+	count := map[string]int{}
+	for _, e := range b.rep.Events {
+		count[e.Date[:7]]++
+	}
+	first, last := "", ""
+	if f, err := time.Parse(time.DateOnly, b.in.From); err == nil {
+		first = f.Format("2006-01")
+	}
+	if t, err := time.Parse(time.DateOnly, b.in.To); err == nil {
+		last = t.Format("2006-01")
+	}
+	keys := slices.Sorted(maps.Keys(count))
+	if first == "" && len(keys) > 0 {
+		first = keys[0]
+	}
+	if last == "" && len(keys) > 0 {
+		last = keys[len(keys)-1]
+	}
+	if first == "" || last == "" || first > last {
+		return
+	}
+	m, _ := time.Parse("2006-01", first)
+	for n := 0; n < 240; n++ {
+		k := m.AddDate(0, n, 0).Format("2006-01")
+		if k > last {
+			break
+		}
+		b.rep.Months = append(b.rep.Months, MonthCount{Month: k, Events: count[k]})
+	}
+}
+
+// linking returns the flags of st's registry (not removed) that link id.
+func linking(st *check.State, id string) []string {
+	var out []string
+	if st.Registry != nil {
+		for _, e := range st.Registry.Flags {
+			if e.Status != flags.StatusRemoved && slices.Contains(e.CPS, id) {
+				out = append(out, e.Name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func sectionList(st *check.State) []cps.Section {
+	var out []cps.Section
+	for _, d := range st.Docs {
+		out = append(out, d.Sections...)
+	}
+	return out
+}
+
+func flagNames(st *check.State) []string {
+	set := map[string]bool{}
+	if st.Registry != nil {
+		for _, e := range st.Registry.Flags {
+			set[e.Name] = true
+		}
+	}
+	if st.Inventory != nil {
+		for _, d := range st.Inventory.Defs {
+			set[d.Flag] = true
+		}
+		for _, s := range st.Inventory.Settings {
+			set[s.Flag] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(set))
+}
+
+func sectionIDs(st *check.State) []string {
+	return slices.SortedFunc(maps.Keys(st.Sections), cps.CompareIDs)
+}
+
+// short abbreviates a commit id.
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+// Short abbreviates a commit id for display (12 hex digits).
+func Short(sha string) string { return short(sha) }

@@ -1,0 +1,65 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// EventsCSV writes the events timeline as CSV, one event per row.
+type EventsCSV struct{}
+
+// eventColumns are the header of EventsCSV.
+var eventColumns = []string{
+	"date", "commit", "pr", "author", "subject", "change", "flag", "environment", "section", "old_section",
+	"section_title", "reviewer", "verdict", "needs_review", "reviewed", "missing", "reviewed_by", "commit_subject",
+}
+
+// Render writes r's events.
+func (EventsCSV) Render(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(eventColumns); err != nil {
+		return err
+	}
+	for _, e := range r.Events {
+		pr := ""
+		if e.PR > 0 {
+			pr = strconv.Itoa(e.PR)
+		}
+		var by []string
+		for _, ref := range e.ReviewedBy {
+			by = append(by, ref.Reviewer+" "+ref.Date+" "+ref.Verdict)
+		}
+		err := cw.Write([]string{
+			e.Date, e.Commit, pr, e.Author, e.Subject, e.Change, e.Flag, e.Environment, e.Section, e.OldSection,
+			e.SectionName, e.Reviewer, e.Verdict, strconv.FormatBool(e.NeedsReview), strconv.FormatBool(e.Reviewed),
+			strings.Join(e.Missing, "; "), strings.Join(dedupe(by), "; "), e.Title,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// MatrixCSV writes the traceability matrix as CSV: one row per linked
+// section, one column per flag; a cell is reviewed, stale, unreviewed or
+// empty (not linked).
+type MatrixCSV struct{}
+
+// Render writes r's matrix.
+func (MatrixCSV) Render(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(append([]string{"section", "title"}, r.Matrix.Flags...)); err != nil {
+		return err
+	}
+	for _, row := range r.Matrix.Rows {
+		if err := cw.Write(append([]string{row.Section, row.Title}, row.Cells...)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
