@@ -35,7 +35,7 @@ func (e *env) parseCheckouts(values []string) (map[string]string, error) {
 func checkoutReader(ctx context.Context, dirs map[string]string) check.DocReader {
 	var (
 		mu    sync.Mutex
-		cache = map[config.Document]docResult{}
+		cache = map[config.Document]fetchedDoc{}
 	)
 	return func(doc config.Document) ([]byte, error) {
 		key := config.Document{Repo: doc.Repo, Ref: doc.Ref, Path: doc.Path}
@@ -45,12 +45,12 @@ func checkoutReader(ctx context.Context, dirs map[string]string) check.DocReader
 			return r.data, r.err
 		}
 		data, err := readCheckout(ctx, dirs, doc)
-		cache[key] = docResult{data, err}
+		cache[key] = fetchedDoc{data, err}
 		return data, err
 	}
 }
 
-type docResult struct {
+type fetchedDoc struct {
 	data []byte
 	err  error
 }
