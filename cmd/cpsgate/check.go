@@ -92,6 +92,7 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if o.format == "text" && isTerminal(e.stdout) && e.getenv("NO_COLOR") == "" {
 		reporter = output.Text{Color: true}
 	}
+	builtins := compileBuiltins(ctx)
 	repo, err := gitrepo.Open(ctx, e.dir)
 	if err != nil {
 		return err
@@ -109,7 +110,7 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	out, err := evaluate(ctx, base, head, o.config, ch, checkoutReader(ctx, dirs))
+	out, err := evaluate(ctx, base, head, o.config, ch, checkoutReader(ctx, dirs), builtins)
 	if err != nil {
 		return err
 	}
@@ -198,7 +199,11 @@ func (e *env) change(o *checkOptions) (check.Change, error) {
 // when base predates the configuration), both revisions loaded, policies
 // evaluated. external reads CPS documents kept in other repositories (nil:
 // such documents are an error).
-func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch check.Change, external check.DocReader) (*check.Outcome, error) {
+//
+// builtins, when not nil, returns the engine of the built-in policies alone,
+// compiled ahead (see compileBuiltins); it serves when the gate has no user
+// policies.
+func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch check.Change, external check.DocReader, builtins func() (*policies.Engine, error)) (*check.Outcome, error) {
 	cfg, gateRev, err := loadConfig(base, head, cfgPath)
 	if err != nil {
 		return nil, err
@@ -220,7 +225,11 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 			engErr = err
 			return
 		}
-		eng, engErr = policies.New(ctx, check.UserPolicies(gate))
+		if user := check.UserPolicies(gate); len(user) > 0 || builtins == nil {
+			eng, engErr = policies.New(ctx, user)
+		} else {
+			eng, engErr = builtins()
+		}
 	})
 	wg.Go(func() {
 		baseState, baseErr = check.Load(base, cfg, external, adopting)
@@ -240,6 +249,25 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 	ctx, cancel := context.WithTimeout(ctx, policies.DefaultTimeout)
 	defer cancel()
 	return check.Run(ctx, eng, baseState, headState, ch)
+}
+
+// compileBuiltins starts compiling the built-in policies at once: the first
+// steps of a check mostly wait for git, and most gates add no policy of their
+// own. The returned function waits for the engine.
+func compileBuiltins(ctx context.Context) func() (*policies.Engine, error) {
+	var (
+		eng  *policies.Engine
+		err  error
+		done = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		eng, err = policies.New(ctx, nil)
+	}()
+	return func() (*policies.Engine, error) {
+		<-done
+		return eng, err
+	}
 }
 
 // loadConfig reads the configuration from base, or from head when base has

@@ -75,6 +75,7 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	builtins := compileBuiltins(ctx) // while git and the API are asked
 	format := o.format
 	if !o.gh.formatSet {
 		format = "github"
@@ -110,7 +111,7 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	out, err := evaluate(ctx, base, head, o.config, ch, docReader(dirs, checkoutReader(ctx, dirs), client.DocReader(ctx)))
+	out, err := evaluate(ctx, base, head, o.config, ch, docReader(dirs, checkoutReader(ctx, dirs), client.DocReader(ctx)), builtins)
 	if err != nil {
 		return err
 	}
