@@ -253,7 +253,9 @@ func TestParseErrors(t *testing.T) {
 		{"binary", []byte("# 1 Intro\x00\x01\x02"), "docs/cps.md:1: binary file, not markdown"},
 		{"too large", make([]byte, MaxSize+1), fmt.Sprintf("docs/cps.md:1: file is %d bytes, over the limit of %d", MaxSize+1, MaxSize)},
 		{"deep blockquotes", []byte("# 1 Intro\n\n" + strings.Repeat("> ", MaxQuoteDepth) + "ok\n" + strings.Repeat(">", MaxQuoteDepth+1) + " x\n"),
-			fmt.Sprintf("docs/cps.md:4: blockquotes nested more than %d deep", MaxQuoteDepth)},
+			fmt.Sprintf("docs/cps.md:4: block quotes and lists nested more than %d deep", MaxQuoteDepth)},
+		{"deeply indented lists", []byte("# 1 Intro\n\n" + strings.Repeat(" ", MaxMarkerColumn) + "- x\n"),
+			fmt.Sprintf("docs/cps.md:3: a block quote or list marker at column %d, past the limit of %d: lists nested too deep", MaxMarkerColumn+1, MaxMarkerColumn)},
 		{"too many headings", []byte(strings.Repeat("## x\n", MaxHeadings+1)),
 			fmt.Sprintf("docs/cps.md:1: more than %d headings", MaxHeadings)},
 	}
@@ -285,14 +287,13 @@ func TestParseLimitsAccepted(t *testing.T) {
 }
 
 func TestParseInvalidUTF8(t *testing.T) {
-	doc, err := Parse("cps.md", []byte("## 4.1 Bad \xff title\n\ntext \xfe\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := []string{doc.Sections[0].Title, doc.Sections[0].Text}
-	want := []string{"Bad \uFFFD title", "text \uFFFD"}
+	// Rejected, not repaired: \xff and \xfe would both repair to U+FFFD, so
+	// a change between them would leave the section's hash unchanged.
+	_, err := Parse("cps.md", []byte("## 4.1 Title\n\ntext \xfe\n"))
+	got := fmt.Sprint(err)
+	want := "cps.md:3:6: invalid UTF-8 (byte 0xfe); the file must be UTF-8 text"
 	if diff := cmp.Diff(got, want); diff != "" {
-		t.Errorf("replacement mismatch (-got +want):\n%s", diff)
+		t.Errorf("error mismatch (-got +want):\n%s", diff)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/internal/yamlnode"
 )
 
 // Limits on configuration files, so that a hostile or broken file cannot
@@ -38,6 +38,10 @@ func ExtractConfig(file string, src []byte, key, env string) ([]Setting, error) 
 		return nil, diag.Errors{diag.Errorf(at, "config file is %d bytes, over the limit of %d", len(src), MaxConfigSize)}.Err()
 	}
 	src = bytes.TrimPrefix(src, utf8BOM)
+	// encoding/json would turn invalid UTF-8 in a flag name into U+FFFD.
+	if err := diag.CheckUTF8(file, src); err != nil {
+		return nil, diag.Errors{err}.Err()
+	}
 	var docs []*cnode
 	var err error
 	switch strings.ToLower(path.Ext(file)) {
@@ -409,7 +413,7 @@ func parseYAML(file string, src []byte) ([]*cnode, error) {
 			return docs, nil
 		}
 		if err != nil {
-			return nil, yamlError(file, err)
+			return nil, diag.Errors{yamlnode.SyntaxError(file, src, err)}.Err()
 		}
 		c := &yamlConverter{file: file, anchors: make(map[*yaml.Node]*cnode)}
 		n, err := c.convert(&doc, 0)
@@ -418,20 +422,6 @@ func parseYAML(file string, src []byte) ([]*cnode, error) {
 		}
 		docs = append(docs, n)
 	}
-}
-
-// yamlErrorLine matches the "yaml: line N: msg" form of go-yaml errors.
-var yamlErrorLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlError converts a go-yaml error to a diag error at its line.
-func yamlError(file string, err error) error {
-	pos := diag.Pos{File: file}
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := yamlErrorLine.FindStringSubmatch(err.Error()); m != nil {
-		pos.Line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
-	return diag.Errors{diag.Errorf(pos, "%s", msg)}.Err()
 }
 
 // yamlConverter converts a yaml.Node tree to a cnode tree. Anchored nodes are

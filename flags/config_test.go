@@ -241,7 +241,7 @@ staging:
 			name:    "yaml syntax error",
 			file:    "a.yaml",
 			src:     "features:\n  A: true\n B: [\n",
-			wantErr: `a.yaml:2: did not find expected key`,
+			wantErr: `a.yaml:3: invalid YAML: did not find expected key`,
 		},
 		{
 			name:    "yaml too deep",

@@ -111,7 +111,11 @@ func TestParseBody(t *testing.T) {
 	}, {
 		name:    "nested too deep",
 		body:    "ok\n\n" + strings.Repeat("> - ", 17) + "x\n",
-		wantErr: "pr.md:3: block quotes and lists nest more than 32 deep",
+		wantErr: "pr.md:3: block quotes and lists nested more than 32 deep",
+	}, {
+		name:    "lists indented too deep",
+		body:    "ok\n" + strings.Repeat(" ", MaxMarkerColumn) + "- x\n",
+		wantErr: "pr.md:2: a block quote or list marker at column 129, past the limit of 128: lists nested too deep",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,29 +130,6 @@ func TestParseBody(t *testing.T) {
 				t.Errorf("paragraphs mismatch (-got +want):\n%s", diff)
 			}
 		})
-	}
-}
-
-func TestNesting(t *testing.T) {
-	tests := []struct {
-		line string
-		want int
-	}{
-		{"plain", 0},
-		{"> > quote", 2},
-		{">>> quote", 3},
-		{"  - item", 1},
-		{"1. > - x", 3},
-		{"10) x", 1},
-		{"-x", 0},
-		{"2024. x", 1},
-		{"--- rule", 0},
-		{"> - > - > - ", 6},
-	}
-	for _, tt := range tests {
-		if diff := cmp.Diff(nesting([]byte(tt.line), 10), tt.want); diff != "" {
-			t.Errorf("nesting(%q) mismatch (-got +want):\n%s", tt.line, diff)
-		}
 	}
 }
 
