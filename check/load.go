@@ -89,6 +89,11 @@ func (st *State) loadCPS(snap Snapshot, cfg *config.Config, external DocReader, 
 			other = append(other, err)
 			continue
 		}
+		if len(doc.Sections) == 0 && !allowMissing {
+			// Nothing could be linked or reviewed: fail closed.
+			errs.Add(diag.Pos{File: d.Path, Line: 1}, "CPS document %s has no numbered sections (headings such as \"## 4.9 Revocation\") at %s", d.Path, revName(snap))
+			continue
+		}
 		st.Docs = append(st.Docs, doc)
 	}
 	if len(errs) > 0 || len(other) > 0 {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"io/fs"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -43,6 +45,8 @@ func TestScripts(t *testing.T) {
 			"commit":  cmdCommit,
 			"git":     cmdGit,
 			"replace": cmdReplace,
+			"exits":   cmdExits,
+			"gen":     cmdGen,
 		},
 	})
 }
@@ -134,4 +138,67 @@ type gitError struct {
 
 func (e *gitError) Error() string {
 	return "git " + strings.Join(e.args, " ") + ": " + e.err.Error() + "\n" + e.out
+}
+
+// cmdExits runs a program like exec and asserts its exact exit code, which
+// `! exec` cannot (1 is a finding, 2 "could not decide"), and that it did
+// not panic: `exits CODE program args...`. Its stdout and stderr are then
+// inspected with stdout and stderr as after exec.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE program args...")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: bad code %q", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			ts.Fatalf("exits: %v", err)
+		}
+		got = exitErr.ExitCode()
+	}
+	stderr := ts.ReadFile("stderr")
+	if strings.Contains(stderr, "panic:") || strings.Contains(stderr, "goroutine ") {
+		ts.Fatalf("%s panicked:\n%s", args[1], stderr)
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdGen writes a generated file, for inputs too large to keep in a script:
+// `gen [-a] file count text` writes text count times (appends with -a).
+// text takes \n and \t escapes, and {indent} stands for 2*i spaces in the
+// i-th copy (from 0), for nesting by indentation.
+func cmdGen(ts *testscript.TestScript, neg bool, args []string) {
+	appendTo := len(args) > 0 && args[0] == "-a"
+	if appendTo {
+		args = args[1:]
+	}
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: gen [-a] file count text")
+	}
+	count, err := strconv.Atoi(args[1])
+	if err != nil || count < 0 {
+		ts.Fatalf("gen: bad count %q", args[1])
+	}
+	text := strings.NewReplacer(`\n`, "\n", `\t`, "\t").Replace(args[2])
+	var b bytes.Buffer
+	if appendTo {
+		data, err := os.ReadFile(ts.MkAbs(args[0]))
+		ts.Check(err)
+		b.Write(data)
+	}
+	indent := strings.Contains(text, "{indent}")
+	for i := range count {
+		if indent {
+			b.WriteString(strings.ReplaceAll(text, "{indent}", strings.Repeat("  ", i)))
+		} else {
+			b.WriteString(text)
+		}
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), b.Bytes(), 0o644))
 }
