@@ -47,6 +47,7 @@ func TestScripts(t *testing.T) {
 			"replace": cmdReplace,
 			"exits":   cmdExits,
 			"gen":     cmdGen,
+			"convert": cmdConvert,
 		},
 	})
 }
@@ -82,13 +83,12 @@ func cmdCommit(ts *testscript.TestScript, neg bool, args []string) {
 	runGit(ts, "commit", "-q", "-m", strings.Join(args, " "))
 }
 
-// cmdReplace replaces the one occurrence of old by new in a file, with \n
-// and \t escapes: `replace file old new`.
+// cmdReplace replaces the one occurrence of old by new in a file, with \n,
+// \t and \xHH escapes: `replace file old new`.
 func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
 		ts.Fatalf("usage: replace file old new")
 	}
-	unescape := strings.NewReplacer(`\n`, "\n", `\t`, "\t").Replace
 	path := ts.MkAbs(args[0])
 	data, err := os.ReadFile(path)
 	ts.Check(err)
@@ -185,7 +185,7 @@ func cmdGen(ts *testscript.TestScript, neg bool, args []string) {
 	if err != nil || count < 0 {
 		ts.Fatalf("gen: bad count %q", args[1])
 	}
-	text := strings.NewReplacer(`\n`, "\n", `\t`, "\t").Replace(args[2])
+	text := unescape(args[2])
 	var b bytes.Buffer
 	if appendTo {
 		data, err := os.ReadFile(ts.MkAbs(args[0]))
@@ -201,4 +201,50 @@ func cmdGen(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), b.Bytes(), 0o644))
+}
+
+// unescape turns \n, \t and \xHH (any byte, also invalid UTF-8) in a script
+// argument into what they stand for.
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			switch s[i+1] {
+			case 'n':
+				b.WriteByte('\n')
+				i++
+				continue
+			case 't':
+				b.WriteByte('\t')
+				i++
+				continue
+			case 'x':
+				if n, err := strconv.ParseUint(s[i+2:min(i+4, len(s))], 16, 8); err == nil && i+4 <= len(s) {
+					b.WriteByte(byte(n))
+					i += 3
+					continue
+				}
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// cmdConvert rewrites files with CRLF line ends or with a UTF-8 byte order
+// mark: `convert crlf|bom file...`.
+func cmdConvert(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || (args[0] != "crlf" && args[0] != "bom") {
+		ts.Fatalf("usage: convert crlf|bom file...")
+	}
+	for _, f := range args[1:] {
+		data, err := os.ReadFile(ts.MkAbs(f))
+		ts.Check(err)
+		if args[0] == "crlf" {
+			data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
+		} else {
+			data = append([]byte("\uFEFF"), data...)
+		}
+		ts.Check(os.WriteFile(ts.MkAbs(f), data, 0o644))
+	}
 }
