@@ -105,6 +105,7 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 	seen := make(map[string]bool)
 	var opts []func(*rego.Rego)
 	userRules := map[string][]userRule{}
+	builtinNames := map[string]bool{} // rules the built-in modules define
 	add := func(m Module, builtin bool) {
 		if seen[m.File] {
 			errs.Add(diag.Pos{File: m.File}, "duplicate policy module %s", m.File)
@@ -116,8 +117,13 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 			errs = append(errs, toDiag(err)...)
 			return
 		}
-		if !builtin {
+		if builtin {
+			for _, r := range mod.Rules {
+				builtinNames[ruleName(r)] = true
+			}
+		} else {
 			errs = append(errs, checkUserModule(mod)...)
+			errs = append(errs, checkShadowing(mod, builtinNames)...)
 			for _, r := range mod.Rules {
 				if name := ruleName(r); (name == "deny" || name == "warn") && r.Location != nil {
 					userRules[name] = append(userRules[name], userRule{pos: posOf(r.Location), text: string(r.Location.Text)})
@@ -206,6 +212,23 @@ func checkUserModule(mod *ast.Module) diag.Errors {
 		}
 		return false
 	})
+	return errs
+}
+
+// checkShadowing refuses user rules in package cpsgate that share a name
+// with a rule of the built-in modules, other than deny and warn. Rego merges
+// such definitions: a user's `reviewed_in_change(_, _) := true`, or an extra
+// element of a built-in helper set, would silently disable a built-in rule.
+func checkShadowing(mod *ast.Module, builtinNames map[string]bool) diag.Errors {
+	var errs diag.Errors
+	if len(mod.Package.Path) != 2 {
+		return nil // a helper package below cpsgate has names of its own
+	}
+	for _, r := range mod.Rules {
+		if name := ruleName(r); name != "deny" && name != "warn" && builtinNames[name] {
+			errs.Add(posOf(r.Location), "rule %s is defined by the built-in policies; a policy may not redefine or extend it (give yours another name, or put helpers in package cpsgate.<name>)", name)
+		}
+	}
 	return errs
 }
 

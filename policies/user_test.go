@@ -107,6 +107,30 @@ warn[x] := true if x := "a"
 			want: "user/p.rego:3:1: warn must be a set of findings: write `warn contains finding if { ... }`",
 		},
 		{
+			name: "a built-in helper function extended to disable missing_review",
+			src: `package cpsgate
+
+reviewed_in_change(_, _) := true
+`,
+			want: "user/p.rego:3:1: rule reviewed_in_change is defined by the built-in policies; a policy may not redefine or extend it (give yours another name, or put helpers in package cpsgate.<name>)",
+		},
+		{
+			name: "a forged review added to a built-in helper set",
+			src: `package cpsgate
+
+new_reviews contains {"flag": "A", "sections": ["1"], "verdict": "compliant", "new": true}
+`,
+			want: "user/p.rego:3:1: rule new_reviews is defined by the built-in policies; a policy may not redefine or extend it (give yours another name, or put helpers in package cpsgate.<name>)",
+		},
+		{
+			name: "a built-in helper keyed by name",
+			src: `package cpsgate
+
+live_flags["A"] := {}
+`,
+			want: "user/p.rego:3:1: rule live_flags is defined by the built-in policies; a policy may not redefine or extend it (give yours another name, or put helpers in package cpsgate.<name>)",
+		},
+		{
 			name: "syntax error",
 			src: `package cpsgate
 
