@@ -33,7 +33,7 @@ var utf8BOM = []byte("\uFEFF")
 // a key equal to key, at any depth. env names the environment; it defaults
 // to the file path. Values in such maps must be booleans.
 func ExtractConfig(file string, src []byte, key, env string) ([]Setting, error) {
-	at := diag.Pos{File: file}
+	at := diag.Pos{File: file, Line: 1}
 	if len(src) > MaxConfigSize {
 		return nil, diag.Errors{diag.Errorf(at, "config file is %d bytes, over the limit of %d", len(src), MaxConfigSize)}.Err()
 	}

@@ -253,13 +253,13 @@ staging:
 			name:    "unsupported type",
 			file:    "a.toml",
 			src:     "features = {}",
-			wantErr: `a.toml: unsupported config file type ".toml" (want .json, .yaml or .yml)`,
+			wantErr: `a.toml:1: unsupported config file type ".toml" (want .json, .yaml or .yml)`,
 		},
 		{
 			name:    "too large",
 			file:    "a.json",
 			src:     strings.Repeat(" ", MaxConfigSize+1),
-			wantErr: fmt.Sprintf("a.json: config file is %d bytes, over the limit of %d", MaxConfigSize+1, MaxConfigSize),
+			wantErr: fmt.Sprintf("a.json:1: config file is %d bytes, over the limit of %d", MaxConfigSize+1, MaxConfigSize),
 		},
 	}
 	for _, tt := range tests {

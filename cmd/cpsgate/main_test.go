@@ -172,7 +172,7 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 // cmdGen writes a generated file, for inputs too large to keep in a script:
 // `gen [-a] file count text` writes text count times (appends with -a).
 // text takes \n and \t escapes, and {indent} stands for 2*i spaces in the
-// i-th copy (from 0), for nesting by indentation.
+// i-th copy (from 0), for nesting by indentation, and {i} for i.
 func cmdGen(ts *testscript.TestScript, neg bool, args []string) {
 	appendTo := len(args) > 0 && args[0] == "-a"
 	if appendTo {
@@ -192,10 +192,10 @@ func cmdGen(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(err)
 		b.Write(data)
 	}
-	indent := strings.Contains(text, "{indent}")
+	vary := strings.Contains(text, "{indent}") || strings.Contains(text, "{i}")
 	for i := range count {
-		if indent {
-			b.WriteString(strings.ReplaceAll(text, "{indent}", strings.Repeat("  ", i)))
+		if vary {
+			b.WriteString(strings.NewReplacer("{indent}", strings.Repeat("  ", i), "{i}", strconv.Itoa(i)).Replace(text))
 		} else {
 			b.WriteString(text)
 		}
