@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -172,7 +173,8 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 // cmdGen writes a generated file, for inputs too large to keep in a script:
 // `gen [-a] file count text` writes text count times (appends with -a).
 // text takes \n and \t escapes, and {indent} stands for 2*i spaces in the
-// i-th copy (from 0), for nesting by indentation, and {i} for i.
+// i-th copy (from 0), for nesting by indentation, and {i} for i. With {i}
+// in the file name, it writes count files of text instead.
 func cmdGen(ts *testscript.TestScript, neg bool, args []string) {
 	appendTo := len(args) > 0 && args[0] == "-a"
 	if appendTo {
@@ -186,6 +188,14 @@ func cmdGen(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("gen: bad count %q", args[1])
 	}
 	text := unescape(args[2])
+	if strings.Contains(args[0], "{i}") {
+		for i := range count {
+			name := strings.ReplaceAll(args[0], "{i}", strconv.Itoa(i))
+			ts.Check(os.MkdirAll(filepath.Dir(ts.MkAbs(name)), 0o755))
+			ts.Check(os.WriteFile(ts.MkAbs(name), []byte(strings.ReplaceAll(text, "{i}", strconv.Itoa(i))), 0o644))
+		}
+		return
+	}
 	var b bytes.Buffer
 	if appendTo {
 		data, err := os.ReadFile(ts.MkAbs(args[0]))
