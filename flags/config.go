@@ -152,6 +152,10 @@ func (w *settingsWalker) walk(n *cnode, p string) {
 			child := joinKey(p, e.key)
 			if e.key == w.key {
 				w.flagMap(e.value, child)
+			} else if strings.EqualFold(e.key, w.key) {
+				// Go's encoding/json matches keys to fields without regard
+				// to case, so the program would read these flags.
+				w.errs.Add(e.keyPos, "key %q differs from the configured key %q only in case; a Go program may read it as the same key, so rename it", e.key, w.key)
 			} else if e.value.aliasOf == nil {
 				w.walk(e.value, child)
 			}

@@ -238,6 +238,12 @@ staging:
 			},
 		},
 		{
+			name:    "the key in another case",
+			file:    "a.json",
+			src:     `{"features": {"A": false}, "ra": {"Features": {"A": true}}}`,
+			wantErr: `a.json:1:35: key "Features" differs from the configured key "features" only in case; a Go program may read it as the same key, so rename it`,
+		},
+		{
 			name:    "yaml syntax error",
 			file:    "a.yaml",
 			src:     "features:\n  A: true\n B: [\n",
