@@ -6,6 +6,7 @@
 package check
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -120,7 +121,7 @@ func (st *State) loadRegistry(snap Snapshot, cfg *config.Config, allowMissing bo
 	case errors.Is(err, fs.ErrNotExist) && allowMissing:
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s: flag registry %s not found at %s", cfg.File, cfg.Registry, revName(snap))
+		return diag.Errorf(cmp.Or(cfg.RegistryPos, diag.Pos{File: cfg.File}), "flag registry %s not found at %s", cfg.Registry, revName(snap))
 	case err != nil:
 		return err
 	}

@@ -25,11 +25,12 @@ const MaxSize = 1 << 20
 
 // Config is the decoded configuration.
 type Config struct {
-	File     string
-	CPS      []Document
-	Registry string
-	Sources  []flags.SourceSpec
-	Policies []string // directories of extra Rego policies, relative to the root
+	File        string
+	CPS         []Document
+	Registry    string
+	RegistryPos diag.Pos // where the configuration names the registry
+	Sources     []flags.SourceSpec
+	Policies    []string // directories of extra Rego policies, relative to the root
 }
 
 // Document is one CPS document. Repo and Ref name another repository (read
@@ -70,6 +71,7 @@ func Decode(file string, src []byte) (*Config, error) {
 	}
 	if v := d.Required(top, fields, "configuration", "registry"); v != nil {
 		c.Registry = relPath(d, v, "registry")
+		c.RegistryPos = d.Pos(v)
 	}
 	if f, ok := fields["sources"]; ok {
 		c.Sources = sources(d, f.Value)

@@ -27,7 +27,8 @@ func TestDecode(t *testing.T) {
 			{Path: "docs/CPS.md", Pos: pos(2, 5)},
 			{Path: "CP.md", Repo: "ca/policy", Ref: "main", Pos: pos(3, 5)},
 		},
-		Registry: "flags/registry.yaml",
+		Registry:    "flags/registry.yaml",
+		RegistryPos: pos(6, 11),
 		Sources: []flags.SourceSpec{
 			{Kind: "go-struct", Path: "features", Type: "Config", Pos: pos(8, 5)},
 			{Kind: "config", Glob: "deploy/**/*.yaml", Key: "features", Environment: "prod", Pos: pos(11, 5)},
