@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cpsgate/cpsgate/diag"
 	"github.com/cpsgate/cpsgate/internal/mdnest"
@@ -25,6 +26,8 @@ const (
 	// in time quadratic in its depth.
 	MaxQuoteDepth   = 32
 	MaxMarkerColumn = 128
+	// MaxParseTime bounds the markdown parser's time on one document.
+	MaxParseTime = 5 * time.Second
 )
 
 // binarySniff is how many leading bytes are searched for a NUL byte.
@@ -50,7 +53,11 @@ func Parse(file string, src []byte) (*Document, error) {
 	if line, msg := mdnest.Check(p.src, MaxQuoteDepth, MaxMarkerColumn); line > 0 {
 		return nil, diag.Errors{diag.Errorf(diag.Pos{File: file, Line: line}, "%s", msg)}.Err()
 	}
-	heads, err := p.headings(markdown.Parse(text.NewReader(p.src)))
+	root, err := parseMarkdown(file, p.src)
+	if err != nil {
+		return nil, err
+	}
+	heads, err := p.headings(root)
 	if err != nil {
 		return nil, err
 	}
@@ -59,6 +66,29 @@ func Parse(file string, src []byte) (*Document, error) {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// parseTimeout is MaxParseTime, shortened by tests.
+var parseTimeout = MaxParseTime
+
+// parseMarkdown runs goldmark on src, giving up after MaxParseTime. goldmark
+// takes time quadratic in the length of a paragraph on some inputs (runs of
+// unclosed links, link reference definitions, emphasis), which no size or
+// nesting limit can rule out; a document that legitimately takes this long
+// would be thousands of times larger than a real CPS. On timeout the parse
+// is abandoned: it runs on until the process, a command-line run, exits.
+func parseMarkdown(file string, src []byte) (ast.Node, error) {
+	done := make(chan ast.Node, 1)
+	go func() { done <- markdown.Parse(text.NewReader(src)) }()
+	timer := time.NewTimer(parseTimeout)
+	defer timer.Stop()
+	select {
+	case root := <-done:
+		return root, nil
+	case <-timer.C:
+		return nil, diag.Errors{diag.Errorf(diag.Pos{File: file, Line: 1},
+			"parsing the markdown took longer than %s (cps.MaxParseTime): the document has constructs that the markdown parser handles slowly, such as thousands of unclosed links in one paragraph", parseTimeout)}.Err()
+	}
 }
 
 // checkInput rejects inputs that are too large or not text.

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cpsgate/cpsgate/diag"
 	"github.com/google/go-cmp/cmp"
@@ -415,4 +416,21 @@ func generateCPS(n int) []byte {
 		b.WriteString("procedures that apply, and keep records as described in 5.4.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n")
 	}
 	return []byte(b.String())
+}
+
+func TestParseTimeout(t *testing.T) {
+	// goldmark takes time quadratic in a paragraph of unclosed links: 256 KB
+	// of them take seconds, far longer than this test's timeout.
+	defer func(d time.Duration) { parseTimeout = d }(parseTimeout)
+	parseTimeout = 50 * time.Millisecond
+	src := "# 1 Intro\n\n" + strings.Repeat("[a](", 1<<16) + "\n"
+	start := time.Now()
+	_, err := Parse("cps.md", []byte(src))
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("Parse took %v, want about %v", elapsed, parseTimeout)
+	}
+	want := "cps.md:1: parsing the markdown took longer than 50ms (cps.MaxParseTime): the document has constructs that the markdown parser handles slowly, such as thousands of unclosed links in one paragraph"
+	if diff := cmp.Diff(fmt.Sprint(err), want); diff != "" {
+		t.Errorf("error mismatch (-got +want):\n%s", diff)
+	}
 }
