@@ -57,7 +57,9 @@ func Decode(file string, src []byte) (*Config, error) {
 	case len(roots) == 0 || yamlnode.IsNull(roots[0]):
 		d.Errs.Add(diag.Pos{File: file, Line: 1}, "configuration is empty; it needs at least cps: and registry:")
 		return nil, d.Errs.Err()
-	case len(roots) > 1:
+	case len(roots) > 1 && !yamlnode.IsNull(roots[1]):
+		// An empty one (a trailing ---) is harmless, as in the registry; its
+		// node would sit on a line past the end of the file.
 		d.Errs.Add(d.Pos(roots[1]), "configuration: a second YAML document is not allowed")
 	}
 	top := roots[0]

@@ -55,6 +55,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"bad source", "cps: [{path: a.md}]\nregistry: r.yaml\nsources:\n  - kind: go-struct\n    glob: x\n  - kind: consts\n",
 			"c.yaml:4:5: a go-struct source needs \"path\"\nc.yaml:4:5: a go-struct source needs \"type\"\nc.yaml:4:5: a go-struct source takes path and type only\nc.yaml:6:11: kind: \"consts\" is not one of go-struct, config"},
 		{"alias", "x: &a a.md\ncps: [{path: *a}]\nregistry: r.yaml\n", "c.yaml:1:1: unknown key \"x\" in configuration (known keys: cps, policies, registry, sources)\nc.yaml:2:7: cps entry: missing required key \"path\"\nc.yaml:2:14: YAML aliases are not allowed (*a); write the value out"},
+		{"second document", "cps: [{path: a.md}]\nregistry: r.yaml\n---\ncps: []\n", "c.yaml:4:1: configuration: a second YAML document is not allowed"},
+		{"empty second document after a bad one", "0\n---", "c.yaml:1:1: configuration: expected a mapping, got \"0\""},
 		{"duplicate key", "cps: [{path: a.md}]\nregistry: r.yaml\nregistry: s.yaml\n", "c.yaml:3:1: configuration: duplicate key \"registry\" (first at line 2)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
