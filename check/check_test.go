@@ -194,7 +194,7 @@ func TestLoadErrors(t *testing.T) {
 	}{
 		{name: "missing CPS", edits: map[string]string{"cps.md": ""}, want: ".cpsgate.yaml:2:5: CPS document cps.md not found at the work tree"},
 		{name: "missing CPS before adoption", edits: map[string]string{"cps.md": "", "registry.yaml": ""}, allowMissing: true},
-		{name: "missing registry", edits: map[string]string{"registry.yaml": ""}, want: ".cpsgate.yaml: flag registry registry.yaml not found at the work tree"},
+		{name: "missing registry", edits: map[string]string{"registry.yaml": ""}, want: ".cpsgate.yaml:3:11: flag registry registry.yaml not found at the work tree"},
 		{name: "bad registry", edits: map[string]string{"registry.yaml": "flags: [\n"}, want: "registry.yaml:1"},
 	}
 	for _, tt := range tests {

@@ -6,6 +6,7 @@
 package check
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -89,6 +90,11 @@ func (st *State) loadCPS(snap Snapshot, cfg *config.Config, external DocReader, 
 			other = append(other, err)
 			continue
 		}
+		if len(doc.Sections) == 0 && !allowMissing {
+			// Nothing could be linked or reviewed: fail closed.
+			errs.Add(diag.Pos{File: d.Path, Line: 1}, "CPS document %s has no numbered sections (headings such as \"## 4.9 Revocation\") at %s", d.Path, revName(snap))
+			continue
+		}
 		st.Docs = append(st.Docs, doc)
 	}
 	if len(errs) > 0 || len(other) > 0 {
@@ -115,7 +121,7 @@ func (st *State) loadRegistry(snap Snapshot, cfg *config.Config, allowMissing bo
 	case errors.Is(err, fs.ErrNotExist) && allowMissing:
 		return nil
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%s: flag registry %s not found at %s", cfg.File, cfg.Registry, revName(snap))
+		return diag.Errorf(cmp.Or(cfg.RegistryPos, diag.Pos{File: cfg.File}), "flag registry %s not found at %s", cfg.Registry, revName(snap))
 	case err != nil:
 		return err
 	}

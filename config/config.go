@@ -26,11 +26,12 @@ const MaxSize = 1 << 20
 
 // Config is the decoded configuration.
 type Config struct {
-	File     string
-	CPS      []Document
-	Registry string
-	Sources  []flags.SourceSpec
-	Policies []string // directories of extra Rego policies, relative to the root
+	File        string
+	CPS         []Document
+	Registry    string
+	RegistryPos diag.Pos // where the configuration names the registry
+	Sources     []flags.SourceSpec
+	Policies    []string // directories of extra Rego policies, relative to the root
 	// Reviewers may attach a review to a change in a pull-request comment
 	// (check --github): GitHub logins, and teams written @org/team.
 	Reviewers []string
@@ -61,7 +62,9 @@ func Decode(file string, src []byte) (*Config, error) {
 	case len(roots) == 0 || yamlnode.IsNull(roots[0]):
 		d.Errs.Add(diag.Pos{File: file, Line: 1}, "configuration is empty; it needs at least cps: and registry:")
 		return nil, d.Errs.Err()
-	case len(roots) > 1:
+	case len(roots) > 1 && !yamlnode.IsNull(roots[1]):
+		// An empty one (a trailing ---) is harmless, as in the registry; its
+		// node would sit on a line past the end of the file.
 		d.Errs.Add(d.Pos(roots[1]), "configuration: a second YAML document is not allowed")
 	}
 	top := roots[0]
@@ -75,6 +78,7 @@ func Decode(file string, src []byte) (*Config, error) {
 	}
 	if v := d.Required(top, fields, "configuration", "registry"); v != nil {
 		c.Registry = relPath(d, v, "registry")
+		c.RegistryPos = d.Pos(v)
 	}
 	if f, ok := fields["sources"]; ok {
 		c.Sources = sources(d, f.Value)

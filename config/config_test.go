@@ -1,6 +1,9 @@
 package config
 
 import (
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -24,7 +27,8 @@ func TestDecode(t *testing.T) {
 			{Path: "docs/CPS.md", Pos: pos(2, 5)},
 			{Path: "CP.md", Repo: "ca/policy", Ref: "main", Pos: pos(3, 5)},
 		},
-		Registry: "flags/registry.yaml",
+		Registry:    "flags/registry.yaml",
+		RegistryPos: pos(6, 11),
 		Sources: []flags.SourceSpec{
 			{Kind: "go-struct", Path: "features", Type: "Config", Pos: pos(8, 5)},
 			{Kind: "config", Glob: "deploy/**/*.yaml", Key: "features", Environment: "prod", Pos: pos(11, 5)},
@@ -55,6 +59,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"bad reviewers", "cps: [{path: a.md}]\nregistry: r.yaml\nreviewers: [alice, \"\", \"ca pma\", {x: 1}, \"@ca/\"]\n",
 			"c.yaml:3:20: reviewer must not be empty\nc.yaml:3:24: reviewer \"ca pma\" is neither a GitHub login nor a team written @org/team\nc.yaml:3:34: reviewer: expected a string, got a mapping\nc.yaml:3:42: reviewer \"@ca/\" is neither a GitHub login nor a team written @org/team"},
 		{"reviewers not a list", "cps: [{path: a.md}]\nregistry: r.yaml\nreviewers: alice\n", `c.yaml:3:12: reviewers: expected a list, got "alice"`},
+		{"second document", "cps: [{path: a.md}]\nregistry: r.yaml\n---\ncps: []\n", "c.yaml:4:1: configuration: a second YAML document is not allowed"},
+		{"empty second document after a bad one", "0\n---", "c.yaml:1:1: configuration: expected a mapping, got \"0\""},
 		{"duplicate key", "cps: [{path: a.md}]\nregistry: r.yaml\nregistry: s.yaml\n", "c.yaml:3:1: configuration: duplicate key \"registry\" (first at line 2)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,4 +73,56 @@ func TestDecodeErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add("cps:\n  - path: docs/CPS.md\nregistry: flags/registry.yaml\nsources:\n  - kind: go-struct\n    path: features/features.go\n    type: Config\n  - kind: config\n    glob: \"deploy/**/*.json\"\n    key: features\npolicies: []\n")
+	f.Add("\ufeffcps: [{path: a.md, repo: o/r, ref: main}]\r\nregistry: r.yaml\r\npolicies: [rego/]\r\n")
+	f.Add("x: &a a.md\ncps: [{path: *a}]\nregistry: r.yaml\n---\ncps: []\n")
+	f.Add("cps: [{path: ../a.md}]\nregistry: /r.yaml\nsources: [{kind: config, path: p, type: T}]\n")
+	f.Add("cps: [\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		cfg, err := Decode(".cpsgate.yaml", []byte(src))
+		_, err2 := Decode(".cpsgate.yaml", []byte(src))
+		if fmt.Sprint(err) != fmt.Sprint(err2) {
+			t.Fatalf("two decodings differ: %v, then %v", err, err2)
+		}
+		// YAML also breaks lines at a lone CR, NEL, LS and PS.
+		lines := strings.Count(strings.NewReplacer("\r\n", "\n", "\r", "\n", "\u0085", "\n", "\u2028", "\n", "\u2029", "\n").Replace(src), "\n") + 1
+		if err != nil {
+			if cfg != nil {
+				t.Errorf("configuration %+v returned with error %v", cfg, err)
+			}
+			var errs diag.Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("error %T is not diag.Errors: %v", err, err)
+			}
+			for _, e := range errs {
+				if e.Pos.File != ".cpsgate.yaml" || e.Pos.Line < 1 || e.Pos.Line > lines || e.Msg == "" {
+					t.Errorf("error without a position in the file: %v", e)
+				}
+			}
+			return
+		}
+		if len(cfg.CPS) == 0 || cfg.Registry == "" || CheckPath(cfg.Registry) != nil {
+			t.Errorf("configuration without a CPS or a valid registry: %+v", cfg)
+		}
+		for _, d := range cfg.CPS {
+			if d.Path == "" || CheckPath(d.Path) != nil || d.Pos.Line < 1 {
+				t.Errorf("bad CPS document %+v", d)
+			}
+		}
+		for _, s := range cfg.Sources {
+			ok := s.Kind == flags.KindGoStruct && s.Path != "" && s.Type != "" ||
+				s.Kind == flags.KindConfig && s.Glob != "" && s.Key != ""
+			if !ok || s.Pos.Line < 1 {
+				t.Errorf("bad source %+v", s)
+			}
+		}
+		for _, p := range cfg.Policies {
+			if CheckPath(p) != nil {
+				t.Errorf("bad policy directory %q", p)
+			}
+		}
+	})
 }

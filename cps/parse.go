@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/internal/mdnest"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -18,9 +20,14 @@ import (
 const (
 	MaxSize     = 16 << 20 // bytes of markdown
 	MaxHeadings = 20000    // headings, at any depth
-	// MaxQuoteDepth bounds blockquote nesting, which goldmark parses in
-	// time quadratic in the depth.
-	MaxQuoteDepth = 32
+	// MaxQuoteDepth bounds the block quote and list markers that open one
+	// line, and MaxMarkerColumn the column at which such a marker may start
+	// (which bounds lists nested by indentation): goldmark parses nesting
+	// in time quadratic in its depth.
+	MaxQuoteDepth   = 32
+	MaxMarkerColumn = 128
+	// MaxParseTime bounds the markdown parser's time on one document.
+	MaxParseTime = 5 * time.Second
 )
 
 // binarySniff is how many leading bytes are searched for a NUL byte.
@@ -43,11 +50,14 @@ func Parse(file string, src []byte) (*Document, error) {
 		return nil, err
 	}
 	p := newSource(file, normalize(src))
-	if line := p.deepQuote(); line > 0 {
-		return nil, diag.Errors{diag.Errorf(diag.Pos{File: file, Line: line},
-			"blockquotes nested more than %d deep", MaxQuoteDepth)}.Err()
+	if line, msg := mdnest.Check(p.src, MaxQuoteDepth, MaxMarkerColumn); line > 0 {
+		return nil, diag.Errors{diag.Errorf(diag.Pos{File: file, Line: line}, "%s", msg)}.Err()
 	}
-	heads, err := p.headings(markdown.Parse(text.NewReader(p.src)))
+	root, err := parseMarkdown(file, p.src)
+	if err != nil {
+		return nil, err
+	}
+	heads, err := p.headings(root)
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +66,29 @@ func Parse(file string, src []byte) (*Document, error) {
 		return nil, err
 	}
 	return doc, nil
+}
+
+// parseTimeout is MaxParseTime, shortened by tests.
+var parseTimeout = MaxParseTime
+
+// parseMarkdown runs goldmark on src, giving up after MaxParseTime. goldmark
+// takes time quadratic in the length of a paragraph on some inputs (runs of
+// unclosed links, link reference definitions, emphasis), which no size or
+// nesting limit can rule out; a document that legitimately takes this long
+// would be thousands of times larger than a real CPS. On timeout the parse
+// is abandoned: it runs on until the process, a command-line run, exits.
+func parseMarkdown(file string, src []byte) (ast.Node, error) {
+	done := make(chan ast.Node, 1)
+	go func() { done <- markdown.Parse(text.NewReader(src)) }()
+	timer := time.NewTimer(parseTimeout)
+	defer timer.Stop()
+	select {
+	case root := <-done:
+		return root, nil
+	case <-timer.C:
+		return nil, diag.Errors{diag.Errorf(diag.Pos{File: file, Line: 1},
+			"parsing the markdown took longer than %s (cps.MaxParseTime): the document has constructs that the markdown parser handles slowly, such as thousands of unclosed links in one paragraph", parseTimeout)}.Err()
+	}
 }
 
 // checkInput rejects inputs that are too large or not text.
@@ -67,14 +100,18 @@ func checkInput(file string, src []byte) error {
 	if bytes.IndexByte(src[:min(len(src), binarySniff)], 0) >= 0 {
 		return diag.Errors{diag.Errorf(at, "binary file, not markdown")}.Err()
 	}
+	// Invalid UTF-8 is an error rather than repaired: two different invalid
+	// bytes would repair to the same text and hash, hiding a change.
+	if err := diag.CheckUTF8(file, src); err != nil {
+		return diag.Errors{err}.Err()
+	}
 	return nil
 }
 
-// normalize strips a BOM, repairs invalid UTF-8, turns CRLF and CR into LF
+// normalize strips a BOM, turns CRLF and CR into LF
 // and blanks out front matter, all without moving any line.
 func normalize(src []byte) []byte {
 	s := strings.TrimPrefix(string(src), "\uFEFF")
-	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	return blankFrontMatter([]byte(s))
@@ -147,25 +184,6 @@ func (s *source) lineBytes(first, last int) []byte {
 		end = s.lineStarts[last]
 	}
 	return bytes.TrimSuffix(s.src[s.lineStarts[first-1]:end], []byte("\n"))
-}
-
-// deepQuote returns the first line that nests blockquotes deeper than
-// MaxQuoteDepth, or 0.
-func (s *source) deepQuote() int {
-	for n := 1; n <= s.lastLine(); n++ {
-		depth := 0
-		for _, c := range s.lineBytes(n, n) {
-			if c == '>' {
-				depth++
-			} else if c != ' ' && c != '\t' {
-				break
-			}
-		}
-		if depth > MaxQuoteDepth {
-			return n
-		}
-	}
-	return 0
 }
 
 // lastLine is the number of the document's last line.

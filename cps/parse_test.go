@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cpsgate/cpsgate/diag"
 	"github.com/google/go-cmp/cmp"
@@ -253,7 +254,9 @@ func TestParseErrors(t *testing.T) {
 		{"binary", []byte("# 1 Intro\x00\x01\x02"), "docs/cps.md:1: binary file, not markdown"},
 		{"too large", make([]byte, MaxSize+1), fmt.Sprintf("docs/cps.md:1: file is %d bytes, over the limit of %d", MaxSize+1, MaxSize)},
 		{"deep blockquotes", []byte("# 1 Intro\n\n" + strings.Repeat("> ", MaxQuoteDepth) + "ok\n" + strings.Repeat(">", MaxQuoteDepth+1) + " x\n"),
-			fmt.Sprintf("docs/cps.md:4: blockquotes nested more than %d deep", MaxQuoteDepth)},
+			fmt.Sprintf("docs/cps.md:4: block quotes and lists nested more than %d deep", MaxQuoteDepth)},
+		{"deeply indented lists", []byte("# 1 Intro\n\n" + strings.Repeat(" ", MaxMarkerColumn) + "- x\n"),
+			fmt.Sprintf("docs/cps.md:3: a block quote or list marker at column %d, past the limit of %d: lists nested too deep", MaxMarkerColumn+1, MaxMarkerColumn)},
 		{"too many headings", []byte(strings.Repeat("## x\n", MaxHeadings+1)),
 			fmt.Sprintf("docs/cps.md:1: more than %d headings", MaxHeadings)},
 	}
@@ -285,14 +288,13 @@ func TestParseLimitsAccepted(t *testing.T) {
 }
 
 func TestParseInvalidUTF8(t *testing.T) {
-	doc, err := Parse("cps.md", []byte("## 4.1 Bad \xff title\n\ntext \xfe\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := []string{doc.Sections[0].Title, doc.Sections[0].Text}
-	want := []string{"Bad \uFFFD title", "text \uFFFD"}
+	// Rejected, not repaired: \xff and \xfe would both repair to U+FFFD, so
+	// a change between them would leave the section's hash unchanged.
+	_, err := Parse("cps.md", []byte("## 4.1 Title\n\ntext \xfe\n"))
+	got := fmt.Sprint(err)
+	want := "cps.md:3:6: invalid UTF-8 (byte 0xfe); the file must be UTF-8 text"
 	if diff := cmp.Diff(got, want); diff != "" {
-		t.Errorf("replacement mismatch (-got +want):\n%s", diff)
+		t.Errorf("error mismatch (-got +want):\n%s", diff)
 	}
 }
 
@@ -414,4 +416,21 @@ func generateCPS(n int) []byte {
 		b.WriteString("procedures that apply, and keep records as described in 5.4.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n")
 	}
 	return []byte(b.String())
+}
+
+func TestParseTimeout(t *testing.T) {
+	// goldmark takes time quadratic in a paragraph of unclosed links: 256 KB
+	// of them take seconds, far longer than this test's timeout.
+	defer func(d time.Duration) { parseTimeout = d }(parseTimeout)
+	parseTimeout = 50 * time.Millisecond
+	src := "# 1 Intro\n\n" + strings.Repeat("[a](", 1<<16) + "\n"
+	start := time.Now()
+	_, err := Parse("cps.md", []byte(src))
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("Parse took %v, want about %v", elapsed, parseTimeout)
+	}
+	want := "cps.md:1: parsing the markdown took longer than 50ms (cps.MaxParseTime): the document has constructs that the markdown parser handles slowly, such as thousands of unclosed links in one paragraph"
+	if diff := cmp.Diff(fmt.Sprint(err), want); diff != "" {
+		t.Errorf("error mismatch (-got +want):\n%s", diff)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Pos is a 1-based position in a file. A zero Line or Col means unknown.
@@ -101,4 +102,22 @@ func LineAt(src []byte, off int) (line, col int) {
 	line = 1 + strings.Count(string(src[:off]), "\n")
 	last := strings.LastIndexByte(string(src[:off]), '\n')
 	return line, off - last
+}
+
+// CheckUTF8 returns an error at the line and column of the first byte of src
+// that is not valid UTF-8, or nil when src is valid.
+func CheckUTF8(file string, src []byte) *Error {
+	if utf8.Valid(src) {
+		return nil
+	}
+	off := 0
+	for off < len(src) {
+		r, size := utf8.DecodeRune(src[off:])
+		if r == utf8.RuneError && size == 1 {
+			break
+		}
+		off += size
+	}
+	line, col := LineAt(src, off)
+	return Errorf(Pos{File: file, Line: line, Col: col}, "invalid UTF-8 (byte 0x%02x); the file must be UTF-8 text", src[off])
 }

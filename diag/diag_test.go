@@ -33,3 +33,25 @@ func TestLineAt(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckUTF8(t *testing.T) {
+	tests := []struct {
+		src  string
+		want string
+	}{
+		{"plain ascii\n", ""},
+		{"\uFEFFBOM and é ✓\r\n", ""},
+		{"ab\ncd \xff ef\n", "f.md:2:4: invalid UTF-8 (byte 0xff); the file must be UTF-8 text"},
+		{"é\xc3", "f.md:1:3: invalid UTF-8 (byte 0xc3); the file must be UTF-8 text"},
+		{"\xed\xa0\x80 surrogate", "f.md:1:1: invalid UTF-8 (byte 0xed); the file must be UTF-8 text"},
+	}
+	for _, tt := range tests {
+		got := ""
+		if err := CheckUTF8("f.md", []byte(tt.src)); err != nil {
+			got = err.Error()
+		}
+		if diff := cmp.Diff(got, tt.want); diff != "" {
+			t.Errorf("CheckUTF8(%q) mismatch (-got +want):\n%s", tt.src, diff)
+		}
+	}
+}

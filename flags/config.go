@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/internal/yamlnode"
 )
 
 // Limits on configuration files, so that a hostile or broken file cannot
@@ -33,11 +33,15 @@ var utf8BOM = []byte("\uFEFF")
 // a key equal to key, at any depth. env names the environment; it defaults
 // to the file path. Values in such maps must be booleans.
 func ExtractConfig(file string, src []byte, key, env string) ([]Setting, error) {
-	at := diag.Pos{File: file}
+	at := diag.Pos{File: file, Line: 1}
 	if len(src) > MaxConfigSize {
 		return nil, diag.Errors{diag.Errorf(at, "config file is %d bytes, over the limit of %d", len(src), MaxConfigSize)}.Err()
 	}
 	src = bytes.TrimPrefix(src, utf8BOM)
+	// encoding/json would turn invalid UTF-8 in a flag name into U+FFFD.
+	if err := diag.CheckUTF8(file, src); err != nil {
+		return nil, diag.Errors{err}.Err()
+	}
 	var docs []*cnode
 	var err error
 	switch strings.ToLower(path.Ext(file)) {
@@ -148,6 +152,10 @@ func (w *settingsWalker) walk(n *cnode, p string) {
 			child := joinKey(p, e.key)
 			if e.key == w.key {
 				w.flagMap(e.value, child)
+			} else if strings.EqualFold(e.key, w.key) {
+				// Go's encoding/json matches keys to fields without regard
+				// to case, so the program would read these flags.
+				w.errs.Add(e.keyPos, "key %q differs from the configured key %q only in case; a Go program may read it as the same key, so rename it", e.key, w.key)
 			} else if e.value.aliasOf == nil {
 				w.walk(e.value, child)
 			}
@@ -409,7 +417,7 @@ func parseYAML(file string, src []byte) ([]*cnode, error) {
 			return docs, nil
 		}
 		if err != nil {
-			return nil, yamlError(file, err)
+			return nil, diag.Errors{yamlnode.SyntaxError(file, src, err)}.Err()
 		}
 		c := &yamlConverter{file: file, anchors: make(map[*yaml.Node]*cnode)}
 		n, err := c.convert(&doc, 0)
@@ -418,20 +426,6 @@ func parseYAML(file string, src []byte) ([]*cnode, error) {
 		}
 		docs = append(docs, n)
 	}
-}
-
-// yamlErrorLine matches the "yaml: line N: msg" form of go-yaml errors.
-var yamlErrorLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlError converts a go-yaml error to a diag error at its line.
-func yamlError(file string, err error) error {
-	pos := diag.Pos{File: file}
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if m := yamlErrorLine.FindStringSubmatch(err.Error()); m != nil {
-		pos.Line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	}
-	return diag.Errors{diag.Errorf(pos, "%s", msg)}.Err()
 }
 
 // yamlConverter converts a yaml.Node tree to a cnode tree. Anchored nodes are

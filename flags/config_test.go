@@ -238,10 +238,16 @@ staging:
 			},
 		},
 		{
+			name:    "the key in another case",
+			file:    "a.json",
+			src:     `{"features": {"A": false}, "ra": {"Features": {"A": true}}}`,
+			wantErr: `a.json:1:35: key "Features" differs from the configured key "features" only in case; a Go program may read it as the same key, so rename it`,
+		},
+		{
 			name:    "yaml syntax error",
 			file:    "a.yaml",
 			src:     "features:\n  A: true\n B: [\n",
-			wantErr: `a.yaml:2: did not find expected key`,
+			wantErr: `a.yaml:3: invalid YAML: did not find expected key`,
 		},
 		{
 			name:    "yaml too deep",
@@ -253,13 +259,13 @@ staging:
 			name:    "unsupported type",
 			file:    "a.toml",
 			src:     "features = {}",
-			wantErr: `a.toml: unsupported config file type ".toml" (want .json, .yaml or .yml)`,
+			wantErr: `a.toml:1: unsupported config file type ".toml" (want .json, .yaml or .yml)`,
 		},
 		{
 			name:    "too large",
 			file:    "a.json",
 			src:     strings.Repeat(" ", MaxConfigSize+1),
-			wantErr: fmt.Sprintf("a.json: config file is %d bytes, over the limit of %d", MaxConfigSize+1, MaxConfigSize),
+			wantErr: fmt.Sprintf("a.json:1: config file is %d bytes, over the limit of %d", MaxConfigSize+1, MaxConfigSize),
 		},
 	}
 	for _, tt := range tests {

@@ -10,6 +10,13 @@ import (
 	"github.com/cpsgate/cpsgate/diag"
 )
 
+// Limits on what the sources of one revision may hold, so that a broken
+// glob or a generated file makes the check fail at once rather than slowly.
+const (
+	MaxSourceFiles = 1000 // files one source may read (glob matches, Go files of a directory)
+	MaxFlags       = 5000 // distinct flag names in all sources; also registry entries
+)
+
 // Discover reads every source in specs from fsys and returns what they
 // declare: Definitions sorted by flag then position, Settings sorted by flag,
 // environment, path then position. It reports every problem it finds, each
@@ -41,7 +48,45 @@ func Discover(fsys FS, specs []SourceSpec) (*Inventory, error) {
 	slices.SortFunc(inv.Settings, func(a, b Setting) int {
 		return cmp.Or(cmp.Compare(a.Flag, b.Flag), cmp.Compare(a.Env, b.Env), cmp.Compare(a.Path, b.Path), a.Pos.Compare(b.Pos))
 	})
+	if err := checkFlagCount(inv); err != nil {
+		return nil, err
+	}
 	return inv, nil
+}
+
+// checkFlagCount reports more than MaxFlags distinct flag names, at the
+// first definition or setting of the first name over the limit.
+func checkFlagCount(inv *Inventory) error {
+	names := map[string]bool{}
+	var first []diag.Pos // position of each new name, in order
+	note := func(flag string, pos diag.Pos) {
+		if !names[flag] {
+			names[flag] = true
+			first = append(first, pos)
+		}
+	}
+	for _, d := range inv.Defs {
+		note(d.Flag, d.Pos)
+	}
+	for _, s := range inv.Settings {
+		note(s.Flag, s.Pos)
+	}
+	if len(first) <= MaxFlags {
+		return nil
+	}
+	return diag.Errors{diag.Errorf(first[MaxFlags], "the sources declare %d distinct flags, more than the limit of %d (flags.MaxFlags)", len(first), MaxFlags)}.Err()
+}
+
+// checkFileCount reports a source that matches more than MaxSourceFiles files.
+func checkFileCount(spec SourceSpec, files []string) error {
+	if len(files) <= MaxSourceFiles {
+		return nil
+	}
+	what := spec.Glob
+	if spec.Kind == KindGoStruct {
+		what = spec.Path
+	}
+	return diag.Errors{diag.Errorf(spec.Pos, "%s matches %d files, more than the limit of %d (flags.MaxSourceFiles)", what, len(files), MaxSourceFiles)}.Err()
 }
 
 // discoverGoStruct returns the fields of spec.Type in spec.Path, a .go file
@@ -53,6 +98,9 @@ func discoverGoStruct(fsys FS, spec SourceSpec) ([]Definition, error) {
 	files, err := goFiles(fsys, spec.Path)
 	if err != nil {
 		return nil, diag.Errors{diag.Errorf(spec.Pos, "%v", err)}.Err()
+	}
+	if err := checkFileCount(spec, files); err != nil {
+		return nil, err
 	}
 	var defs []Definition
 	var errs diag.Errors
@@ -106,6 +154,9 @@ func discoverConfig(fsys FS, spec SourceSpec) ([]Setting, error) {
 	}
 	if len(files) == 0 {
 		return nil, diag.Errors{diag.Errorf(spec.Pos, "glob %q matches no file", spec.Glob)}.Err()
+	}
+	if err := checkFileCount(spec, files); err != nil {
+		return nil, err
 	}
 	var settings []Setting
 	var errs diag.Errors

@@ -202,3 +202,53 @@ func BenchmarkDiscover(b *testing.B) {
 		}
 	}
 }
+
+func TestDiscoverLimits(t *testing.T) {
+	specPos := diag.Pos{File: ".cpsgate.yaml", Line: 7, Col: 5}
+	manyFiles := mapFS{}
+	for i := range MaxSourceFiles + 1 {
+		manyFiles[fmt.Sprintf("deploy/%04d.json", i)] = `{"features": {"A": true}}`
+	}
+	var manyFlags strings.Builder
+	manyFlags.WriteString("{\"features\": {\n")
+	for i := range MaxFlags + 1 {
+		fmt.Fprintf(&manyFlags, "\"F%04d\": true,\n", i)
+	}
+	manyFlags.WriteString("\"Last\": false}}\n")
+	tests := []struct {
+		name    string
+		fsys    mapFS
+		spec    SourceSpec
+		wantErr string
+	}{
+		{
+			name:    "a glob over MaxSourceFiles",
+			fsys:    manyFiles,
+			spec:    SourceSpec{Kind: KindConfig, Glob: "deploy/*.json", Key: "features", Pos: specPos},
+			wantErr: fmt.Sprintf(".cpsgate.yaml:7:5: deploy/*.json matches %d files, more than the limit of %d (flags.MaxSourceFiles)", MaxSourceFiles+1, MaxSourceFiles),
+		},
+		{
+			name:    "more than MaxFlags flags",
+			fsys:    mapFS{"deploy/prod.json": manyFlags.String()},
+			spec:    SourceSpec{Kind: KindConfig, Glob: "deploy/*.json", Key: "features", Pos: specPos},
+			wantErr: fmt.Sprintf("deploy/prod.json:%d:1: the sources declare %d distinct flags, more than the limit of %d (flags.MaxFlags)", MaxFlags+2, MaxFlags+2, MaxFlags),
+		},
+		{
+			name:    "a Go file over MaxGoSourceSize",
+			fsys:    mapFS{"f.go": "package f\n" + strings.Repeat("//\n", MaxGoSourceSize/3)},
+			spec:    SourceSpec{Kind: KindGoStruct, Path: "f.go", Type: "Config", Pos: specPos},
+			wantErr: fmt.Sprintf("f.go:1: Go source is %d bytes, over the limit of %d", 10+3*(MaxGoSourceSize/3), MaxGoSourceSize),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Discover(tt.fsys, []SourceSpec{tt.spec})
+			if diff := cmp.Diff(errString(err), tt.wantErr); diff != "" {
+				t.Errorf("error mismatch (-got +want):\n%s", diff)
+			}
+			if got != nil {
+				t.Errorf("inventory returned with the error")
+			}
+		})
+	}
+}

@@ -11,12 +11,18 @@ import (
 	"github.com/cpsgate/cpsgate/diag"
 )
 
+// MaxGoSourceSize is the largest Go source file ExtractGoStruct parses.
+const MaxGoSourceSize = 8 << 20
+
 // ExtractGoStruct parses one Go source file (without building it) and returns
 // a Definition for every exported bool field of the struct type typeName.
 // found reports whether the file declares typeName at all. Fields with
 // several names give one Definition per name; embedded, unexported and
 // non-bool fields are skipped. A syntax error is returned at its position.
 func ExtractGoStruct(file string, src []byte, typeName string) (defs []Definition, found bool, err error) {
+	if len(src) > MaxGoSourceSize {
+		return nil, false, diag.Errors{diag.Errorf(diag.Pos{File: file, Line: 1}, "Go source is %d bytes, over the limit of %d", len(src), MaxGoSourceSize)}.Err()
+	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, file, src, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {

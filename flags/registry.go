@@ -55,7 +55,12 @@ func DecodeRegistry(file string, src []byte) (*Registry, error) {
 func decodeEntries(d *yamlnode.Decoder, n *yaml.Node) []Entry {
 	var entries []Entry
 	first := map[string]diag.Pos{}
-	for _, item := range d.List(n, "flags") {
+	items := d.List(n, "flags")
+	if len(items) > MaxFlags {
+		d.Errs.Add(d.Pos(items[MaxFlags]), "the registry lists %d flags, more than the limit of %d (flags.MaxFlags)", len(items), MaxFlags)
+		return nil
+	}
+	for _, item := range items {
 		e, ok := decodeEntry(d, item)
 		if !ok {
 			continue

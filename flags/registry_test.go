@@ -1,6 +1,7 @@
 package flags
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -136,6 +137,10 @@ func TestDecodeRegistry(t *testing.T) {
 			name:    "bad YAML",
 			src:     "flags:\n  - name: A\n\t  owner: x\n",
 			wantErr: "registry.yaml:2: invalid YAML: found a tab character that violates indentation",
+		}, {
+			name:    "too many flags",
+			src:     "flags:\n" + strings.Repeat("  - {name: A, no_cps_impact: x}\n", MaxFlags+1),
+			wantErr: fmt.Sprintf("registry.yaml:%d:5: the registry lists %d flags, more than the limit of %d (flags.MaxFlags)", MaxFlags+2, MaxFlags+1, MaxFlags),
 		}, {
 			name:    "too large",
 			src:     strings.Repeat("#", MaxRegistrySize+1),

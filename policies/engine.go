@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +43,15 @@ type Module struct {
 // compiled once by New and safe for concurrent use by Eval.
 type Engine struct {
 	query rego.PreparedEvalQuery
+	// user holds the deny and warn rules of the repository's own policies,
+	// by rule name, so that a malformed finding can name its source.
+	user map[string][]userRule
+}
+
+// userRule is one deny or warn rule of a user policy.
+type userRule struct {
+	pos  diag.Pos
+	text string
 }
 
 // forbiddenBuiltins reach outside the input document: the network, the
@@ -92,6 +102,8 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 	var errs diag.Errors
 	seen := make(map[string]bool)
 	var opts []func(*rego.Rego)
+	userRules := map[string][]userRule{}
+	builtinNames := map[string]bool{} // rules the built-in modules define
 	add := func(m Module, builtin bool) {
 		if seen[m.File] {
 			errs.Add(diag.Pos{File: m.File}, "duplicate policy module %s", m.File)
@@ -103,8 +115,18 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 			errs = append(errs, toDiag(err)...)
 			return
 		}
-		if !builtin {
+		if builtin {
+			for _, r := range mod.Rules {
+				builtinNames[ruleName(r)] = true
+			}
+		} else {
 			errs = append(errs, checkUserModule(mod)...)
+			errs = append(errs, checkShadowing(mod, builtinNames)...)
+			for _, r := range mod.Rules {
+				if name := ruleName(r); (name == "deny" || name == "warn") && r.Location != nil {
+					userRules[name] = append(userRules[name], userRule{pos: posOf(r.Location), text: string(r.Location.Text)})
+				}
+			}
 		}
 		opts = append(opts, rego.ParsedModule(mod))
 	}
@@ -128,7 +150,7 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 	if err != nil {
 		return nil, toDiag(err).Err()
 	}
-	return &Engine{query: prepared}, nil
+	return &Engine{query: prepared, user: userRules}, nil
 }
 
 // capabilities are those of this OPA version without the built-in functions
@@ -191,6 +213,23 @@ func checkUserModule(mod *ast.Module) diag.Errors {
 	return errs
 }
 
+// checkShadowing refuses user rules in package cpsgate that share a name
+// with a rule of the built-in modules, other than deny and warn. Rego merges
+// such definitions: a user's `reviewed_in_change(_, _) := true`, or an extra
+// element of a built-in helper set, would silently disable a built-in rule.
+func checkShadowing(mod *ast.Module, builtinNames map[string]bool) diag.Errors {
+	var errs diag.Errors
+	if len(mod.Package.Path) != 2 {
+		return nil // a helper package below cpsgate has names of its own
+	}
+	for _, r := range mod.Rules {
+		if name := ruleName(r); name != "deny" && name != "warn" && builtinNames[name] {
+			errs.Add(posOf(r.Location), "rule %s is defined by the built-in policies; a policy may not redefine or extend it (give yours another name, or put helpers in package cpsgate.<name>)", name)
+		}
+	}
+	return errs
+}
+
 // ruleName is the name a rule defines, e.g. "deny" for `deny contains f if ...`.
 func ruleName(r *ast.Rule) string {
 	ref := r.Head.Ref()
@@ -246,23 +285,46 @@ func (e *Engine) Eval(ctx context.Context, in *Input) (deny, warn []result.Findi
 	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(in.value()))
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, nil, fmt.Errorf("policy evaluation stopped: %w", ctxErr)
+			return nil, nil, fmt.Errorf("policy evaluation stopped (a check allows %s for it, policies.DefaultTimeout): %w", DefaultTimeout, ctxErr)
 		}
 		return nil, nil, fmt.Errorf("policy evaluation: %w", err)
 	}
 	if len(rs) != 1 {
 		return nil, nil, fmt.Errorf("policy evaluation: data.cpsgate.deny and data.cpsgate.warn must be defined (got %d results)", len(rs))
 	}
-	deny, denyErr := findings(result.Deny, rs[0].Bindings["deny"])
-	warn, warnErr := findings(result.Warn, rs[0].Bindings["warn"])
+	deny, denyErr := findings(result.Deny, rs[0].Bindings["deny"], e.locate)
+	warn, warnErr := findings(result.Warn, rs[0].Bindings["warn"], e.locate)
 	if err := errors.Join(denyErr, warnErr); err != nil {
 		return nil, nil, err
 	}
 	return deny, warn, nil
 }
 
-// findings validates the value bound to the deny or warn set and converts it.
-func findings(severity string, bound any) ([]result.Finding, error) {
+// locate returns where a malformed finding of rule (a finding's "rule", or
+// "") in the severity set may come from: the user policy rules of that set
+// that mention the rule's name as a string, or all of them; "" when the
+// repository has none.
+func (e *Engine) locate(severity, rule string) string {
+	all := e.user[severity]
+	var named []string
+	for _, r := range all {
+		if rule != "" && strings.Contains(r.text, strconv.Quote(rule)) {
+			named = append(named, r.pos.String())
+		}
+	}
+	if len(named) > 0 {
+		return strings.Join(named, ", ")
+	}
+	var every []string
+	for _, r := range all {
+		every = append(every, r.pos.String())
+	}
+	return strings.Join(every, ", ")
+}
+
+// findings validates the value bound to the deny or warn set and converts
+// it. locate names the policy rules a malformed finding may come from.
+func findings(severity string, bound any, locate func(severity, rule string) string) ([]result.Finding, error) {
 	items, ok := bound.([]any)
 	if !ok {
 		return nil, fmt.Errorf("policy rule %s must be a set of findings, got %s", severity, describe(bound))
@@ -272,7 +334,14 @@ func findings(severity string, bound any) ([]result.Finding, error) {
 	for _, item := range items {
 		f, err := finding(severity, item)
 		if err != nil {
-			errs = append(errs, err.Error())
+			msg := err.Error()
+			var me *malformedError
+			if errors.As(err, &me) {
+				if where := locate(severity, me.rule); where != "" {
+					msg = where + ": " + msg
+				}
+			}
+			errs = append(errs, msg)
 			continue
 		}
 		out = append(out, f)
@@ -320,12 +389,21 @@ func finding(severity string, item any) (result.Finding, error) {
 	return f, nil
 }
 
-func malformed(severity, rule, format string, args ...any) error {
-	name := severity
-	if rule != "" {
-		name = fmt.Sprintf("%s (%s)", rule, severity)
+// malformedError is a finding that is not one.
+type malformedError struct {
+	severity, rule, msg string
+}
+
+func (e *malformedError) Error() string {
+	name := e.severity
+	if e.rule != "" {
+		name = fmt.Sprintf("%s (%s)", e.rule, e.severity)
 	}
-	return fmt.Errorf("policy rule %s yielded a malformed finding: %s", name, fmt.Sprintf(format, args...))
+	return fmt.Sprintf("policy rule %s yielded a malformed finding: %s", name, e.msg)
+}
+
+func malformed(severity, rule, format string, args ...any) error {
+	return &malformedError{severity: severity, rule: rule, msg: fmt.Sprintf(format, args...)}
 }
 
 // describe renders a value from a policy for an error message.

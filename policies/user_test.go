@@ -107,6 +107,30 @@ warn[x] := true if x := "a"
 			want: "user/p.rego:3:1: warn must be a set of findings: write `warn contains finding if { ... }`",
 		},
 		{
+			name: "a built-in helper function extended to disable missing_review",
+			src: `package cpsgate
+
+reviewed_in_change(_, _) := true
+`,
+			want: "user/p.rego:3:1: rule reviewed_in_change is defined by the built-in policies; a policy may not redefine or extend it (give yours another name, or put helpers in package cpsgate.<name>)",
+		},
+		{
+			name: "a forged review added to a built-in helper set",
+			src: `package cpsgate
+
+new_reviews contains {"flag": "A", "sections": ["1"], "verdict": "compliant", "new": true}
+`,
+			want: "user/p.rego:3:1: rule new_reviews is defined by the built-in policies; a policy may not redefine or extend it (give yours another name, or put helpers in package cpsgate.<name>)",
+		},
+		{
+			name: "a built-in helper keyed by name",
+			src: `package cpsgate
+
+live_flags["A"] := {}
+`,
+			want: "user/p.rego:3:1: rule live_flags is defined by the built-in policies; a policy may not redefine or extend it (give yours another name, or put helpers in package cpsgate.<name>)",
+		},
+		{
 			name: "syntax error",
 			src: `package cpsgate
 
@@ -137,32 +161,37 @@ func TestUserPolicyMalformedFinding(t *testing.T) {
 		{
 			name: "missing message",
 			rule: `deny contains {"rule": "x"} if true`,
-			want: `policy rule x (deny) yielded a malformed finding: message must be a non-empty string: {"rule":"x"}`,
+			want: `user/p.rego:3:1: policy rule x (deny) yielded a malformed finding: message must be a non-empty string: {"rule":"x"}`,
 		},
 		{
 			name: "string instead of object",
 			rule: `warn contains "oops" if true`,
-			want: `policy rule warn yielded a malformed finding: must be an object, got "oops"`,
+			want: `user/p.rego:3:1: policy rule warn yielded a malformed finding: must be an object, got "oops"`,
 		},
 		{
 			name: "missing rule",
 			rule: `deny contains {"message": "m"} if true`,
-			want: `policy rule deny yielded a malformed finding: rule must be a non-empty string: {"message":"m"}`,
+			want: `user/p.rego:3:1: policy rule deny yielded a malformed finding: rule must be a non-empty string: {"message":"m"}`,
 		},
 		{
 			name: "line not an integer",
 			rule: `deny contains {"rule": "x", "message": "m", "line": 1.5} if true`,
-			want: `policy rule x (deny) yielded a malformed finding: line must be an integer >= 0: {"line":1.5,"message":"m","rule":"x"}`,
+			want: `user/p.rego:3:1: policy rule x (deny) yielded a malformed finding: line must be an integer >= 0: {"line":1.5,"message":"m","rule":"x"}`,
 		},
 		{
 			name: "negative line",
 			rule: `deny contains {"rule": "x", "message": "m", "line": -1} if true`,
-			want: `policy rule x (deny) yielded a malformed finding: line must be an integer >= 0: {"line":-1,"message":"m","rule":"x"}`,
+			want: `user/p.rego:3:1: policy rule x (deny) yielded a malformed finding: line must be an integer >= 0: {"line":-1,"message":"m","rule":"x"}`,
+		},
+		{
+			name: "the rule that names the finding's rule",
+			rule: "deny contains {\"rule\": \"ok\", \"message\": \"m\"} if false\n\ndeny contains {\"rule\": \"x\"} if true",
+			want: `user/p.rego:5:1: policy rule x (deny) yielded a malformed finding: message must be a non-empty string: {"rule":"x"}`,
 		},
 		{
 			name: "file not a string",
 			rule: `warn contains {"rule": "x", "message": "m", "file": 3} if true`,
-			want: `policy rule x (warn) yielded a malformed finding: file must be a string: {"file":3,"message":"m","rule":"x"}`,
+			want: `user/p.rego:3:1: policy rule x (warn) yielded a malformed finding: file must be a string: {"file":3,"message":"m","rule":"x"}`,
 		},
 	}
 	for _, tt := range tests {

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/internal/mdnest"
 	"github.com/cpsgate/cpsgate/internal/yamlnode"
 )
 
@@ -20,9 +21,13 @@ import (
 const MaxBodySize = 5 << 20
 
 // MaxNesting is how many block quotes and lists one line of a change
-// description may open. No real description needs more, and deeper nesting
-// makes the markdown parser slow.
-const MaxNesting = 32
+// description may open, and MaxMarkerColumn the column at which such a
+// marker may start (which bounds lists nested by indentation). No real
+// description needs more, and deeper nesting makes the markdown parser slow.
+const (
+	MaxNesting      = 32
+	MaxMarkerColumn = 128
+)
 
 // blockInfo is the first word of the info string of a fenced review block.
 const blockInfo = "cps-review"
@@ -54,9 +59,8 @@ func ParseBody(file string, body []byte) ([]Review, []Paragraph, error) {
 	src := bytes.TrimPrefix(body, []byte("\uFEFF"))
 	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 	p := bodyParser{file: file, src: src, lineStarts: lineStarts(src)}
-	if line := p.tooDeep(); line > 0 {
-		err := diag.Errorf(diag.Pos{File: file, Line: line}, "block quotes and lists nest more than %d deep", MaxNesting)
-		return nil, nil, diag.Errors{err}.Err()
+	if line, msg := mdnest.Check(src, MaxNesting, MaxMarkerColumn); line > 0 {
+		return nil, nil, diag.Errors{diag.Errorf(diag.Pos{File: file, Line: line}, "%s", msg)}.Err()
 	}
 	// Only the block structure matters here. Leaving inline parsing out
 	// keeps goldmark linear on hostile input (nested link brackets).
@@ -111,53 +115,6 @@ func (p *bodyParser) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 func (p *bodyParser) pos(off int) diag.Pos {
 	line, col := p.lineCol(off)
 	return diag.Pos{File: p.file, Line: line, Col: col}
-}
-
-// tooDeep returns the first line that opens more than MaxNesting block
-// quotes and lists, or 0.
-func (p *bodyParser) tooDeep() int {
-	for i, start := range p.lineStarts {
-		if nesting(p.src[start:], MaxNesting+1) > MaxNesting {
-			return i + 1
-		}
-	}
-	return 0
-}
-
-// nesting counts the block quote and list markers that open line, up to
-// limit.
-func nesting(line []byte, limit int) int {
-	depth := 0
-	for ; depth < limit; depth++ {
-		line = bytes.TrimLeft(line, " \t")
-		n := markerLen(line)
-		if n == 0 {
-			break
-		}
-		line = line[n:]
-	}
-	return depth
-}
-
-// markerLen returns the length of the block quote marker or the list marker
-// and its space that line starts with, or 0.
-func markerLen(line []byte) int {
-	if len(line) > 0 && line[0] == '>' {
-		return 1
-	}
-	n := len(line) - len(bytes.TrimLeft(line, "0123456789"))
-	switch {
-	case n > 0 && n < len(line) && (line[n] == '.' || line[n] == ')'):
-		n++
-	case n == 0 && len(line) > 0 && strings.IndexByte("-*+", line[0]) >= 0:
-		n = 1
-	default:
-		return 0
-	}
-	if n < len(line) && (line[n] == ' ' || line[n] == '\t') {
-		return n + 1
-	}
-	return 0
 }
 
 // lineStarts returns the byte offset at which each line of src starts.

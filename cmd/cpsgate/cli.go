@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 
 	"github.com/spf13/cobra"
 )
@@ -54,10 +55,20 @@ func (e *env) main(args []string) int {
 	case errors.Is(err, errDeny):
 		return ExitDeny
 	default:
-		fmt.Fprintf(stderr, "cpsgate: %v\n", err)
+		msg := err.Error()
+		if positioned.MatchString(msg) {
+			// Keep "file:line: message" at the start of a line, where
+			// editors and CI annotations look for it.
+			fmt.Fprintf(stderr, "cpsgate: cannot decide:\n%s\n", msg)
+		} else {
+			fmt.Fprintf(stderr, "cpsgate: %s\n", msg)
+		}
 		return ExitError
 	}
 }
+
+// positioned matches an error message that starts with a file position.
+var positioned = regexp.MustCompile(`^[^\s:]+:\d+[:\s]`)
 
 func (e *env) rootCommand() *cobra.Command {
 	root := &cobra.Command{

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -43,6 +46,9 @@ func TestScripts(t *testing.T) {
 			"commit":  cmdCommit,
 			"git":     cmdGit,
 			"replace": cmdReplace,
+			"exits":   cmdExits,
+			"gen":     cmdGen,
+			"convert": cmdConvert,
 		},
 	})
 }
@@ -78,13 +84,12 @@ func cmdCommit(ts *testscript.TestScript, neg bool, args []string) {
 	runGit(ts, "commit", "-q", "-m", strings.Join(args, " "))
 }
 
-// cmdReplace replaces the one occurrence of old by new in a file, with \n
-// and \t escapes: `replace file old new`.
+// cmdReplace replaces the one occurrence of old by new in a file, with \n,
+// \t and \xHH escapes: `replace file old new`.
 func cmdReplace(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 3 {
 		ts.Fatalf("usage: replace file old new")
 	}
-	unescape := strings.NewReplacer(`\n`, "\n", `\t`, "\t").Replace
 	path := ts.MkAbs(args[0])
 	data, err := os.ReadFile(path)
 	ts.Check(err)
@@ -134,4 +139,122 @@ type gitError struct {
 
 func (e *gitError) Error() string {
 	return "git " + strings.Join(e.args, " ") + ": " + e.err.Error() + "\n" + e.out
+}
+
+// cmdExits runs a program like exec and asserts its exact exit code, which
+// `! exec` cannot (1 is a finding, 2 "could not decide"), and that it did
+// not panic: `exits CODE program args...`. Its stdout and stderr are then
+// inspected with stdout and stderr as after exec.
+func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exits CODE program args...")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exits: bad code %q", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			ts.Fatalf("exits: %v", err)
+		}
+		got = exitErr.ExitCode()
+	}
+	stderr := ts.ReadFile("stderr")
+	if strings.Contains(stderr, "panic:") || strings.Contains(stderr, "goroutine ") {
+		ts.Fatalf("%s panicked:\n%s", args[1], stderr)
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// cmdGen writes a generated file, for inputs too large to keep in a script:
+// `gen [-a] file count text` writes text count times (appends with -a).
+// text takes \n and \t escapes, and {indent} stands for 2*i spaces in the
+// i-th copy (from 0), for nesting by indentation, and {i} for i. With {i}
+// in the file name, it writes count files of text instead.
+func cmdGen(ts *testscript.TestScript, neg bool, args []string) {
+	appendTo := len(args) > 0 && args[0] == "-a"
+	if appendTo {
+		args = args[1:]
+	}
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: gen [-a] file count text")
+	}
+	count, err := strconv.Atoi(args[1])
+	if err != nil || count < 0 {
+		ts.Fatalf("gen: bad count %q", args[1])
+	}
+	text := unescape(args[2])
+	if strings.Contains(args[0], "{i}") {
+		for i := range count {
+			name := strings.ReplaceAll(args[0], "{i}", strconv.Itoa(i))
+			ts.Check(os.MkdirAll(filepath.Dir(ts.MkAbs(name)), 0o755))
+			ts.Check(os.WriteFile(ts.MkAbs(name), []byte(strings.ReplaceAll(text, "{i}", strconv.Itoa(i))), 0o644))
+		}
+		return
+	}
+	var b bytes.Buffer
+	if appendTo {
+		data, err := os.ReadFile(ts.MkAbs(args[0]))
+		ts.Check(err)
+		b.Write(data)
+	}
+	vary := strings.Contains(text, "{indent}") || strings.Contains(text, "{i}")
+	for i := range count {
+		if vary {
+			b.WriteString(strings.NewReplacer("{indent}", strings.Repeat("  ", i), "{i}", strconv.Itoa(i)).Replace(text))
+		} else {
+			b.WriteString(text)
+		}
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), b.Bytes(), 0o644))
+}
+
+// unescape turns \n, \t and \xHH (any byte, also invalid UTF-8) in a script
+// argument into what they stand for.
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			switch s[i+1] {
+			case 'n':
+				b.WriteByte('\n')
+				i++
+				continue
+			case 't':
+				b.WriteByte('\t')
+				i++
+				continue
+			case 'x':
+				if n, err := strconv.ParseUint(s[i+2:min(i+4, len(s))], 16, 8); err == nil && i+4 <= len(s) {
+					b.WriteByte(byte(n))
+					i += 3
+					continue
+				}
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// cmdConvert rewrites files with CRLF line ends or with a UTF-8 byte order
+// mark: `convert crlf|bom file...`.
+func cmdConvert(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 || (args[0] != "crlf" && args[0] != "bom") {
+		ts.Fatalf("usage: convert crlf|bom file...")
+	}
+	for _, f := range args[1:] {
+		data, err := os.ReadFile(ts.MkAbs(f))
+		ts.Check(err)
+		if args[0] == "crlf" {
+			data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
+		} else {
+			data = append([]byte("\uFEFF"), data...)
+		}
+		ts.Check(os.WriteFile(ts.MkAbs(f), data, 0o644))
+	}
 }

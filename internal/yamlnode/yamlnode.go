@@ -41,8 +41,13 @@ func (d *Decoder) Pos(n *yaml.Node) diag.Pos {
 
 // Parse reads the YAML documents in src and returns the root node of each
 // (the content of the document node); an empty stream has none. A syntax
-// error is reported at the line the YAML parser names and ends the stream.
+// error is reported at the line the YAML parser names and ends the stream;
+// so is invalid UTF-8, at its own line and column.
 func (d *Decoder) Parse(src []byte) []*yaml.Node {
+	if err := diag.CheckUTF8(d.File, src); err != nil {
+		d.Errs = append(d.Errs, err)
+		return nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var roots []*yaml.Node
 	for {
@@ -52,7 +57,7 @@ func (d *Decoder) Parse(src []byte) []*yaml.Node {
 			return roots
 		}
 		if err != nil {
-			d.syntaxError(err)
+			d.Errs = append(d.Errs, SyntaxError(d.File, src, err))
 			return roots
 		}
 		roots = append(roots, doc.Content...)
@@ -62,17 +67,38 @@ func (d *Decoder) Parse(src []byte) []*yaml.Node {
 // yamlErrorLine matches the line the YAML parser puts in its messages.
 var yamlErrorLine = regexp.MustCompile(`^yaml: line (\d+): `)
 
-// syntaxError reports a YAML parser error at its line (line 1 when the
-// message names none).
-func (d *Decoder) syntaxError(err error) {
+// parserErrors start the messages of go-yaml's parser (as opposed to its
+// scanner), which number lines from 0: SyntaxError adds the missing 1.
+var parserErrors = []string{"did not find expected ", "found duplicate %", "found incompatible YAML document", "found undefined tag handle"}
+
+// unknownAnchor matches the message for an alias whose anchor is not
+// defined, which names no line.
+var unknownAnchor = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
+
+// SyntaxError turns an error of the YAML parser on src into an error at the
+// line it names (line 1 when it names none), "invalid YAML: message".
+func SyntaxError(file string, src []byte, err error) *diag.Error {
 	msg := err.Error()
-	line := 1
+	line := 0
 	if m := yamlErrorLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = msg[len(m[0]):]
 	}
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	d.Errs.Add(diag.Pos{File: d.File, Line: max(line, 1)}, "invalid YAML: %s", msg)
+	for _, p := range parserErrors {
+		if strings.HasPrefix(msg, p) {
+			line++
+			break
+		}
+	}
+	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
+		if i := bytes.Index(src, []byte("*"+m[1])); i >= 0 {
+			line, _ = diag.LineAt(src, i)
+		}
+	}
+	// A problem at the end of the stream is reported on the last line.
+	lines := bytes.Count(bytes.TrimRight(src, "\n"), []byte("\n")) + 1
+	return diag.Errorf(diag.Pos{File: file, Line: min(max(line, 1), lines)}, "invalid YAML: %s", msg)
 }
 
 // IsNull reports whether n is absent or an empty YAML value (`~`, `null`,
