@@ -171,25 +171,60 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 	if to.isRef {
 		tip = to.sha
 	}
-	chain, err := repo.Log(ctx, "", tip, nil) // newest first
+	// One walk of the first-parent history finds the period and lists what
+	// its commits changed within the paths the report reads; those paths
+	// are guessed from the configuration at the tip, checked below against
+	// the ones of the head and base, and the walk done again in the rare
+	// case they differ. While git walks, the versions of the CPS documents
+	// and of the registry the period's commits write are parsed.
+	l := newHistoryLoader(o.config)
+	defer l.wait()
+	var tipPaths []string
+	if tipSHA, err := repo.Resolve(tip); err == nil {
+		if ps, err := reportPaths(repo.Commit(tipSHA), repo.Empty(), o.config); err == nil {
+			tipPaths = ps
+		}
+	}
+	var chain []gitrepo.Commit      // newest first, down to the base
+	var walked []*gitrepo.WalkEntry // by index in chain
+	headIdx, baseIdx := -1, -1      // chain[headIdx] is the head; chain[baseIdx] the base, if any
+	if to.isRef {
+		headIdx = 0
+	}
+	end := to.date.AddDate(0, 0, 1)
+	err = repo.Walk(ctx, tip, tipPaths, func(e *gitrepo.WalkEntry) bool {
+		i := len(chain)
+		chain, walked = append(chain, e.Commit), append(walked, e)
+		if headIdx < 0 && e.Date.Before(end) {
+			headIdx = i
+		}
+		if baseIdx < 0 {
+			if from.isRef && e.SHA == from.sha || !from.isRef && headIdx >= 0 && e.Date.Before(from.date) {
+				baseIdx = i
+			}
+		}
+		if headIdx >= 0 && baseIdx >= 0 {
+			return false // the rest is before the period
+		}
+		if headIdx == i {
+			l.startPrefetch(repo, repo.Commit(e.SHA))
+		}
+		if headIdx >= 0 {
+			l.prefetch(e)
+		}
+		return true
+	})
 	if err != nil {
 		return nil, fmt.Errorf("reading the history of %s: %w", tip, err)
 	}
-	headIdx, baseIdx := 0, len(chain) // chain[headIdx] is the head; chain[baseIdx] the base, if any
-	if !to.isRef {
-		end := to.date.AddDate(0, 0, 1)
-		headIdx = slices.IndexFunc(chain, func(c gitrepo.Commit) bool { return c.Date.Before(end) })
-		if headIdx < 0 {
-			return nil, fmt.Errorf("no commit of %s is dated on or before --to %s", o.branch, o.to)
-		}
+	if headIdx < 0 {
+		return nil, fmt.Errorf("no commit of %s is dated on or before --to %s", o.branch, o.to)
 	}
-	if from.isRef {
-		baseIdx = slices.IndexFunc(chain, func(c gitrepo.Commit) bool { return c.SHA == from.sha })
-		if baseIdx < 0 {
+	if baseIdx < 0 {
+		if from.isRef {
 			return nil, fmt.Errorf("--from %s is not on the first-parent history of %s", o.from, tip)
 		}
-	} else if i := slices.IndexFunc(chain[headIdx:], func(c gitrepo.Commit) bool { return c.Date.Before(from.date) }); i >= 0 {
-		baseIdx = headIdx + i
+		baseIdx = len(chain)
 	}
 	if baseIdx < headIdx {
 		return nil, fmt.Errorf("--from %s is after --to %s on the first-parent history", o.from, o.to)
@@ -209,16 +244,29 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 	if err != nil {
 		return nil, err
 	}
-	entries, err := repo.LogFiles(ctx, in.Base, in.Head, paths)
-	if err != nil {
-		return nil, err
+	period := walked[headIdx:baseIdx]
+	if !slices.Equal(paths, tipPaths) || (paths == nil) != (tipPaths == nil) {
+		// The configuration of the period names other paths: walk it again.
+		period = nil
+		err := repo.Walk(ctx, in.Head, paths, func(e *gitrepo.WalkEntry) bool {
+			if e.SHA == in.Base {
+				return false
+			}
+			period = append(period, e)
+			l.prefetch(e)
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
-	slices.Reverse(entries)
+	var entries []*gitrepo.WalkEntry // oldest first
+	for i := len(period) - 1; i >= 0; i-- {
+		if paths == nil || len(period[i].Files) > 0 {
+			entries = append(entries, period[i])
+		}
+	}
 
-	l := newHistoryLoader(o.config)
-	if err := l.prefetch(repo, snap(in.Head), entries); err != nil {
-		return nil, err
-	}
 	prev := l.load(snap(in.Base), nil, nil)
 	in.Start, in.StartVersions, in.StartProblems = prev.st, prev.versions, prev.problems
 	for i, entry := range entries {
@@ -228,7 +276,7 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		next := l.load(repo.Commit(entry.SHA), prev, entry.Files)
+		next := l.load(newWalkSnapshot(repo, entry), prev, entry.Files)
 		in.Steps = append(in.Steps, report.Step{
 			Commit: report.Commit{SHA: entry.SHA, Date: entry.Date, Author: entry.Author, Subject: entry.Subject, Message: entry.Message},
 			Before: prev.st, After: next.st, Versions: next.versions, Problems: next.problems,
@@ -330,9 +378,23 @@ type historyLoader struct {
 	regs    map[string]regResult // path NUL content -> decoded
 	// settings caches a config file's settings by spec, file and content.
 	settings map[string]settingsResult
-	// preDocs and preRegs are what prefetch parsed, by commit and path.
-	preDocs map[[2]string]docResult
-	preRegs map[[2]string]regResult
+	// pre is what prefetch parses, by path and blob id; prefetchCfg is the
+	// configuration at the head that names the files to parse (nil: none).
+	pre         map[[2]string]*parsed
+	prefetchCfg *config.Config
+	repo        *gitrepo.Repo
+	sem         chan struct{} // bounds the parses running at once
+	jobs        sync.WaitGroup
+}
+
+// parsed is a CPS document or registry that prefetch parses; done is closed
+// when it is; ok is false when its blob could not be read.
+type parsed struct {
+	done  chan struct{}
+	ok    bool
+	isDoc bool
+	doc   docResult
+	reg   regResult
 }
 
 type settingsResult struct {
@@ -365,7 +427,7 @@ type histState struct {
 
 func newHistoryLoader(cfgPath string) *historyLoader {
 	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, settings: map[string]settingsResult{},
-		preDocs: map[[2]string]docResult{}, preRegs: map[[2]string]regResult{}}
+		pre: map[[2]string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 func emptyHistState(rev string) *histState {
@@ -584,77 +646,106 @@ func (l *historyLoader) configSource(snap check.Snapshot, spec flags.SourceSpec,
 	return part
 }
 
-// prefetch parses, on all cores, the versions of the CPS documents and of
-// the registry (as the configuration at head names them) that the commits
-// of entries write, so that the walk finds them in the caches.
-func (l *historyLoader) prefetch(repo *gitrepo.Repo, head check.Snapshot, entries []gitrepo.LogEntry) error {
+// startPrefetch reads the configuration at head, which names the CPS
+// documents and the registry that prefetch parses.
+func (l *historyLoader) startPrefetch(repo *gitrepo.Repo, head check.Snapshot) {
 	src, err := head.ReadFile(l.cfgPath)
 	if err != nil {
-		return nil // not configured at head: reportPaths has said so
+		return // not configured at head: reportPaths says so
 	}
 	cfg, err := config.Decode(l.cfgPath, src)
 	if err != nil {
+		return
+	}
+	l.repo, l.prefetchCfg = repo, cfg
+}
+
+// prefetch starts parsing, on all cores, the versions of the CPS documents
+// and of the registry (as the configuration at head names them) that the
+// commit e writes, so that the walk finds them parsed. The parses run while
+// git walks the history.
+func (l *historyLoader) prefetch(e *gitrepo.WalkEntry) {
+	cfg := l.prefetchCfg
+	if cfg == nil {
+		return
+	}
+	for _, ch := range e.Changes {
+		isDoc := slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == ch.Path })
+		if !isDoc && ch.Path != cfg.Registry || ch.Blob == "" {
+			continue // deleted, or not a file: the walk reports it
+		}
+		key := [2]string{ch.Path, ch.Blob}
+		if l.pre[key] != nil {
+			continue
+		}
+		p := &parsed{done: make(chan struct{}), isDoc: isDoc}
+		l.pre[key] = p
+		l.jobs.Add(1)
+		go func() {
+			defer l.jobs.Done()
+			defer close(p.done)
+			l.sem <- struct{}{}
+			defer func() { <-l.sem }()
+			data, err := l.repo.Blob(ch.Blob)
+			if err != nil {
+				return // unreadable: the walk reads it again and reports it
+			}
+			p.ok = true
+			if isDoc {
+				p.doc = parseDoc(ch.Path, data)
+			} else {
+				p.reg.reg, p.reg.err = flags.DecodeRegistry(ch.Path, data)
+			}
+		}()
+	}
+}
+
+// wait waits for the parses prefetch started.
+func (l *historyLoader) wait() { l.jobs.Wait() }
+
+// prefetched returns what prefetch parsed of path at snap as a CPS document
+// (isDoc) or a registry, if anything.
+func (l *historyLoader) prefetched(snap check.Snapshot, path string, isDoc bool) *parsed {
+	ws, ok := snap.(*walkSnapshot)
+	if !ok {
 		return nil
 	}
-	type job struct {
-		path string
-		src  []byte
-		doc  bool
-		at   [][2]string // commit, path
+	p := l.pre[[2]string{path, ws.blobs[path]}]
+	if p == nil || p.isDoc != isDoc {
+		return nil
 	}
-	var jobs []job
-	seen := map[string]int{} // path NUL content -> index in jobs
-	for _, e := range entries {
-		for _, f := range e.Files {
-			isDoc := slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == f })
-			if !isDoc && f != cfg.Registry {
-				continue
-			}
-			data, err := repo.Commit(e.SHA).ReadFile(f)
-			if err != nil {
-				continue // deleted, or unreadable: the walk reports it
-			}
-			key := f + "\x00" + string(data)
-			i, ok := seen[key]
-			if !ok {
-				i = len(jobs)
-				seen[key] = i
-				jobs = append(jobs, job{path: f, src: data, doc: isDoc})
-			}
-			jobs[i].at = append(jobs[i].at, [2]string{e.SHA, f})
+	<-p.done
+	if !p.ok {
+		return nil
+	}
+	return p
+}
+
+// walkSnapshot is the snapshot of a commit of the walk: it reads the files
+// the commit changed by their blob ids, without looking them up in trees.
+type walkSnapshot struct {
+	check.Snapshot
+	repo  *gitrepo.Repo
+	blobs map[string]string // path -> blob id
+}
+
+func newWalkSnapshot(repo *gitrepo.Repo, e *gitrepo.WalkEntry) *walkSnapshot {
+	s := &walkSnapshot{Snapshot: repo.Commit(e.SHA), repo: repo, blobs: make(map[string]string, len(e.Changes))}
+	for _, ch := range e.Changes {
+		if ch.Blob != "" {
+			s.blobs[ch.Path] = ch.Blob
 		}
 	}
-	docs := make([]docResult, len(jobs))
-	regs := make([]regResult, len(jobs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				j := jobs[i]
-				if j.doc {
-					docs[i] = parseDoc(j.path, j.src)
-				} else {
-					regs[i].reg, regs[i].err = flags.DecodeRegistry(j.path, j.src)
-				}
-			}
-		})
-	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, j := range jobs {
-		for _, at := range j.at {
-			if j.doc {
-				l.preDocs[at] = docs[i]
-			} else {
-				l.preRegs[at] = regs[i]
-			}
+	return s
+}
+
+func (s *walkSnapshot) ReadFile(name string) ([]byte, error) {
+	if id := s.blobs[name]; id != "" {
+		if data, err := s.repo.Blob(id); err == nil {
+			return data, nil
 		}
 	}
-	return nil
+	return s.Snapshot.ReadFile(name) // and its error, if any
 }
 
 func parseDoc(path string, src []byte) docResult {
@@ -684,8 +775,8 @@ func carry(rev string, prev *histState, problem string) *histState {
 
 // doc parses the CPS document at path, cached by content.
 func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, report.DocVersion, error) {
-	if r, ok := l.preDocs[[2]string{snap.Name(), path}]; ok {
-		return r.doc, r.version, r.err
+	if p := l.prefetched(snap, path, true); p != nil {
+		return p.doc.doc, p.doc.version, p.doc.err
 	}
 	src, err := snap.ReadFile(path)
 	if err != nil {
@@ -703,8 +794,8 @@ func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, re
 // registry decodes the registry at path, cached by content; a missing
 // registry is nil.
 func (l *historyLoader) registry(snap check.Snapshot, path string) (*flags.Registry, error) {
-	if r, ok := l.preRegs[[2]string{snap.Name(), path}]; ok {
-		return r.reg, r.err
+	if p := l.prefetched(snap, path, false); p != nil {
+		return p.reg.reg, p.reg.err
 	}
 	src, err := snap.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
