@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cpsgate/cpsgate/diag"
 	"github.com/yuin/goldmark"
@@ -102,17 +105,21 @@ func blankFrontMatter(src []byte) []byte {
 type source struct {
 	file       string
 	src        []byte
-	lineStarts []int // byte offset of each line's first byte
+	str        string // src as a string, which section texts share
+	lineStarts []int  // byte offset of each line's first byte
 }
 
 func newSource(file string, src []byte) *source {
-	starts := []int{0}
-	for i, c := range src {
-		if c == '\n' && i+1 < len(src) {
-			starts = append(starts, i+1)
+	starts := make([]int, 1, bytes.Count(src, []byte("\n"))+1)
+	for i := bytes.IndexByte(src, '\n'); i >= 0 && i+1 < len(src); {
+		starts = append(starts, i+1)
+		j := bytes.IndexByte(src[i+1:], '\n')
+		if j < 0 {
+			break
 		}
+		i += 1 + j
 	}
-	return &source{file: file, src: src, lineStarts: starts}
+	return &source{file: file, src: src, str: string(src), lineStarts: starts}
 }
 
 // line returns the 1-based line of byte offset off.
@@ -133,7 +140,11 @@ func (s *source) lines(first, last int) (txt string, keptFirst, keptLast int) {
 	if first > last {
 		return "", first, last
 	}
-	return string(s.lineBytes(first, last)), first, last
+	end := len(s.src)
+	if last < len(s.lineStarts) {
+		end = s.lineStarts[last]
+	}
+	return strings.TrimSuffix(s.str[s.lineStarts[first-1]:end], "\n"), first, last
 }
 
 func (s *source) blank(n int) bool {
@@ -272,19 +283,61 @@ func (s *source) fillText(sec *Section, next int) {
 // HashText returns "sha256:<hex>" of text with runs of Unicode white space
 // folded to one space and trimmed.
 func HashText(text string) string {
-	sum := sha256.Sum256([]byte(foldSpace(text)))
+	sum := sha256.Sum256(appendFolded(make([]byte, 0, len(text)), text))
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // foldSpace folds runs of Unicode white space to one space and trims.
 func foldSpace(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for word := range strings.FieldsSeq(s) {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(word)
+	b := appendFolded(make([]byte, 0, len(s)), s)
+	if string(b) == s {
+		return s
 	}
-	return b.String()
+	return string(b)
+}
+
+// asciiSpace marks the ASCII bytes that unicode.IsSpace accepts.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// appendFolded appends to dst the words of s (as strings.Fields splits
+// them) separated by one space.
+func appendFolded(dst []byte, s string) []byte {
+	start := len(dst)
+	dst = slices.Grow(dst, len(s))
+	buf := dst[start : start+len(s)] // folding never lengthens s
+	j := 0
+	pending := false // white space since the last word
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				pending = j > 0
+				i++
+				continue
+			}
+			if pending {
+				buf[j] = ' '
+				j++
+				pending = false
+			}
+			buf[j] = c
+			j++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			pending = j > 0
+			i += size
+			continue
+		}
+		if pending {
+			buf[j] = ' '
+			j++
+			pending = false
+		}
+		j += copy(buf[j:], s[i:i+size])
+		i += size
+	}
+	return dst[:start+j]
 }
