@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"regexp"
 	"strings"
@@ -73,12 +72,18 @@ func DetectVersion(src []byte) (version, source string) {
 	return version, source
 }
 
+// readLines splits src into lines as bufio.ScanLines does, without their
+// trailing carriage returns; the lines share one string.
 func readLines(src []byte) []string {
-	var lines []string
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	sc.Buffer(nil, len(src)+1)
-	for sc.Scan() {
-		lines = append(lines, strings.TrimSuffix(sc.Text(), "\r"))
+	s := string(src)
+	lines := make([]string, 0, strings.Count(s, "\n")+1)
+	for len(s) > 0 {
+		line, rest, found := strings.Cut(s, "\n")
+		lines = append(lines, strings.TrimSuffix(strings.TrimSuffix(line, "\r"), "\r"))
+		if !found {
+			break
+		}
+		s = rest
 	}
 	return lines
 }
