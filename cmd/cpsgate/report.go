@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -90,6 +91,11 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	if err := config.CheckPath(o.config); err != nil {
 		return fmt.Errorf("--config: %w", err)
 	}
+	if os.Getenv("GOGC") == "" {
+		// The report parses every version of the CPS and the registry of
+		// the period, and keeps few of them: collect garbage less often.
+		defer debug.SetGCPercent(debug.SetGCPercent(reportGCPercent))
+	}
 	repo, err := gitrepo.Open(ctx, e.dir)
 	if err != nil {
 		return err
@@ -126,6 +132,10 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	}
 	return nil
 }
+
+// reportGCPercent is the garbage collector's GOGC while a report is built,
+// unless GOGC is set.
+const reportGCPercent = 400
 
 // datePattern is the form of a date on the command line.
 var datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
