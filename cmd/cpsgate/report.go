@@ -386,6 +386,8 @@ type historyLoader struct {
 	cfgPath string
 	docs    map[string]docResult // path NUL content -> parsed
 	regs    map[string]regResult // path NUL content -> decoded
+	// regCache decodes the registry entry by entry, each distinct entry once.
+	regCache *flags.RegistryCache
 	// settings caches a config file's settings by spec, file and content.
 	settings map[string]settingsResult
 	// pre is what prefetch parses, by path and blob id; prefetchCfg is the
@@ -436,7 +438,7 @@ type histState struct {
 }
 
 func newHistoryLoader(cfgPath string) *historyLoader {
-	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, settings: map[string]settingsResult{},
+	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), settings: map[string]settingsResult{},
 		pre: map[[2]string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
@@ -704,7 +706,7 @@ func (l *historyLoader) prefetch(e *gitrepo.WalkEntry) {
 			if isDoc {
 				p.doc = parseDoc(ch.Path, data)
 			} else {
-				p.reg.reg, p.reg.err = flags.DecodeRegistry(ch.Path, data)
+				p.reg.reg, p.reg.err = l.regCache.Decode(ch.Path, data)
 			}
 		}()
 	}
@@ -817,7 +819,7 @@ func (l *historyLoader) registry(snap check.Snapshot, path string) (*flags.Regis
 	key := path + "\x00" + string(src)
 	r, ok := l.regs[key]
 	if !ok {
-		r.reg, r.err = flags.DecodeRegistry(path, src)
+		r.reg, r.err = l.regCache.Decode(path, src)
 		l.regs[key] = r
 	}
 	return r.reg, r.err
