@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/cpsgate/cpsgate/diag"
@@ -144,7 +145,7 @@ func modification(name string, b, h *flagInfo) (Change, bool) {
 	if b.entry != nil && h.entry != nil {
 		be, he := b.entry, h.entry
 		fields[FieldDescription] = fields[FieldDescription] || be.Description != he.Description
-		fields[FieldCPS] = !slices.Equal(sortedSet(be.CPS), sortedSet(he.CPS))
+		fields[FieldCPS] = !slices.Equal(be.CPS, he.CPS) && !slices.Equal(sortedSet(be.CPS), sortedSet(he.CPS))
 		fields[FieldStatus] = be.Status != he.Status
 		fields[FieldNoCPSImpact] = be.NoCPSImpact != he.NoCPSImpact
 	}
@@ -202,6 +203,8 @@ func DiffRegistry(base, head *Registry) (changes []RegistryChange, newReviews []
 			changes = append(changes, RegistryChange{Flag: name, Kind: EntryRemoved, Detail: "registry entry removed", Pos: be.Pos})
 		case be == nil:
 			newReviews = append(newReviews, he.Reviews...)
+		case slices.Equal(be.CPS, he.CPS) && sameReviews(be.Reviews, he.Reviews):
+			// unchanged: no link removed, no review removed or added
 		default:
 			changes = append(changes, removedLinks(be, he)...)
 			c, added := reviewChanges(be, he)
@@ -261,6 +264,17 @@ func reviewChanges(be, he *Entry) (changes []RegistryChange, added []review.Revi
 		})
 	}
 	return changes, added
+}
+
+// sameReviews reports whether two lists of reviews are equal, one by one,
+// in every field but their positions: a fast path of multisetDiff, whose
+// content comparison they then pass as well.
+func sameReviews(a, b []review.Review) bool {
+	return slices.EqualFunc(a, b, func(x, y review.Review) bool {
+		return x.Flag == y.Flag && x.Date == y.Date && x.Reviewer == y.Reviewer && slices.Equal(x.Sections, y.Sections) &&
+			x.Verdict == y.Verdict && x.CPSVersion == y.CPSVersion && maps.Equal(x.SectionHashes, y.SectionHashes) &&
+			x.Ref == y.Ref && x.Notes == y.Notes && x.Origin == y.Origin
+	})
 }
 
 // multisetDiff returns the reviews of base without an equal one in head

@@ -2,10 +2,13 @@ package flags
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cpsgate/cpsgate/review"
 )
 
 // cacheInputs are registries in the plain layout and near it.
@@ -88,5 +91,13 @@ func TestRegistryCache(t *testing.T) {
 	// The plain layout is decoded entry by entry.
 	if chunks := splitRegistry([]byte(generatedRegistry(10, nil))); len(chunks) != 10 || chunks[1].line != 12 {
 		t.Errorf("splitRegistry: %d chunks", len(chunks))
+	}
+}
+
+// TestSameReviewsFields guards sameReviews, which compares every field of a
+// review but Pos: a new field must be compared there too.
+func TestSameReviewsFields(t *testing.T) {
+	if n := reflect.TypeFor[review.Review]().NumField(); n != 11 {
+		t.Errorf("review.Review has %d fields; update sameReviews and this test", n)
 	}
 }
