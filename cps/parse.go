@@ -42,6 +42,11 @@ var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.S
 // numbered heading. Positions are 1-based lines of src as given, whatever its
 // line endings, BOM or front matter.
 func Parse(file string, src []byte) (*Document, error) {
+	return parse(file, src, nil)
+}
+
+// parse is Parse, finding the headings through cache when it is not nil.
+func parse(file string, src []byte, cache *ParseCache) (*Document, error) {
 	if err := checkInput(file, src); err != nil {
 		return nil, err
 	}
@@ -50,7 +55,13 @@ func Parse(file string, src []byte) (*Document, error) {
 		return nil, diag.Errors{diag.Errorf(diag.Pos{File: file, Line: line},
 			"blockquotes nested more than %d deep", MaxQuoteDepth)}.Err()
 	}
-	heads, err := p.headings(markdown.Parse(text.NewReader(p.src)))
+	var heads []heading
+	var err error
+	if segs := p.segments(); cache != nil && segs != nil {
+		heads, err = cache.headings(p, segs)
+	} else {
+		heads, err = p.headings(markdown.Parse(text.NewReader(p.src)))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -188,6 +199,7 @@ type heading struct {
 	topLevel bool
 	endLine  int    // last line of the heading itself (a setext underline)
 	id       string // "" when unnumbered
+	raw      string // the plain text, which the anchor is made of
 }
 
 // headings collects every heading in document order, with GitHub anchors.
@@ -234,6 +246,7 @@ func (s *source) heading(h *ast.Heading, root ast.Node, slugs slugger) heading {
 		topLevel: h.Parent() == root,
 		endLine:  end,
 		id:       id,
+		raw:      raw,
 	}
 }
 

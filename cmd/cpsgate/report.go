@@ -388,6 +388,8 @@ type historyLoader struct {
 	regs    map[string]regResult // path NUL content -> decoded
 	// regCache decodes the registry entry by entry, each distinct entry once.
 	regCache *flags.RegistryCache
+	// docCache parses CPS documents, each distinct part once.
+	docCache *cps.ParseCache
 	// settings caches a config file's settings by spec, file and content.
 	settings map[string]settingsResult
 	// pre is what prefetch parses, by path and blob id; prefetchCfg is the
@@ -438,7 +440,7 @@ type histState struct {
 }
 
 func newHistoryLoader(cfgPath string) *historyLoader {
-	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), settings: map[string]settingsResult{},
+	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), settings: map[string]settingsResult{},
 		pre: map[[2]string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
@@ -704,7 +706,7 @@ func (l *historyLoader) prefetch(e *gitrepo.WalkEntry) {
 			}
 			p.ok = true
 			if isDoc {
-				p.doc = parseDoc(ch.Path, data)
+				p.doc = parseDoc(l.docCache, ch.Path, data)
 			} else {
 				p.reg.reg, p.reg.err = l.regCache.Decode(ch.Path, data)
 			}
@@ -760,9 +762,9 @@ func (s *walkSnapshot) ReadFile(name string) ([]byte, error) {
 	return s.Snapshot.ReadFile(name) // and its error, if any
 }
 
-func parseDoc(path string, src []byte) docResult {
+func parseDoc(cache *cps.ParseCache, path string, src []byte) docResult {
 	var r docResult
-	r.doc, r.err = cps.Parse(path, src)
+	r.doc, r.err = cache.Parse(path, src)
 	v, source := report.DetectVersion(src)
 	r.version = report.DocVersion{File: path, Version: v, Source: source}
 	return r
@@ -797,7 +799,7 @@ func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, re
 	key := path + "\x00" + string(src)
 	r, ok := l.docs[key]
 	if !ok {
-		r = parseDoc(path, src)
+		r = parseDoc(l.docCache, path, src)
 		l.docs[key] = r
 	}
 	return r.doc, r.version, r.err
