@@ -15,11 +15,26 @@ import (
 type ParseCache struct {
 	mu       sync.Mutex
 	segments map[string][]heading // segment text -> its headings, lines counted from 1
+	hashes   map[string]string    // section text -> HashText of it
 }
 
 // NewParseCache returns an empty cache.
 func NewParseCache() *ParseCache {
-	return &ParseCache{segments: map[string][]heading{}}
+	return &ParseCache{segments: map[string][]heading{}, hashes: map[string]string{}}
+}
+
+// hash is HashText(text), through the cache.
+func (c *ParseCache) hash(text string) string {
+	c.mu.Lock()
+	h, ok := c.hashes[text]
+	c.mu.Unlock()
+	if !ok {
+		h = HashText(text)
+		c.mu.Lock()
+		c.hashes[text] = h
+		c.mu.Unlock()
+	}
+	return h
 }
 
 // Parse is Parse(file, src).

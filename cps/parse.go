@@ -51,6 +51,7 @@ func parse(file string, src []byte, cache *ParseCache) (*Document, error) {
 		return nil, err
 	}
 	p := newSource(file, normalize(src))
+	p.cache = cache
 	if line := p.deepQuote(); line > 0 {
 		return nil, diag.Errors{diag.Errorf(diag.Pos{File: file, Line: line},
 			"blockquotes nested more than %d deep", MaxQuoteDepth)}.Err()
@@ -116,8 +117,9 @@ func blankFrontMatter(src []byte) []byte {
 type source struct {
 	file       string
 	src        []byte
-	str        string // src as a string, which section texts share
-	lineStarts []int  // byte offset of each line's first byte
+	str        string      // src as a string, which section texts share
+	lineStarts []int       // byte offset of each line's first byte
+	cache      *ParseCache // nil: none
 }
 
 func newSource(file string, src []byte) *source {
@@ -290,7 +292,11 @@ func (s *source) fillText(sec *Section, next int) {
 	if txt != "" {
 		sec.End = last
 	}
-	sec.Hash = HashText(txt)
+	if s.cache != nil {
+		sec.Hash = s.cache.hash(txt)
+	} else {
+		sec.Hash = HashText(txt)
+	}
 }
 
 // HashText returns "sha256:<hex>" of text with runs of Unicode white space
