@@ -196,8 +196,11 @@ func (p *bodyParser) leadText(n ast.Node) string {
 		b.Write(p.src[seg.Start:min(seg.Stop, seg.Start+leadTextLimit)])
 		b.WriteByte(' ')
 	}
-	return strings.NewReplacer("*", "", "_", "", "`", "").Replace(b.String())
+	return emphasisReplacer.Replace(b.String())
 }
+
+// emphasisReplacer drops the characters of emphasis and code spans.
+var emphasisReplacer = strings.NewReplacer("*", "", "_", "", "`", "")
 
 // opensReview reports whether plain text t opens a review paragraph:
 // "CPS Compliance Review:" and more, or the title alone (titleOnly).
