@@ -582,14 +582,40 @@ func (l *historyLoader) load(snap check.Snapshot, prev *histState, changed []str
 		return h
 	}
 	inv := &flags.Inventory{}
+	var defs [][]flags.Definition
+	var sets [][]flags.Setting
 	for _, part := range h.inv {
 		if part.inv != nil {
-			inv.Defs = append(inv.Defs, part.inv.Defs...)
-			inv.Settings = append(inv.Settings, part.inv.Settings...)
+			defs = append(defs, part.inv.Defs)
+			sets = append(sets, part.inv.Settings)
 		}
 	}
+	inv.Defs, inv.Settings = concat(defs), concat(sets)
 	st.Inventory = inv
 	return h
+}
+
+// concat joins lists; it shares the one non-empty list when there is only
+// one (the inventories never change a list they hold).
+func concat[T any](lists [][]T) []T {
+	n, nonEmpty := 0, -1
+	for i, l := range lists {
+		if len(l) > 0 {
+			n += len(l)
+			nonEmpty = i
+		}
+	}
+	switch {
+	case n == 0:
+		return nil
+	case n == len(lists[nonEmpty]):
+		return slices.Clip(lists[nonEmpty])
+	}
+	out := make([]T, 0, n)
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
 }
 
 // sourcePart is what one configured source finds at a commit; for a config
@@ -629,6 +655,7 @@ func (l *historyLoader) configSource(snap check.Snapshot, spec flags.SourceSpec,
 		files = list
 	}
 	part := &sourcePart{inv: &flags.Inventory{}, files: files, byFile: map[string][]flags.Setting{}}
+	var perFile [][]flags.Setting // in the order of files
 	for _, file := range files {
 		settings, ok := []flags.Setting(nil), false
 		if old != nil && old.byFile != nil && !slices.Contains(changed, file) {
@@ -655,8 +682,9 @@ func (l *historyLoader) configSource(snap check.Snapshot, spec flags.SourceSpec,
 			settings = r.settings
 		}
 		part.byFile[file] = settings
-		part.inv.Settings = append(part.inv.Settings, settings...)
+		perFile = append(perFile, settings)
 	}
+	part.inv.Settings = concat(perFile)
 	return part
 }
 
