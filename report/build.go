@@ -245,9 +245,21 @@ func flagChanges(before, after *check.State) []flags.Change {
 			}
 		}
 	}
+	// A registry or a list of definitions that both states share changes
+	// nothing: leave it out of the diff. Its flags would then count as added
+	// or removed only on one side, which the filter below undoes, as it
+	// does for the environments left out.
+	bReg, aReg := before.Registry, after.Registry
+	if bReg == aReg {
+		bReg, aReg = nil, nil
+	}
+	bDefs, aDefs := bInv.Defs, aInv.Defs
+	if len(bDefs) == len(aDefs) && (len(bDefs) == 0 || &bDefs[0] == &aDefs[0]) {
+		bDefs, aDefs = nil, nil
+	}
 	changes := flags.Diff(
-		flags.State{Registry: before.Registry, Inventory: &flags.Inventory{Defs: bInv.Defs, Settings: bSet}},
-		flags.State{Registry: after.Registry, Inventory: &flags.Inventory{Defs: aInv.Defs, Settings: aSet}})
+		flags.State{Registry: bReg, Inventory: &flags.Inventory{Defs: bDefs, Settings: bSet}},
+		flags.State{Registry: aReg, Inventory: &flags.Inventory{Defs: aDefs, Settings: aSet}})
 	var inBefore, inAfter map[string]bool
 	return slices.DeleteFunc(changes, func(c flags.Change) bool {
 		switch c.Kind {
