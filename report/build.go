@@ -232,7 +232,7 @@ func flagChanges(before, after *check.State) []flags.Change {
 	}
 	bInv, aInv := inventory(before), inventory(after)
 	var bSet, aSet []flags.Setting // the settings of the affected environments
-	if bInv != aInv {
+	if bInv != aInv && !sameSlice(bInv.Settings, aInv.Settings) {
 		bEnv, aEnv := byEnv(bInv.Settings), byEnv(aInv.Settings)
 		for _, env := range slices.Sorted(maps.Keys(bEnv)) {
 			if a, ok := aEnv[env]; !ok || !sameSettings(bEnv[env], a) {
@@ -254,7 +254,7 @@ func flagChanges(before, after *check.State) []flags.Change {
 		bReg, aReg = nil, nil
 	}
 	bDefs, aDefs := bInv.Defs, aInv.Defs
-	if len(bDefs) == len(aDefs) && (len(bDefs) == 0 || &bDefs[0] == &aDefs[0]) {
+	if sameSlice(bDefs, aDefs) {
 		bDefs, aDefs = nil, nil
 	}
 	changes := flags.Diff(
@@ -304,6 +304,12 @@ func byEnv(settings []flags.Setting) map[string][]flags.Setting {
 		i = j
 	}
 	return m
+}
+
+// sameSlice reports whether a and b are one list (or both empty), which the
+// loader shares between states when a source did not change.
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // sameSettings reports whether two lists of settings say the same, leaving
