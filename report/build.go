@@ -261,7 +261,7 @@ func flagChanges(before, after *check.State) []flags.Change {
 		flags.State{Registry: bReg, Inventory: &flags.Inventory{Defs: bDefs, Settings: bSet}},
 		flags.State{Registry: aReg, Inventory: &flags.Inventory{Defs: aDefs, Settings: aSet}})
 	var inBefore, inAfter map[string]bool
-	return slices.DeleteFunc(changes, func(c flags.Change) bool {
+	changes = slices.DeleteFunc(changes, func(c flags.Change) bool {
 		switch c.Kind {
 		case flags.Added:
 			if inBefore == nil {
@@ -276,6 +276,10 @@ func flagChanges(before, after *check.State) []flags.Change {
 		}
 		return false
 	})
+	if len(changes) == 0 {
+		return nil // as flags.Diff
+	}
+	return changes
 }
 
 func inventory(st *check.State) *flags.Inventory {
