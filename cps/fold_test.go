@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // foldSpaceFields is the definition foldSpace and HashText follow: the
@@ -84,6 +86,29 @@ func TestSlugBase(t *testing.T) {
 	for _, in := range inputs {
 		if got, want := slugBase(in), slugBaseMap(in); got != want {
 			t.Errorf("slugBase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// normalizeStrings is normalize as it was written on strings.
+func normalizeStrings(src []byte) []byte {
+	s := strings.TrimPrefix(string(src), "\uFEFF")
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return blankFrontMatter([]byte(s))
+}
+
+// TestNormalize compares normalize with its string form.
+func TestNormalize(t *testing.T) {
+	for _, in := range []string{"", "\uFEFF", "\uFEFF\uFEFFx", "a\r\nb\rc\n\r\n", "bad \xff\xfe utf8 \xc3", "\xef\xbb",
+		"---\na: b\n---\n# 1 X\n", "\uFEFF+++\r\nx\r\n+++\r\ntext", "---\nnot closed\n", "plain\n"} {
+		src := []byte(in)
+		if diff := cmp.Diff(string(normalize(src)), string(normalizeStrings(src))); diff != "" {
+			t.Errorf("normalize(%q) (-got +want):\n%s", in, diff)
+		}
+		if string(src) != in {
+			t.Errorf("normalize(%q) changed its input", in)
 		}
 	}
 }

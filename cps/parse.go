@@ -87,12 +87,19 @@ func checkInput(file string, src []byte) error {
 
 // normalize strips a BOM, repairs invalid UTF-8, turns CRLF and CR into LF
 // and blanks out front matter, all without moving any line.
+//
+// It copies src only when it changes something, so the result may share
+// src's memory; neither is written to.
 func normalize(src []byte) []byte {
-	s := strings.TrimPrefix(string(src), "\uFEFF")
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	return blankFrontMatter([]byte(s))
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	if !utf8.Valid(src) {
+		src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
+	}
+	if bytes.IndexByte(src, '\r') >= 0 {
+		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
+	}
+	return blankFrontMatter(src)
 }
 
 // blankFrontMatter empties the lines of a YAML (---) or TOML (+++) front
