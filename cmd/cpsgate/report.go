@@ -177,6 +177,16 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 	if !from.isRef && !to.isRef && from.date.After(to.date) {
 		return nil, fmt.Errorf("--from %s is after --to %s", o.from, o.to)
 	}
+	// The tags are listed while the history is read.
+	type tagList struct {
+		byCommit map[string][]string
+		err      error
+	}
+	tagsc := make(chan tagList, 1)
+	go func() {
+		byCommit, err := repo.Tags(ctx)
+		tagsc <- tagList{byCommit, err}
+	}()
 	tip := o.branch
 	if to.isRef {
 		tip = to.sha
@@ -296,19 +306,19 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 	if progress != nil {
 		progress(len(entries), len(entries))
 	}
-	in.Tags, err = periodTags(ctx, repo, chain[headIdx:min(baseIdx+1, len(chain))])
-	if err != nil {
-		return nil, err
+	tags := <-tagsc
+	if tags.err != nil {
+		return nil, tags.err
 	}
+	in.Tags = periodTags(tags.byCommit, chain[headIdx:min(baseIdx+1, len(chain))])
 	return in, nil
 }
 
-// periodTags returns the tags on the commits of chain (newest first, the
-// base last), oldest first.
-func periodTags(ctx context.Context, repo *gitrepo.Repo, chain []gitrepo.Commit) ([]report.Tag, error) {
-	byCommit, err := repo.Tags(ctx)
-	if err != nil || len(byCommit) == 0 {
-		return nil, err
+// periodTags returns the tags (byCommit, as Repo.Tags lists them) on the
+// commits of chain (newest first, the base last), oldest first.
+func periodTags(byCommit map[string][]string, chain []gitrepo.Commit) []report.Tag {
+	if len(byCommit) == 0 {
+		return nil
 	}
 	var tags []report.Tag
 	for i := len(chain) - 1; i >= 0; i-- {
@@ -316,7 +326,7 @@ func periodTags(ctx context.Context, repo *gitrepo.Repo, chain []gitrepo.Commit)
 			tags = append(tags, report.Tag{Name: name, Commit: chain[i].SHA, Date: chain[i].Date})
 		}
 	}
-	return tags, nil
+	return tags
 }
 
 // reportPaths lists the paths whose commits the report reads: the
