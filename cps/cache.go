@@ -131,7 +131,7 @@ func (c *ParseCache) headings(s *source, segs []segment) ([]heading, error) {
 	}
 	slugs := slugger{}
 	for i := range heads {
-		heads[i].Anchor = slugs.slug(heads[i].raw)
+		heads[i].Anchor = slugs.unique(heads[i].slugBase)
 	}
 	return heads, nil
 }

@@ -155,7 +155,11 @@ type slugger map[string]int
 // slug follows github-slugger: lower-case; keep letters, marks, numbers,
 // connector punctuation, "-" and " "; spaces become "-"; a repeat gets "-n".
 func (s slugger) slug(text string) string {
-	base := slugBase(text)
+	return s.unique(slugBase(text))
+}
+
+// unique returns the anchor base, or base-n when base is taken.
+func (s slugger) unique(base string) string {
 	slug := base
 	for {
 		if _, taken := s[slug]; !taken {

@@ -208,7 +208,7 @@ type heading struct {
 	topLevel bool
 	endLine  int    // last line of the heading itself (a setext underline)
 	id       string // "" when unnumbered
-	raw      string // the plain text, which the anchor is made of
+	slugBase string // the anchor before it is made unique
 }
 
 // headings collects every heading in document order, with GitHub anchors.
@@ -241,6 +241,7 @@ func (s *source) heading(h *ast.Heading, root ast.Node, slugs slugger) heading {
 	if !isATX(s.src[off:]) && h.Lines().Len() > 0 {
 		end = s.line(h.Lines().At(h.Lines().Len()-1).Start) + 1
 	}
+	base := slugBase(raw)
 	id, title := parseID(raw)
 	if id == "" {
 		title = foldSpace(raw)
@@ -249,13 +250,13 @@ func (s *source) heading(h *ast.Heading, root ast.Node, slugs slugger) heading {
 		Heading: Heading{
 			Title:  title,
 			Level:  h.Level,
-			Anchor: slugs.slug(raw),
+			Anchor: slugs.unique(base),
 			Pos:    diag.Pos{File: s.file, Line: line},
 		},
 		topLevel: h.Parent() == root,
 		endLine:  end,
 		id:       id,
-		raw:      raw,
+		slugBase: base,
 	}
 }
 

@@ -77,7 +77,14 @@ func (k settingKey) compare(o settingKey) int {
 
 // newSnapshot indexes st.
 func newSnapshot(st State) snapshot {
-	s := snapshot{flags: make(map[string]*flagInfo), settings: make(map[settingKey]Setting)}
+	n, nSettings := 0, 0
+	if st.Inventory != nil {
+		n, nSettings = len(st.Inventory.Defs), len(st.Inventory.Settings)
+	}
+	if st.Registry != nil {
+		n = max(n, len(st.Registry.Flags))
+	}
+	s := snapshot{flags: make(map[string]*flagInfo, n), settings: make(map[settingKey]Setting, nSettings)}
 	info := func(name string) *flagInfo {
 		if s.flags[name] == nil {
 			s.flags[name] = &flagInfo{}
