@@ -2,6 +2,7 @@ package gitrepo
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -77,21 +78,52 @@ func (r *Repo) Walk(ctx context.Context, to string, paths []string, visit func(*
 // path "\n"? ":" modes, ids and status NUL, the path NUL. It returns true
 // when visit stopped it.
 func parseWalk(in *bufio.Reader, visit func(*WalkEntry) bool) (bool, error) {
-	// token reads one NUL-terminated field; a record (a commit, a raw
-	// record) may start with a newline, which start drops.
+	// field reads one NUL-terminated field, without the NUL; it is valid
+	// until the next read.
+	var long []byte
+	field := func() ([]byte, error) {
+		b, err := in.ReadSlice(0)
+		if err == bufio.ErrBufferFull {
+			long = append(long[:0], b...)
+			for err == bufio.ErrBufferFull {
+				b, err = in.ReadSlice(0)
+				long = append(long, b...)
+			}
+			b = long
+		}
+		if err != nil {
+			return b, err
+		}
+		return b[:len(b)-1], nil
+	}
+	// token reads one field as a string; a record (a commit, a raw record)
+	// may start with a newline, which start drops.
 	token := func(start bool) (string, error) {
-		tok, err := in.ReadString(0)
-		if err == io.EOF && tok == "" && start {
+		b, err := field()
+		if err == io.EOF && len(b) == 0 && start {
 			return "", io.EOF
 		}
 		if err != nil {
 			return "", errors.New("truncated output")
 		}
-		tok = tok[:len(tok)-1]
 		if start {
-			tok = strings.TrimPrefix(tok, "\n")
+			b = bytes.TrimPrefix(b, []byte("\n"))
 		}
-		return tok, nil
+		return string(b), nil
+	}
+	// names interns authors and emails, which repeat.
+	names := map[string]string{}
+	name := func() (string, error) {
+		b, err := field()
+		if err != nil {
+			return "", errors.New("truncated output")
+		}
+		s, ok := names[string(b)]
+		if !ok {
+			s = string(b)
+			names[s] = s
+		}
+		return s, nil
 	}
 	tok, err := token(true)
 	for {
@@ -107,7 +139,12 @@ func parseWalk(in *bufio.Reader, visit func(*WalkEntry) bool) (bool, error) {
 		var f [logFields]string
 		f[0] = tok[1:]
 		for k := 1; k < 6; k++ {
-			if f[k], err = token(false); err != nil {
+			if k == 3 || k == 4 {
+				f[k], err = name()
+			} else {
+				f[k], err = token(false)
+			}
+			if err != nil {
 				return false, errors.New("truncated output")
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -27,6 +28,8 @@ func TestWalk(t *testing.T) {
 	}
 	tr.commit("link", nil)
 	tr.commit("empty", nil)
+	long := "long message\n\n" + strings.Repeat("a line of a long message body\n", 4000) // over the 64 KiB read buffer
+	tr.commit(long, map[string]string{"a": "3"})
 	r := tr.open()
 	ctx := context.Background()
 
@@ -59,8 +62,8 @@ func TestWalk(t *testing.T) {
 		if diff := cmp.Diff(got, want); diff != "" {
 			t.Errorf("Walk %q (-got +want):\n%s", paths, diff)
 		}
-		if all != 7 {
-			t.Errorf("Walk %q visited %d commits, want 7", paths, all)
+		if all != 8 {
+			t.Errorf("Walk %q visited %d commits, want 8", paths, all)
 		}
 	}
 
