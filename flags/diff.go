@@ -133,7 +133,7 @@ func (f *flagInfo) pos() diag.Pos {
 // compared file by file (a file only one side has does not count); registry
 // fields only when both revisions have an entry.
 func modification(name string, b, h *flagInfo) (Change, bool) {
-	fields := make(map[string]bool)
+	var desc, def, cpsLinks, status, noImpact bool // which fields changed
 	var defPos *diag.Pos
 	for _, hd := range h.defs {
 		for _, bd := range b.defs {
@@ -142,8 +142,8 @@ func modification(name string, b, h *flagInfo) (Change, bool) {
 			}
 			descChanged := bd.Description != hd.Description
 			defaultChanged := !equalDefault(bd.Default, hd.Default)
-			fields[FieldDescription] = fields[FieldDescription] || descChanged
-			fields[FieldDefault] = fields[FieldDefault] || defaultChanged
+			desc = desc || descChanged
+			def = def || defaultChanged
 			if (descChanged || defaultChanged) && defPos == nil {
 				defPos = &hd.Pos
 			}
@@ -151,25 +151,27 @@ func modification(name string, b, h *flagInfo) (Change, bool) {
 	}
 	if b.entry != nil && h.entry != nil {
 		be, he := b.entry, h.entry
-		fields[FieldDescription] = fields[FieldDescription] || be.Description != he.Description
-		fields[FieldCPS] = !slices.Equal(be.CPS, he.CPS) && !slices.Equal(sortedSet(be.CPS), sortedSet(he.CPS))
-		fields[FieldStatus] = be.Status != he.Status
-		fields[FieldNoCPSImpact] = be.NoCPSImpact != he.NoCPSImpact
+		desc = desc || be.Description != he.Description
+		cpsLinks = !slices.Equal(be.CPS, he.CPS) && !slices.Equal(sortedSet(be.CPS), sortedSet(he.CPS))
+		status = be.Status != he.Status
+		noImpact = be.NoCPSImpact != he.NoCPSImpact
 	}
 	c := Change{Flag: name, Kind: Modified}
-	for field, changed := range fields {
-		if changed {
-			c.Fields = append(c.Fields, field)
+	for _, f := range [...]struct {
+		name    string
+		changed bool
+	}{{FieldCPS, cpsLinks}, {FieldDefault, def}, {FieldDescription, desc}, {FieldNoCPSImpact, noImpact}, {FieldStatus, status}} { // sorted by name
+		if f.changed {
+			c.Fields = append(c.Fields, f.name)
 		}
 	}
 	if len(c.Fields) == 0 {
 		return Change{}, false
 	}
-	slices.Sort(c.Fields)
 	switch {
 	case defPos != nil:
 		c.Pos = *defPos
-	case fields[FieldCPS]:
+	case cpsLinks:
 		c.Pos = h.entry.CPSPos
 	default:
 		c.Pos = h.entry.Pos

@@ -3,6 +3,7 @@ package flags
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,5 +100,13 @@ func TestRegistryCache(t *testing.T) {
 func TestSameReviewsFields(t *testing.T) {
 	if n := reflect.TypeFor[review.Review]().NumField(); n != 11 {
 		t.Errorf("review.Review has %d fields; update sameReviews and this test", n)
+	}
+}
+
+// TestModificationFieldOrder guards modification, which lists the changed
+// fields in this order and relies on it being sorted.
+func TestModificationFieldOrder(t *testing.T) {
+	if fields := []string{FieldCPS, FieldDefault, FieldDescription, FieldNoCPSImpact, FieldStatus}; !slices.IsSorted(fields) {
+		t.Errorf("fields %q are not sorted; update modification", fields)
 	}
 }
