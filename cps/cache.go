@@ -102,8 +102,9 @@ func (s *source) segments() []segment {
 // headings returns the headings of s, parsing only the segments that the
 // cache has not seen.
 func (c *ParseCache) headings(s *source, segs []segment) ([]heading, error) {
-	var heads []heading
-	for _, seg := range segs {
+	found := make([][]heading, len(segs))
+	n := 0
+	for i, seg := range segs {
 		segText := s.str[seg.start:seg.end]
 		c.mu.Lock()
 		cached, ok := c.segments[segText]
@@ -119,7 +120,12 @@ func (c *ParseCache) headings(s *source, segs []segment) ([]heading, error) {
 			c.segments[segText] = cached
 			c.mu.Unlock()
 		}
-		for _, h := range cached {
+		found[i] = cached
+		n += len(cached)
+	}
+	heads := make([]heading, 0, n)
+	for i, seg := range segs {
+		for _, h := range found[i] {
 			h.Pos.File = s.file
 			h.Pos.Line += seg.line - 1
 			h.endLine += seg.line - 1

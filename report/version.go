@@ -24,6 +24,13 @@ var versionKey = regexp.MustCompile(`^version:\s*["']?([^"'#]+?)["']?\s*(#.*)?$`
 // table (a markdown table with a "Version" column), else "".
 func DetectVersion(src []byte) (version, source string) {
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	if bytes.IndexByte(src, '|') < 0 {
+		// No table row: only front matter can state the version.
+		first, _, _ := bytes.Cut(src, []byte("\n"))
+		if string(bytes.TrimSpace(first)) != "---" {
+			return "", ""
+		}
+	}
 	lines := readLines(src)
 	if len(lines) > 0 && strings.TrimSpace(lines[0]) == "---" {
 		for _, l := range lines[1:] {
