@@ -805,6 +805,7 @@ type walkSnapshot struct {
 	check.Snapshot
 	repo  *gitrepo.Repo
 	blobs map[string]string // path -> blob id
+	read  map[string][]byte // path -> content read by blob id
 }
 
 func newWalkSnapshot(repo *gitrepo.Repo, e *gitrepo.WalkEntry) *walkSnapshot {
@@ -819,7 +820,14 @@ func newWalkSnapshot(repo *gitrepo.Repo, e *gitrepo.WalkEntry) *walkSnapshot {
 
 func (s *walkSnapshot) ReadFile(name string) ([]byte, error) {
 	if id := s.blobs[name]; id != "" {
+		if data, ok := s.read[name]; ok {
+			return data, nil // read again (configSource checks, then reads)
+		}
 		if data, err := s.repo.Blob(id); err == nil {
+			if s.read == nil {
+				s.read = map[string][]byte{}
+			}
+			s.read[name] = data
 			return data, nil
 		}
 	}
