@@ -79,4 +79,18 @@ func TestWalk(t *testing.T) {
 	if err != nil || string(data) != "2" {
 		t.Errorf("Blob: %q, %v", data, err)
 	}
+
+	// Blobs asks for many at once; what it cannot read is nil.
+	x, a, tree := tr.git("rev-parse", "HEAD:x"), tr.git("rev-parse", "HEAD:a"), tr.git("rev-parse", "HEAD^{tree}")
+	ids := []string{x, strings.Repeat("0", 40), tree, a}
+	for range 2 * blobsBatch {
+		ids = append(ids, a)
+	}
+	got := r.Blobs(ids)
+	if len(got) != len(ids) || string(got[0]) != "2" || got[1] != nil || got[2] != nil || string(got[3]) != "3" || string(got[len(got)-1]) != "3" {
+		t.Errorf("Blobs: %d results, first %q", len(got), got[:4])
+	}
+	if data, err := r.Blob(x); err != nil || string(data) != "2" { // the stream is still in sync
+		t.Errorf("Blob after Blobs: %q, %v", data, err)
+	}
 }

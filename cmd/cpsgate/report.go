@@ -315,6 +315,10 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 
 	prev := l.load(snap(in.Base), nil, nil)
 	in.Start, in.StartVersions, in.StartProblems = prev.st, prev.versions, prev.problems
+	snaps := make([]*walkSnapshot, len(entries))
+	for i, entry := range entries {
+		snaps[i] = newWalkSnapshot(repo, entry)
+	}
 	for i, entry := range entries {
 		if progress != nil && i%10 == 0 {
 			progress(i, len(entries))
@@ -322,7 +326,10 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		next := l.load(newWalkSnapshot(repo, entry), prev, entry.Files)
+		if i%readAhead == 0 {
+			l.readAhead(repo, snaps[i:min(i+readAhead, len(snaps))])
+		}
+		next := l.load(snaps[i], prev, entry.Files)
 		in.Steps = append(in.Steps, report.Step{
 			Commit: report.Commit{SHA: entry.SHA, Date: entry.Date, Author: entry.Author, Subject: entry.Subject, Message: entry.Message},
 			Before: prev.st, After: next.st, Versions: next.versions, Problems: next.problems,
@@ -797,6 +804,40 @@ func (l *historyLoader) prefetched(snap check.Snapshot, path string, isDoc bool)
 		return nil
 	}
 	return p
+}
+
+// readAhead is how many commits' changed files the walk reads at once.
+const readAhead = 64
+
+// readAhead reads, with one request to git for all, the files that the
+// commits of snaps changed and that prefetch does not parse.
+func (l *historyLoader) readAhead(repo *gitrepo.Repo, snaps []*walkSnapshot) {
+	type file struct {
+		snap *walkSnapshot
+		path string
+	}
+	var files []file
+	var ids []string
+	for _, s := range snaps {
+		for path, id := range s.blobs {
+			if cfg := l.prefetchCfg; cfg != nil && (path == cfg.Registry ||
+				slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == path })) {
+				continue
+			}
+			files = append(files, file{s, path})
+			ids = append(ids, id)
+		}
+	}
+	for i, data := range repo.Blobs(ids) {
+		if data == nil {
+			continue // the snapshot reads it again and reports why it cannot
+		}
+		s := files[i].snap
+		if s.read == nil {
+			s.read = map[string][]byte{}
+		}
+		s.read[files[i].path] = data
+	}
 }
 
 // walkSnapshot is the snapshot of a commit of the walk: it reads the files
