@@ -306,6 +306,7 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 			return nil, err
 		}
 	}
+	l.finish()
 	var entries []*gitrepo.WalkEntry // oldest first
 	for i := len(period) - 1; i >= 0; i-- {
 		if paths == nil || len(period[i].Files) > 0 {
@@ -442,6 +443,12 @@ type historyLoader struct {
 	repo        *gitrepo.Repo
 	sem         chan struct{} // bounds the parses running at once
 	jobs        sync.WaitGroup
+	// queue holds what prefetch has yet to read; queued signals it, and is
+	// closed when the walk is done.
+	queueMu  sync.Mutex
+	queue    []prefetchJob
+	queued   chan struct{}
+	finished sync.Once
 }
 
 // parsed is a CPS document or registry that prefetch parses; done is closed
@@ -743,6 +750,9 @@ func (l *historyLoader) startPrefetch(repo *gitrepo.Repo, head check.Snapshot) {
 		return
 	}
 	l.repo, l.prefetchCfg = repo, cfg
+	l.queued = make(chan struct{}, 1)
+	l.jobs.Add(1)
+	go l.reader()
 }
 
 // prefetch starts parsing, on all cores, the versions of the CPS documents
@@ -765,28 +775,76 @@ func (l *historyLoader) prefetch(e *gitrepo.WalkEntry) {
 		}
 		p := &parsed{done: make(chan struct{}), isDoc: isDoc}
 		l.pre[key] = p
-		l.jobs.Add(1)
-		go func() {
-			defer l.jobs.Done()
-			defer close(p.done)
-			l.sem <- struct{}{}
-			defer func() { <-l.sem }()
-			data, err := l.repo.Blob(ch.Blob)
-			if err != nil {
-				return // unreadable: the walk reads it again and reports it
-			}
-			p.ok = true
-			if isDoc {
-				p.doc = parseDoc(l.docCache, ch.Path, data)
-			} else {
-				p.reg.reg, p.reg.err = l.regCache.Decode(ch.Path, data)
-			}
-		}()
+		l.queueMu.Lock()
+		l.queue = append(l.queue, prefetchJob{p: p, path: ch.Path, blob: ch.Blob})
+		l.queueMu.Unlock()
+		select {
+		case l.queued <- struct{}{}:
+		default: // the reader is signalled already
+		}
 	}
 }
 
-// wait waits for the parses prefetch started.
-func (l *historyLoader) wait() { l.jobs.Wait() }
+// prefetchJob is a version prefetch reads and parses.
+type prefetchJob struct {
+	p          *parsed
+	path, blob string
+}
+
+// reader reads the blobs that prefetch queues, all those queued at a time
+// with one request to git, and parses them on all cores, until finish.
+func (l *historyLoader) reader() {
+	defer l.jobs.Done()
+	for {
+		_, open := <-l.queued
+		l.queueMu.Lock()
+		jobs := l.queue
+		l.queue = nil
+		l.queueMu.Unlock()
+		ids := make([]string, len(jobs))
+		for i, j := range jobs {
+			ids[i] = j.blob
+		}
+		for i, data := range l.repo.Blobs(ids) {
+			j := jobs[i]
+			if data == nil {
+				close(j.p.done) // unreadable: the walk reads it again and reports it
+				continue
+			}
+			l.jobs.Add(1)
+			go func() {
+				defer l.jobs.Done()
+				defer close(j.p.done)
+				l.sem <- struct{}{}
+				defer func() { <-l.sem }()
+				j.p.ok = true
+				if j.p.isDoc {
+					j.p.doc = parseDoc(l.docCache, j.path, data)
+				} else {
+					j.p.reg.reg, j.p.reg.err = l.regCache.Decode(j.path, data)
+				}
+			}()
+		}
+		if !open {
+			return
+		}
+	}
+}
+
+// finish tells the reader that prefetch queues nothing more.
+func (l *historyLoader) finish() {
+	l.finished.Do(func() {
+		if l.queued != nil {
+			close(l.queued)
+		}
+	})
+}
+
+// wait waits for the reads and parses prefetch started.
+func (l *historyLoader) wait() {
+	l.finish()
+	l.jobs.Wait()
+}
 
 // prefetched returns what prefetch parsed of path at snap as a CPS document
 // (isDoc) or a registry, if anything.
