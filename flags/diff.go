@@ -85,18 +85,24 @@ func newSnapshot(st State) snapshot {
 		n = max(n, len(st.Registry.Flags))
 	}
 	s := snapshot{flags: make(map[string]*flagInfo, n), settings: make(map[settingKey]Setting, nSettings)}
+	infos := make([]flagInfo, 0, n) // one allocation for most flags
 	info := func(name string) *flagInfo {
-		if s.flags[name] == nil {
-			s.flags[name] = &flagInfo{}
+		f := s.flags[name]
+		if f == nil {
+			infos = append(infos, flagInfo{})
+			f = &infos[len(infos)-1]
+			s.flags[name] = f
 		}
-		return s.flags[name]
+		return f
 	}
 	if inv := st.Inventory; inv != nil {
 		for _, d := range inv.Defs {
-			info(d.Flag).defs = append(info(d.Flag).defs, d)
+			f := info(d.Flag)
+			f.defs = append(f.defs, d)
 		}
 		for _, set := range inv.Settings {
-			info(set.Flag).settings = append(info(set.Flag).settings, set)
+			f := info(set.Flag)
+			f.settings = append(f.settings, set)
 			key := settingKey{set.Flag, set.Env, set.Path}
 			if old, ok := s.settings[key]; !ok || (set.Value && !old.Value) {
 				s.settings[key] = set

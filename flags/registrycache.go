@@ -15,14 +15,15 @@ import (
 // concurrent use.
 type RegistryCache struct {
 	mu      sync.Mutex
-	entries map[string]cachedEntry // file NUL entry text -> decoded
+	entries map[string]cachedEntry // entry text -> decoded, for file
 }
 
 // cachedEntry is one entry decoded on its own, its lines counted as if it
 // started on line 2; ok is false when it could not be decoded cleanly.
 type cachedEntry struct {
-	e  Entry
-	ok bool
+	file string
+	e    Entry
+	ok   bool
 }
 
 // NewRegistryCache returns an empty cache.
@@ -131,13 +132,13 @@ func (c *RegistryCache) decodeSplit(file string, src []byte) *Registry {
 
 // entry decodes one entry's text on its own, through the cache.
 func (c *RegistryCache) entry(file string, text []byte) cachedEntry {
-	key := file + "\x00" + string(text)
 	c.mu.Lock()
-	ce, hit := c.entries[key]
+	ce, hit := c.entries[string(text)]
 	c.mu.Unlock()
-	if hit {
+	if hit && ce.file == file {
 		return ce
 	}
+	ce = cachedEntry{file: file}
 	d := &yamlnode.Decoder{File: file}
 	roots := d.Parse(append([]byte("flags:\n"), text...))
 	if len(d.Errs) == 0 && len(roots) == 1 {
@@ -149,7 +150,7 @@ func (c *RegistryCache) entry(file string, text []byte) cachedEntry {
 	}
 	ce.ok = ce.ok && len(d.Errs) == 0
 	c.mu.Lock()
-	c.entries[key] = ce
+	c.entries[string(text)] = ce // the last file wins: a history has one registry at a time
 	c.mu.Unlock()
 	return ce
 }

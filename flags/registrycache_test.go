@@ -89,6 +89,14 @@ func TestRegistryCache(t *testing.T) {
 			}
 		}
 	}
+	// Another file with the same entries gets its own positions.
+	for _, file := range []string{"a.yaml", "b.yaml", "a.yaml"} {
+		src := []byte(generatedRegistry(3, nil))
+		want, _ := DecodeRegistry(file, src)
+		if got, err := c.Decode(file, src); err != nil || !cmp.Equal(got, want) {
+			t.Errorf("Decode(%s): %v, %s", file, err, cmp.Diff(got, want))
+		}
+	}
 	// The plain layout is decoded entry by entry.
 	if chunks := splitRegistry([]byte(generatedRegistry(10, nil))); len(chunks) != 10 || chunks[1].line != 12 {
 		t.Errorf("splitRegistry: %d chunks", len(chunks))
