@@ -337,8 +337,10 @@ func unionKeys[K comparable, V any](a, b map[K]V, compare func(K, K) int) []K {
 		keys = append(keys, k)
 	}
 	for k := range b {
-		keys = append(keys, k)
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
 	}
 	slices.SortFunc(keys, compare)
-	return slices.Compact(keys)
+	return keys
 }
