@@ -155,15 +155,11 @@ type slugger map[string]int
 // slug follows github-slugger: lower-case; keep letters, marks, numbers,
 // connector punctuation, "-" and " "; spaces become "-"; a repeat gets "-n".
 func (s slugger) slug(text string) string {
-	base := strings.Map(func(r rune) rune {
-		switch {
-		case r == ' ':
-			return '-'
-		case r == '-' || unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.Pc):
-			return unicode.ToLower(r)
-		}
-		return -1
-	}, text)
+	return s.unique(slugBase(text))
+}
+
+// unique returns the anchor base, or base-n when base is taken.
+func (s slugger) unique(base string) string {
 	slug := base
 	for {
 		if _, taken := s[slug]; !taken {
@@ -174,4 +170,31 @@ func (s slugger) slug(text string) string {
 	}
 	s[slug] = 0
 	return slug
+}
+
+// slugBase is the anchor of text before it is made unique.
+func slugBase(text string) string {
+	var b strings.Builder
+	b.Grow(len(text))
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == ' ':
+				b.WriteByte('-')
+			case 'A' <= c && c <= 'Z':
+				b.WriteByte(c + 'a' - 'A')
+			case c == '-' || c == '_' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.Pc) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+		i += size
+	}
+	return b.String()
 }

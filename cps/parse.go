@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cpsgate/cpsgate/diag"
 	"github.com/cpsgate/cpsgate/internal/mdnest"
@@ -46,18 +49,29 @@ var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.S
 // numbered heading. Positions are 1-based lines of src as given, whatever its
 // line endings, BOM or front matter.
 func Parse(file string, src []byte) (*Document, error) {
+	return parse(file, src, nil)
+}
+
+// parse is Parse, finding the headings through cache when it is not nil.
+func parse(file string, src []byte, cache *ParseCache) (*Document, error) {
 	if err := checkInput(file, src); err != nil {
 		return nil, err
 	}
 	p := newSource(file, normalize(src))
+	p.cache = cache
 	if line, msg := mdnest.Check(p.src, MaxQuoteDepth, MaxMarkerColumn); line > 0 {
 		return nil, diag.Errors{diag.Errorf(diag.Pos{File: file, Line: line}, "%s", msg)}.Err()
 	}
-	root, err := parseMarkdown(file, p.src)
-	if err != nil {
-		return nil, err
+	var heads []heading
+	var err error
+	if segs := p.segments(); cache != nil && segs != nil {
+		heads, err = cache.headings(p, segs)
+	} else {
+		var root ast.Node
+		if root, err = parseMarkdown(file, p.src); err == nil {
+			heads, err = p.headings(root)
+		}
 	}
-	heads, err := p.headings(root)
 	if err != nil {
 		return nil, err
 	}
@@ -78,9 +92,15 @@ var parseTimeout = MaxParseTime
 // would be thousands of times larger than a real CPS. On timeout the parse
 // is abandoned: it runs on until the process, a command-line run, exits.
 func parseMarkdown(file string, src []byte) (ast.Node, error) {
+	return parseMarkdownUntil(file, src, time.Now().Add(parseTimeout))
+}
+
+// parseMarkdownUntil is parseMarkdown with a deadline shared by the parts of
+// one document (ParseCache parses a document's changed parts one by one).
+func parseMarkdownUntil(file string, src []byte, deadline time.Time) (ast.Node, error) {
 	done := make(chan ast.Node, 1)
 	go func() { done <- markdown.Parse(text.NewReader(src)) }()
-	timer := time.NewTimer(parseTimeout)
+	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
 	select {
 	case root := <-done:
@@ -110,11 +130,19 @@ func checkInput(file string, src []byte) error {
 
 // normalize strips a BOM, turns CRLF and CR into LF
 // and blanks out front matter, all without moving any line.
+//
+// It copies src only when it changes something, so the result may share
+// src's memory; neither is written to.
 func normalize(src []byte) []byte {
-	s := strings.TrimPrefix(string(src), "\uFEFF")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	return blankFrontMatter([]byte(s))
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	if !utf8.Valid(src) {
+		src = bytes.ToValidUTF8(src, []byte("\uFFFD"))
+	}
+	if bytes.IndexByte(src, '\r') >= 0 {
+		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
+	}
+	return blankFrontMatter(src)
 }
 
 // blankFrontMatter empties the lines of a YAML (---) or TOML (+++) front
@@ -139,17 +167,22 @@ func blankFrontMatter(src []byte) []byte {
 type source struct {
 	file       string
 	src        []byte
-	lineStarts []int // byte offset of each line's first byte
+	str        string      // src as a string, which section texts share
+	lineStarts []int       // byte offset of each line's first byte
+	cache      *ParseCache // nil: none
 }
 
 func newSource(file string, src []byte) *source {
-	starts := []int{0}
-	for i, c := range src {
-		if c == '\n' && i+1 < len(src) {
-			starts = append(starts, i+1)
+	starts := make([]int, 1, bytes.Count(src, []byte("\n"))+1)
+	for i := bytes.IndexByte(src, '\n'); i >= 0 && i+1 < len(src); {
+		starts = append(starts, i+1)
+		j := bytes.IndexByte(src[i+1:], '\n')
+		if j < 0 {
+			break
 		}
+		i += 1 + j
 	}
-	return &source{file: file, src: src, lineStarts: starts}
+	return &source{file: file, src: src, str: string(src), lineStarts: starts}
 }
 
 // line returns the 1-based line of byte offset off.
@@ -170,7 +203,11 @@ func (s *source) lines(first, last int) (txt string, keptFirst, keptLast int) {
 	if first > last {
 		return "", first, last
 	}
-	return string(s.lineBytes(first, last)), first, last
+	end := len(s.src)
+	if last < len(s.lineStarts) {
+		end = s.lineStarts[last]
+	}
+	return strings.TrimSuffix(s.str[s.lineStarts[first-1]:end], "\n"), first, last
 }
 
 func (s *source) blank(n int) bool {
@@ -195,6 +232,7 @@ type heading struct {
 	topLevel bool
 	endLine  int    // last line of the heading itself (a setext underline)
 	id       string // "" when unnumbered
+	slugBase string // the anchor before it is made unique
 }
 
 // headings collects every heading in document order, with GitHub anchors.
@@ -227,6 +265,7 @@ func (s *source) heading(h *ast.Heading, root ast.Node, slugs slugger) heading {
 	if !isATX(s.src[off:]) && h.Lines().Len() > 0 {
 		end = s.line(h.Lines().At(h.Lines().Len()-1).Start) + 1
 	}
+	base := slugBase(raw)
 	id, title := parseID(raw)
 	if id == "" {
 		title = foldSpace(raw)
@@ -235,12 +274,13 @@ func (s *source) heading(h *ast.Heading, root ast.Node, slugs slugger) heading {
 		Heading: Heading{
 			Title:  title,
 			Level:  h.Level,
-			Anchor: slugs.slug(raw),
+			Anchor: slugs.unique(base),
 			Pos:    diag.Pos{File: s.file, Line: line},
 		},
 		topLevel: h.Parent() == root,
 		endLine:  end,
 		id:       id,
+		slugBase: base,
 	}
 }
 
@@ -284,25 +324,71 @@ func (s *source) fillText(sec *Section, next int) {
 	if txt != "" {
 		sec.End = last
 	}
-	sec.Hash = HashText(txt)
+	if s.cache != nil {
+		sec.Hash = s.cache.hash(txt)
+	} else {
+		sec.Hash = HashText(txt)
+	}
 }
 
 // HashText returns "sha256:<hex>" of text with runs of Unicode white space
 // folded to one space and trimmed.
 func HashText(text string) string {
-	sum := sha256.Sum256([]byte(foldSpace(text)))
+	sum := sha256.Sum256(appendFolded(make([]byte, 0, len(text)), text))
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // foldSpace folds runs of Unicode white space to one space and trims.
 func foldSpace(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for word := range strings.FieldsSeq(s) {
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(word)
+	b := appendFolded(make([]byte, 0, len(s)), s)
+	if string(b) == s {
+		return s
 	}
-	return b.String()
+	return string(b)
+}
+
+// asciiSpace marks the ASCII bytes that unicode.IsSpace accepts.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// appendFolded appends to dst the words of s (as strings.Fields splits
+// them) separated by one space.
+func appendFolded(dst []byte, s string) []byte {
+	start := len(dst)
+	dst = slices.Grow(dst, len(s))
+	buf := dst[start : start+len(s)] // folding never lengthens s
+	j := 0
+	pending := false // white space since the last word
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				pending = j > 0
+				i++
+				continue
+			}
+			if pending {
+				buf[j] = ' '
+				j++
+				pending = false
+			}
+			buf[j] = c
+			j++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			pending = j > 0
+			i += size
+			continue
+		}
+		if pending {
+			buf[j] = ' '
+			j++
+			pending = false
+		}
+		j += copy(buf[j:], s[i:i+size])
+		i += size
+	}
+	return dst[:start+j]
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/cpsgate/cpsgate/diag"
@@ -76,19 +77,32 @@ func (k settingKey) compare(o settingKey) int {
 
 // newSnapshot indexes st.
 func newSnapshot(st State) snapshot {
-	s := snapshot{flags: make(map[string]*flagInfo), settings: make(map[settingKey]Setting)}
+	n, nSettings := 0, 0
+	if st.Inventory != nil {
+		n, nSettings = len(st.Inventory.Defs), len(st.Inventory.Settings)
+	}
+	if st.Registry != nil {
+		n = max(n, len(st.Registry.Flags))
+	}
+	s := snapshot{flags: make(map[string]*flagInfo, n), settings: make(map[settingKey]Setting, nSettings)}
+	infos := make([]flagInfo, 0, n) // one allocation for most flags
 	info := func(name string) *flagInfo {
-		if s.flags[name] == nil {
-			s.flags[name] = &flagInfo{}
+		f := s.flags[name]
+		if f == nil {
+			infos = append(infos, flagInfo{})
+			f = &infos[len(infos)-1]
+			s.flags[name] = f
 		}
-		return s.flags[name]
+		return f
 	}
 	if inv := st.Inventory; inv != nil {
 		for _, d := range inv.Defs {
-			info(d.Flag).defs = append(info(d.Flag).defs, d)
+			f := info(d.Flag)
+			f.defs = append(f.defs, d)
 		}
 		for _, set := range inv.Settings {
-			info(set.Flag).settings = append(info(set.Flag).settings, set)
+			f := info(set.Flag)
+			f.settings = append(f.settings, set)
 			key := settingKey{set.Flag, set.Env, set.Path}
 			if old, ok := s.settings[key]; !ok || (set.Value && !old.Value) {
 				s.settings[key] = set
@@ -125,7 +139,7 @@ func (f *flagInfo) pos() diag.Pos {
 // compared file by file (a file only one side has does not count); registry
 // fields only when both revisions have an entry.
 func modification(name string, b, h *flagInfo) (Change, bool) {
-	fields := make(map[string]bool)
+	var desc, def, cpsLinks, status, noImpact bool // which fields changed
 	var defPos *diag.Pos
 	for _, hd := range h.defs {
 		for _, bd := range b.defs {
@@ -134,8 +148,8 @@ func modification(name string, b, h *flagInfo) (Change, bool) {
 			}
 			descChanged := bd.Description != hd.Description
 			defaultChanged := !equalDefault(bd.Default, hd.Default)
-			fields[FieldDescription] = fields[FieldDescription] || descChanged
-			fields[FieldDefault] = fields[FieldDefault] || defaultChanged
+			desc = desc || descChanged
+			def = def || defaultChanged
 			if (descChanged || defaultChanged) && defPos == nil {
 				defPos = &hd.Pos
 			}
@@ -143,25 +157,27 @@ func modification(name string, b, h *flagInfo) (Change, bool) {
 	}
 	if b.entry != nil && h.entry != nil {
 		be, he := b.entry, h.entry
-		fields[FieldDescription] = fields[FieldDescription] || be.Description != he.Description
-		fields[FieldCPS] = !slices.Equal(sortedSet(be.CPS), sortedSet(he.CPS))
-		fields[FieldStatus] = be.Status != he.Status
-		fields[FieldNoCPSImpact] = be.NoCPSImpact != he.NoCPSImpact
+		desc = desc || be.Description != he.Description
+		cpsLinks = !slices.Equal(be.CPS, he.CPS) && !slices.Equal(sortedSet(be.CPS), sortedSet(he.CPS))
+		status = be.Status != he.Status
+		noImpact = be.NoCPSImpact != he.NoCPSImpact
 	}
 	c := Change{Flag: name, Kind: Modified}
-	for field, changed := range fields {
-		if changed {
-			c.Fields = append(c.Fields, field)
+	for _, f := range [...]struct {
+		name    string
+		changed bool
+	}{{FieldCPS, cpsLinks}, {FieldDefault, def}, {FieldDescription, desc}, {FieldNoCPSImpact, noImpact}, {FieldStatus, status}} { // sorted by name
+		if f.changed {
+			c.Fields = append(c.Fields, f.name)
 		}
 	}
 	if len(c.Fields) == 0 {
 		return Change{}, false
 	}
-	slices.Sort(c.Fields)
 	switch {
 	case defPos != nil:
 		c.Pos = *defPos
-	case fields[FieldCPS]:
+	case cpsLinks:
 		c.Pos = h.entry.CPSPos
 	default:
 		c.Pos = h.entry.Pos
@@ -202,6 +218,8 @@ func DiffRegistry(base, head *Registry) (changes []RegistryChange, newReviews []
 			changes = append(changes, RegistryChange{Flag: name, Kind: EntryRemoved, Detail: "registry entry removed", Pos: be.Pos})
 		case be == nil:
 			newReviews = append(newReviews, he.Reviews...)
+		case slices.Equal(be.CPS, he.CPS) && sameReviews(be.Reviews, he.Reviews):
+			// unchanged: no link removed, no review removed or added
 		default:
 			changes = append(changes, removedLinks(be, he)...)
 			c, added := reviewChanges(be, he)
@@ -263,6 +281,17 @@ func reviewChanges(be, he *Entry) (changes []RegistryChange, added []review.Revi
 	return changes, added
 }
 
+// sameReviews reports whether two lists of reviews are equal, one by one,
+// in every field but their positions: a fast path of multisetDiff, whose
+// content comparison they then pass as well.
+func sameReviews(a, b []review.Review) bool {
+	return slices.EqualFunc(a, b, func(x, y review.Review) bool {
+		return x.Flag == y.Flag && x.Date == y.Date && x.Reviewer == y.Reviewer && slices.Equal(x.Sections, y.Sections) &&
+			x.Verdict == y.Verdict && x.CPSVersion == y.CPSVersion && maps.Equal(x.SectionHashes, y.SectionHashes) &&
+			x.Ref == y.Ref && x.Notes == y.Notes && x.Origin == y.Origin
+	})
+}
+
 // multisetDiff returns the reviews of base without an equal one in head
 // (gone) and those of head without an equal one in base (added), in order.
 func multisetDiff(base, head []review.Review) (gone, added []review.Review) {
@@ -308,8 +337,10 @@ func unionKeys[K comparable, V any](a, b map[K]V, compare func(K, K) int) []K {
 		keys = append(keys, k)
 	}
 	for k := range b {
-		keys = append(keys, k)
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
 	}
 	slices.SortFunc(keys, compare)
-	return slices.Compact(keys)
+	return keys
 }

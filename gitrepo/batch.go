@@ -115,6 +115,11 @@ func (c *catFile) request(req string, limit int64) (object, error) {
 	if _, err := io.WriteString(c.in, req+"\n"); err != nil {
 		return object{}, err
 	}
+	return c.reply(req, limit)
+}
+
+// reply reads the reply to the request req, written before.
+func (c *catFile) reply(req string, limit int64) (object, error) {
 	header, err := c.out.ReadString('\n')
 	if err != nil {
 		return object{}, fmt.Errorf("reading the reply to %q: %w", req, err)
@@ -145,4 +150,55 @@ func (c *catFile) request(req string, limit int64) (object, error) {
 		return object{}, fmt.Errorf("reading %q: %w", req, err)
 	}
 	return object{id: f[0], kind: f[1], data: data[:size]}, nil
+}
+
+// blobsBatch is how many requests Blobs writes before reading their
+// replies: few enough that they fit in a pipe's buffer while cat-file is
+// blocked writing replies.
+const blobsBatch = 256
+
+// Blobs reads the blobs ids through the batch process, writing the requests
+// of many at once rather than waiting for each reply: a blob that cannot be
+// read (missing, too large, not a blob) is nil, for the caller to read it
+// again the usual way and report why.
+func (r *Repo) Blobs(ids []string) [][]byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([][]byte, len(ids))
+	for start := 0; start < len(ids); start += blobsBatch {
+		batch := ids[start:min(len(ids), start+blobsBatch)]
+		var req strings.Builder
+		for _, id := range batch {
+			if id == "" || strings.ContainsAny(id, "\n\x00 ") {
+				return out // not an object id: leave the rest to the usual way
+			}
+			req.WriteString(id)
+			req.WriteByte('\n')
+		}
+		if r.batch == nil {
+			c, err := r.startCatFile(r.ctx)
+			if err != nil {
+				return out
+			}
+			r.batch = c
+		}
+		if _, err := io.WriteString(r.batch.in, req.String()); err != nil {
+			r.stopBatch(err)
+			return out
+		}
+		for i, id := range batch {
+			obj, err := r.batch.reply(id, r.MaxBlobSize)
+			var tooLarge *tooLargeError
+			switch {
+			case err == nil && obj.kind == "blob":
+				out[start+i] = obj.data
+			case err == nil, err == errMissing, err == errAmbiguous, errors.As(err, &tooLarge):
+				// the stream is in sync: go on
+			default:
+				r.stopBatch(err)
+				return out
+			}
+		}
+	}
+	return out
 }

@@ -232,7 +232,7 @@ func flagChanges(before, after *check.State) []flags.Change {
 	}
 	bInv, aInv := inventory(before), inventory(after)
 	var bSet, aSet []flags.Setting // the settings of the affected environments
-	if bInv != aInv {
+	if bInv != aInv && !sameSlice(bInv.Settings, aInv.Settings) {
 		bEnv, aEnv := byEnv(bInv.Settings), byEnv(aInv.Settings)
 		for _, env := range slices.Sorted(maps.Keys(bEnv)) {
 			if a, ok := aEnv[env]; !ok || !sameSettings(bEnv[env], a) {
@@ -245,11 +245,23 @@ func flagChanges(before, after *check.State) []flags.Change {
 			}
 		}
 	}
+	// A registry or a list of definitions that both states share changes
+	// nothing: leave it out of the diff. Its flags would then count as added
+	// or removed only on one side, which the filter below undoes, as it
+	// does for the environments left out.
+	bReg, aReg := before.Registry, after.Registry
+	if bReg == aReg {
+		bReg, aReg = nil, nil
+	}
+	bDefs, aDefs := bInv.Defs, aInv.Defs
+	if sameSlice(bDefs, aDefs) {
+		bDefs, aDefs = nil, nil
+	}
 	changes := flags.Diff(
-		flags.State{Registry: before.Registry, Inventory: &flags.Inventory{Defs: bInv.Defs, Settings: bSet}},
-		flags.State{Registry: after.Registry, Inventory: &flags.Inventory{Defs: aInv.Defs, Settings: aSet}})
+		flags.State{Registry: bReg, Inventory: &flags.Inventory{Defs: bDefs, Settings: bSet}},
+		flags.State{Registry: aReg, Inventory: &flags.Inventory{Defs: aDefs, Settings: aSet}})
 	var inBefore, inAfter map[string]bool
-	return slices.DeleteFunc(changes, func(c flags.Change) bool {
+	changes = slices.DeleteFunc(changes, func(c flags.Change) bool {
 		switch c.Kind {
 		case flags.Added:
 			if inBefore == nil {
@@ -264,6 +276,10 @@ func flagChanges(before, after *check.State) []flags.Change {
 		}
 		return false
 	})
+	if len(changes) == 0 {
+		return nil // as flags.Diff
+	}
+	return changes
 }
 
 func inventory(st *check.State) *flags.Inventory {
@@ -292,6 +308,12 @@ func byEnv(settings []flags.Setting) map[string][]flags.Setting {
 		i = j
 	}
 	return m
+}
+
+// sameSlice reports whether a and b are one list (or both empty), which the
+// loader shares between states when a source did not change.
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // sameSettings reports whether two lists of settings say the same, leaving

@@ -13,9 +13,14 @@ type Markdown struct{}
 // cell escapes text for a markdown table cell: pipes, line breaks and the
 // characters GitHub would read as HTML.
 func cell(s string) string {
-	s = strings.NewReplacer("\\", "\\\\", "|", "\\|", "<", "&lt;", ">", "&gt;", "\r\n", "<br>", "\n", "<br>").Replace(s)
-	return s
+	return cellReplacer.Replace(s)
 }
+
+// cellReplacer escapes a table cell; htmlReplacer the HTML of a quoted line.
+var (
+	cellReplacer = strings.NewReplacer("\\", "\\\\", "|", "\\|", "<", "&lt;", ">", "&gt;", "\r\n", "<br>", "\n", "<br>")
+	htmlReplacer = strings.NewReplacer("<", "&lt;", ">", "&gt;")
+)
 
 // code wraps s in a code span that s cannot close.
 func code(s string) string {
@@ -176,7 +181,7 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 		p("<details><summary>§%s %s: %s, reviewed by %s on %s (%s)</summary>\n\n", t.Section, cell(t.Title), cell(t.Flag), cell(t.Reviewer), t.Date, abbrevHash(t.Hash))
 		p("Commit %s, hash %s\n\n", code(short(t.Commit)), code(t.Hash))
 		for _, line := range strings.Split(t.Text, "\n") {
-			p("> %s\n", strings.NewReplacer("<", "&lt;", ">", "&gt;").Replace(line))
+			p("> %s\n", htmlReplacer.Replace(line))
 		}
 		p("\n</details>\n\n")
 	}

@@ -83,6 +83,8 @@ func TestFlagChangesEqualsDiff(t *testing.T) {
 	}
 	reg := &flags.Registry{Flags: []flags.Entry{{Name: "A", Status: "active", CPS: []string{"1.1"}}}}
 	reg2 := &flags.Registry{Flags: []flags.Entry{{Name: "A", Status: "active", CPS: []string{"1.1", "1.2"}}, {Name: "N", Status: "proposed"}}}
+	shared := []flags.Definition{def("A"), def("X")}
+	sharedSets := []flags.Setting{set("A", "prod", true), set("B", "stage", true), set("S", "prod", false)}
 	for _, tc := range []struct {
 		name          string
 		before, after *check.State
@@ -94,6 +96,15 @@ func TestFlagChangesEqualsDiff(t *testing.T) {
 		{"registry change", st(reg, []flags.Definition{def("A")}, set("A", "prod", true)), st(reg2, []flags.Definition{def("A")}, set("A", "prod", true))},
 		{"definition added", st(reg, nil), st(reg, []flags.Definition{def("A"), def("B")})},
 		{"env removed", st(reg, nil, set("A", "prod", true), set("A", "old", true)), st(reg, nil, set("A", "prod", true))},
+		// The loader shares an unchanged registry and list of definitions
+		// between states; flagChanges leaves them out of its diff.
+		{"registry change, definitions shared", st(reg, shared, set("X", "prod", true)), st(reg2, shared, set("X", "prod", true))},
+		{"entry removed, definition shared", st(reg2, shared), st(reg, shared)},
+		{"entry added for a defined flag, definitions shared", st(&flags.Registry{}, shared), st(reg2, shared)},
+		{"definition change, registry shared", st(reg2, []flags.Definition{def("A")}), st(reg2, []flags.Definition{def("B"), def("N")})},
+		{"definition reworded, registry shared", st(reg2, []flags.Definition{def("A")}), st(reg2, []flags.Definition{{Flag: "A", Kind: flags.KindGoStruct, Description: "new", Pos: diag.Pos{File: "f.go", Line: 4}}})},
+		{"settings change, registry and definitions shared", st(reg2, shared, set("A", "prod", true), set("Y", "prod", true)), st(reg2, shared, set("A", "prod", false), set("X", "prod", true), set("N", "prod", true))},
+		{"definition change, settings shared", st(reg2, []flags.Definition{def("A")}, sharedSets...), st(reg2, []flags.Definition{def("B")}, sharedSets...)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := flagChanges(tc.before, tc.after)

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"regexp"
 	"strings"
@@ -25,6 +24,13 @@ var versionKey = regexp.MustCompile(`^version:\s*["']?([^"'#]+?)["']?\s*(#.*)?$`
 // table (a markdown table with a "Version" column), else "".
 func DetectVersion(src []byte) (version, source string) {
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	if bytes.IndexByte(src, '|') < 0 {
+		// No table row: only front matter can state the version.
+		first, _, _ := bytes.Cut(src, []byte("\n"))
+		if string(bytes.TrimSpace(first)) != "---" {
+			return "", ""
+		}
+	}
 	lines := readLines(src)
 	if len(lines) > 0 && strings.TrimSpace(lines[0]) == "---" {
 		for _, l := range lines[1:] {
@@ -73,12 +79,18 @@ func DetectVersion(src []byte) (version, source string) {
 	return version, source
 }
 
+// readLines splits src into lines as bufio.ScanLines does, without their
+// trailing carriage returns; the lines share one string.
 func readLines(src []byte) []string {
-	var lines []string
-	sc := bufio.NewScanner(bytes.NewReader(src))
-	sc.Buffer(nil, len(src)+1)
-	for sc.Scan() {
-		lines = append(lines, strings.TrimSuffix(sc.Text(), "\r"))
+	s := string(src)
+	lines := make([]string, 0, strings.Count(s, "\n")+1)
+	for len(s) > 0 {
+		line, rest, found := strings.Cut(s, "\n")
+		lines = append(lines, strings.TrimSuffix(strings.TrimSuffix(line, "\r"), "\r"))
+		if !found {
+			break
+		}
+		s = rest
 	}
 	return lines
 }

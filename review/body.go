@@ -64,11 +64,14 @@ func ParseBody(file string, body []byte) ([]Review, []Paragraph, error) {
 	}
 	// Only the block structure matters here. Leaving inline parsing out
 	// keeps goldmark linear on hostile input (nested link brackets).
-	md := parser.NewParser(parser.WithBlockParsers(parser.DefaultBlockParsers()...))
-	doc := md.Parse(text.NewReader(src))
+	doc := blockParser.Parse(text.NewReader(src))
 	_ = ast.Walk(doc, p.visit) // visit never fails
 	return p.reviews, p.paragraphs(), p.errs.Err()
 }
+
+// blockParser parses the block structure of markdown only; it is shared,
+// as goldmark's parser is safe for concurrent use.
+var blockParser = parser.NewParser(parser.WithBlockParsers(parser.DefaultBlockParsers()...))
 
 // bodyParser collects what ParseBody finds while it walks the markdown tree.
 type bodyParser struct {
@@ -153,8 +156,11 @@ func (p *bodyParser) leadText(n ast.Node) string {
 		b.Write(p.src[seg.Start:min(seg.Stop, seg.Start+leadTextLimit)])
 		b.WriteByte(' ')
 	}
-	return strings.NewReplacer("*", "", "_", "", "`", "").Replace(b.String())
+	return emphasisReplacer.Replace(b.String())
 }
+
+// emphasisReplacer drops the characters of emphasis and code spans.
+var emphasisReplacer = strings.NewReplacer("*", "", "_", "", "`", "")
 
 // opensReview reports whether plain text t opens a review paragraph:
 // "CPS Compliance Review:" and more, or the title alone (titleOnly).

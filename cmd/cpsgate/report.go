@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -90,6 +91,11 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	if err := config.CheckPath(o.config); err != nil {
 		return fmt.Errorf("--config: %w", err)
 	}
+	if os.Getenv("GOGC") == "" {
+		// The report parses every version of the CPS and the registry of
+		// the period, and keeps few of them: collect garbage less often.
+		defer raiseGCPercent()()
+	}
 	repo, err := gitrepo.Open(ctx, e.dir)
 	if err != nil {
 		return err
@@ -125,6 +131,36 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 		return errDeny
 	}
 	return nil
+}
+
+// reportGCPercent is the garbage collector's GOGC while a report is built,
+// unless GOGC is set.
+const reportGCPercent = 400
+
+// gcRaise counts the reports running in this process, which share the
+// raised GOGC; the last one to finish restores the setting before.
+var gcRaise struct {
+	sync.Mutex
+	reports int
+	before  int
+}
+
+// raiseGCPercent sets GOGC to reportGCPercent and returns the function that
+// undoes it.
+func raiseGCPercent() (restore func()) {
+	gcRaise.Lock()
+	defer gcRaise.Unlock()
+	if gcRaise.reports == 0 {
+		gcRaise.before = debug.SetGCPercent(reportGCPercent)
+	}
+	gcRaise.reports++
+	return func() {
+		gcRaise.Lock()
+		defer gcRaise.Unlock()
+		if gcRaise.reports--; gcRaise.reports == 0 {
+			debug.SetGCPercent(gcRaise.before)
+		}
+	}
 }
 
 // datePattern is the form of a date on the command line.
@@ -167,29 +203,74 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 	if !from.isRef && !to.isRef && from.date.After(to.date) {
 		return nil, fmt.Errorf("--from %s is after --to %s", o.from, o.to)
 	}
+	// The tags are listed while the history is read.
+	type tagList struct {
+		byCommit map[string][]string
+		err      error
+	}
+	tagsc := make(chan tagList, 1)
+	go func() {
+		byCommit, err := repo.Tags(ctx)
+		tagsc <- tagList{byCommit, err}
+	}()
 	tip := o.branch
 	if to.isRef {
 		tip = to.sha
 	}
-	chain, err := repo.Log(ctx, "", tip, nil) // newest first
+	// One walk of the first-parent history finds the period and lists what
+	// its commits changed within the paths the report reads; those paths
+	// are guessed from the configuration at the tip, checked below against
+	// the ones of the head and base, and the walk done again in the rare
+	// case they differ. While git walks, the versions of the CPS documents
+	// and of the registry the period's commits write are parsed.
+	l := newHistoryLoader(o.config)
+	defer l.wait()
+	var tipPaths []string
+	if tipSHA, err := repo.Resolve(tip); err == nil {
+		if ps, err := reportPaths(repo.Commit(tipSHA), repo.Empty(), o.config); err == nil {
+			tipPaths = ps
+		}
+	}
+	var chain []gitrepo.Commit      // newest first, down to the base
+	var walked []*gitrepo.WalkEntry // by index in chain
+	headIdx, baseIdx := -1, -1      // chain[headIdx] is the head; chain[baseIdx] the base, if any
+	if to.isRef {
+		headIdx = 0
+	}
+	end := to.date.AddDate(0, 0, 1)
+	err = repo.Walk(ctx, tip, tipPaths, func(e *gitrepo.WalkEntry) bool {
+		i := len(chain)
+		chain, walked = append(chain, e.Commit), append(walked, e)
+		if headIdx < 0 && e.Date.Before(end) {
+			headIdx = i
+		}
+		if baseIdx < 0 {
+			if from.isRef && e.SHA == from.sha || !from.isRef && headIdx >= 0 && e.Date.Before(from.date) {
+				baseIdx = i
+			}
+		}
+		if headIdx >= 0 && baseIdx >= 0 {
+			return false // the rest is before the period
+		}
+		if headIdx == i {
+			l.startPrefetch(repo, repo.Commit(e.SHA))
+		}
+		if headIdx >= 0 {
+			l.prefetch(e)
+		}
+		return true
+	})
 	if err != nil {
 		return nil, fmt.Errorf("reading the history of %s: %w", tip, err)
 	}
-	headIdx, baseIdx := 0, len(chain) // chain[headIdx] is the head; chain[baseIdx] the base, if any
-	if !to.isRef {
-		end := to.date.AddDate(0, 0, 1)
-		headIdx = slices.IndexFunc(chain, func(c gitrepo.Commit) bool { return c.Date.Before(end) })
-		if headIdx < 0 {
-			return nil, fmt.Errorf("no commit of %s is dated on or before --to %s", o.branch, o.to)
-		}
+	if headIdx < 0 {
+		return nil, fmt.Errorf("no commit of %s is dated on or before --to %s", o.branch, o.to)
 	}
-	if from.isRef {
-		baseIdx = slices.IndexFunc(chain, func(c gitrepo.Commit) bool { return c.SHA == from.sha })
-		if baseIdx < 0 {
+	if baseIdx < 0 {
+		if from.isRef {
 			return nil, fmt.Errorf("--from %s is not on the first-parent history of %s", o.from, tip)
 		}
-	} else if i := slices.IndexFunc(chain[headIdx:], func(c gitrepo.Commit) bool { return c.Date.Before(from.date) }); i >= 0 {
-		baseIdx = headIdx + i
+		baseIdx = len(chain)
 	}
 	if baseIdx < headIdx {
 		return nil, fmt.Errorf("--from %s is after --to %s on the first-parent history", o.from, o.to)
@@ -209,18 +290,36 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 	if err != nil {
 		return nil, err
 	}
-	entries, err := repo.LogFiles(ctx, in.Base, in.Head, paths)
-	if err != nil {
-		return nil, err
+	period := walked[headIdx:baseIdx]
+	if !slices.Equal(paths, tipPaths) || (paths == nil) != (tipPaths == nil) {
+		// The configuration of the period names other paths: walk it again.
+		period = nil
+		err := repo.Walk(ctx, in.Head, paths, func(e *gitrepo.WalkEntry) bool {
+			if e.SHA == in.Base {
+				return false
+			}
+			period = append(period, e)
+			l.prefetch(e)
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
-	slices.Reverse(entries)
+	l.finish()
+	var entries []*gitrepo.WalkEntry // oldest first
+	for i := len(period) - 1; i >= 0; i-- {
+		if paths == nil || len(period[i].Files) > 0 {
+			entries = append(entries, period[i])
+		}
+	}
 
-	l := newHistoryLoader(o.config)
-	if err := l.prefetch(repo, snap(in.Head), entries); err != nil {
-		return nil, err
-	}
 	prev := l.load(snap(in.Base), nil, nil)
 	in.Start, in.StartVersions, in.StartProblems = prev.st, prev.versions, prev.problems
+	snaps := make([]*walkSnapshot, len(entries))
+	for i, entry := range entries {
+		snaps[i] = newWalkSnapshot(repo, entry)
+	}
 	for i, entry := range entries {
 		if progress != nil && i%10 == 0 {
 			progress(i, len(entries))
@@ -228,7 +327,10 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		next := l.load(repo.Commit(entry.SHA), prev, entry.Files)
+		if i%readAhead == 0 {
+			l.readAhead(repo, snaps[i:min(i+readAhead, len(snaps))])
+		}
+		next := l.load(snaps[i], prev, entry.Files)
 		in.Steps = append(in.Steps, report.Step{
 			Commit: report.Commit{SHA: entry.SHA, Date: entry.Date, Author: entry.Author, Subject: entry.Subject, Message: entry.Message},
 			Before: prev.st, After: next.st, Versions: next.versions, Problems: next.problems,
@@ -238,19 +340,19 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 	if progress != nil {
 		progress(len(entries), len(entries))
 	}
-	in.Tags, err = periodTags(ctx, repo, chain[headIdx:min(baseIdx+1, len(chain))])
-	if err != nil {
-		return nil, err
+	tags := <-tagsc
+	if tags.err != nil {
+		return nil, tags.err
 	}
+	in.Tags = periodTags(tags.byCommit, chain[headIdx:min(baseIdx+1, len(chain))])
 	return in, nil
 }
 
-// periodTags returns the tags on the commits of chain (newest first, the
-// base last), oldest first.
-func periodTags(ctx context.Context, repo *gitrepo.Repo, chain []gitrepo.Commit) ([]report.Tag, error) {
-	byCommit, err := repo.Tags(ctx)
-	if err != nil || len(byCommit) == 0 {
-		return nil, err
+// periodTags returns the tags (byCommit, as Repo.Tags lists them) on the
+// commits of chain (newest first, the base last), oldest first.
+func periodTags(byCommit map[string][]string, chain []gitrepo.Commit) []report.Tag {
+	if len(byCommit) == 0 {
+		return nil
 	}
 	var tags []report.Tag
 	for i := len(chain) - 1; i >= 0; i-- {
@@ -258,7 +360,7 @@ func periodTags(ctx context.Context, repo *gitrepo.Repo, chain []gitrepo.Commit)
 			tags = append(tags, report.Tag{Name: name, Commit: chain[i].SHA, Date: chain[i].Date})
 		}
 	}
-	return tags, nil
+	return tags
 }
 
 // reportPaths lists the paths whose commits the report reads: the
@@ -328,11 +430,35 @@ type historyLoader struct {
 	cfgPath string
 	docs    map[string]docResult // path NUL content -> parsed
 	regs    map[string]regResult // path NUL content -> decoded
+	// regCache decodes the registry entry by entry, each distinct entry once.
+	regCache *flags.RegistryCache
+	// docCache parses CPS documents, each distinct part once.
+	docCache *cps.ParseCache
 	// settings caches a config file's settings by spec, file and content.
 	settings map[string]settingsResult
-	// preDocs and preRegs are what prefetch parsed, by commit and path.
-	preDocs map[[2]string]docResult
-	preRegs map[[2]string]regResult
+	// pre is what prefetch parses, by path and blob id; prefetchCfg is the
+	// configuration at the head that names the files to parse (nil: none).
+	pre         map[[2]string]*parsed
+	prefetchCfg *config.Config
+	repo        *gitrepo.Repo
+	sem         chan struct{} // bounds the parses running at once
+	jobs        sync.WaitGroup
+	// queue holds what prefetch has yet to read; queued signals it, and is
+	// closed when the walk is done.
+	queueMu  sync.Mutex
+	queue    []prefetchJob
+	queued   chan struct{}
+	finished sync.Once
+}
+
+// parsed is a CPS document or registry that prefetch parses; done is closed
+// when it is; ok is false when its blob could not be read.
+type parsed struct {
+	done  chan struct{}
+	ok    bool
+	isDoc bool
+	doc   docResult
+	reg   regResult
 }
 
 type settingsResult struct {
@@ -364,8 +490,8 @@ type histState struct {
 }
 
 func newHistoryLoader(cfgPath string) *historyLoader {
-	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, settings: map[string]settingsResult{},
-		preDocs: map[[2]string]docResult{}, preRegs: map[[2]string]regResult{}}
+	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), settings: map[string]settingsResult{},
+		pre: map[[2]string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 func emptyHistState(rev string) *histState {
@@ -506,14 +632,40 @@ func (l *historyLoader) load(snap check.Snapshot, prev *histState, changed []str
 		return h
 	}
 	inv := &flags.Inventory{}
+	var defs [][]flags.Definition
+	var sets [][]flags.Setting
 	for _, part := range h.inv {
 		if part.inv != nil {
-			inv.Defs = append(inv.Defs, part.inv.Defs...)
-			inv.Settings = append(inv.Settings, part.inv.Settings...)
+			defs = append(defs, part.inv.Defs)
+			sets = append(sets, part.inv.Settings)
 		}
 	}
+	inv.Defs, inv.Settings = concat(defs), concat(sets)
 	st.Inventory = inv
 	return h
+}
+
+// concat joins lists; it shares the one non-empty list when there is only
+// one (the inventories never change a list they hold).
+func concat[T any](lists [][]T) []T {
+	n, nonEmpty := 0, -1
+	for i, l := range lists {
+		if len(l) > 0 {
+			n += len(l)
+			nonEmpty = i
+		}
+	}
+	switch {
+	case n == 0:
+		return nil
+	case n == len(lists[nonEmpty]):
+		return slices.Clip(lists[nonEmpty])
+	}
+	out := make([]T, 0, n)
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
 }
 
 // sourcePart is what one configured source finds at a commit; for a config
@@ -553,6 +705,7 @@ func (l *historyLoader) configSource(snap check.Snapshot, spec flags.SourceSpec,
 		files = list
 	}
 	part := &sourcePart{inv: &flags.Inventory{}, files: files, byFile: map[string][]flags.Setting{}}
+	var perFile [][]flags.Setting // in the order of files
 	for _, file := range files {
 		settings, ok := []flags.Setting(nil), false
 		if old != nil && old.byFile != nil && !slices.Contains(changed, file) {
@@ -579,87 +732,210 @@ func (l *historyLoader) configSource(snap check.Snapshot, spec flags.SourceSpec,
 			settings = r.settings
 		}
 		part.byFile[file] = settings
-		part.inv.Settings = append(part.inv.Settings, settings...)
+		perFile = append(perFile, settings)
 	}
+	part.inv.Settings = concat(perFile)
 	return part
 }
 
-// prefetch parses, on all cores, the versions of the CPS documents and of
-// the registry (as the configuration at head names them) that the commits
-// of entries write, so that the walk finds them in the caches.
-func (l *historyLoader) prefetch(repo *gitrepo.Repo, head check.Snapshot, entries []gitrepo.LogEntry) error {
+// startPrefetch reads the configuration at head, which names the CPS
+// documents and the registry that prefetch parses.
+func (l *historyLoader) startPrefetch(repo *gitrepo.Repo, head check.Snapshot) {
 	src, err := head.ReadFile(l.cfgPath)
 	if err != nil {
-		return nil // not configured at head: reportPaths has said so
+		return // not configured at head: reportPaths says so
 	}
 	cfg, err := config.Decode(l.cfgPath, src)
 	if err != nil {
-		return nil
+		return
 	}
-	type job struct {
-		path string
-		src  []byte
-		doc  bool
-		at   [][2]string // commit, path
-	}
-	var jobs []job
-	seen := map[string]int{} // path NUL content -> index in jobs
-	for _, e := range entries {
-		for _, f := range e.Files {
-			isDoc := slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == f })
-			if !isDoc && f != cfg.Registry {
-				continue
-			}
-			data, err := repo.Commit(e.SHA).ReadFile(f)
-			if err != nil {
-				continue // deleted, or unreadable: the walk reports it
-			}
-			key := f + "\x00" + string(data)
-			i, ok := seen[key]
-			if !ok {
-				i = len(jobs)
-				seen[key] = i
-				jobs = append(jobs, job{path: f, src: data, doc: isDoc})
-			}
-			jobs[i].at = append(jobs[i].at, [2]string{e.SHA, f})
-		}
-	}
-	docs := make([]docResult, len(jobs))
-	regs := make([]regResult, len(jobs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				j := jobs[i]
-				if j.doc {
-					docs[i] = parseDoc(j.path, j.src)
-				} else {
-					regs[i].reg, regs[i].err = flags.DecodeRegistry(j.path, j.src)
-				}
-			}
-		})
-	}
-	for i := range jobs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, j := range jobs {
-		for _, at := range j.at {
-			if j.doc {
-				l.preDocs[at] = docs[i]
-			} else {
-				l.preRegs[at] = regs[i]
-			}
-		}
-	}
-	return nil
+	l.repo, l.prefetchCfg = repo, cfg
+	l.queued = make(chan struct{}, 1)
+	l.jobs.Add(1)
+	go l.reader()
 }
 
-func parseDoc(path string, src []byte) docResult {
+// prefetch starts parsing, on all cores, the versions of the CPS documents
+// and of the registry (as the configuration at head names them) that the
+// commit e writes, so that the walk finds them parsed. The parses run while
+// git walks the history.
+func (l *historyLoader) prefetch(e *gitrepo.WalkEntry) {
+	cfg := l.prefetchCfg
+	if cfg == nil {
+		return
+	}
+	for _, ch := range e.Changes {
+		isDoc := slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == ch.Path })
+		if !isDoc && ch.Path != cfg.Registry || ch.Blob == "" {
+			continue // deleted, or not a file: the walk reports it
+		}
+		key := [2]string{ch.Path, ch.Blob}
+		if l.pre[key] != nil {
+			continue
+		}
+		p := &parsed{done: make(chan struct{}), isDoc: isDoc}
+		l.pre[key] = p
+		l.queueMu.Lock()
+		l.queue = append(l.queue, prefetchJob{p: p, path: ch.Path, blob: ch.Blob})
+		l.queueMu.Unlock()
+		select {
+		case l.queued <- struct{}{}:
+		default: // the reader is signalled already
+		}
+	}
+}
+
+// prefetchJob is a version prefetch reads and parses.
+type prefetchJob struct {
+	p          *parsed
+	path, blob string
+}
+
+// reader reads the blobs that prefetch queues, all those queued at a time
+// with one request to git, and parses them on all cores, until finish.
+func (l *historyLoader) reader() {
+	defer l.jobs.Done()
+	for {
+		_, open := <-l.queued
+		l.queueMu.Lock()
+		jobs := l.queue
+		l.queue = nil
+		l.queueMu.Unlock()
+		ids := make([]string, len(jobs))
+		for i, j := range jobs {
+			ids[i] = j.blob
+		}
+		for i, data := range l.repo.Blobs(ids) {
+			j := jobs[i]
+			if data == nil {
+				close(j.p.done) // unreadable: the walk reads it again and reports it
+				continue
+			}
+			l.jobs.Add(1)
+			go func() {
+				defer l.jobs.Done()
+				defer close(j.p.done)
+				l.sem <- struct{}{}
+				defer func() { <-l.sem }()
+				j.p.ok = true
+				if j.p.isDoc {
+					j.p.doc = parseDoc(l.docCache, j.path, data)
+				} else {
+					j.p.reg.reg, j.p.reg.err = l.regCache.Decode(j.path, data)
+				}
+			}()
+		}
+		if !open {
+			return
+		}
+	}
+}
+
+// finish tells the reader that prefetch queues nothing more.
+func (l *historyLoader) finish() {
+	l.finished.Do(func() {
+		if l.queued != nil {
+			close(l.queued)
+		}
+	})
+}
+
+// wait waits for the reads and parses prefetch started.
+func (l *historyLoader) wait() {
+	l.finish()
+	l.jobs.Wait()
+}
+
+// prefetched returns what prefetch parsed of path at snap as a CPS document
+// (isDoc) or a registry, if anything.
+func (l *historyLoader) prefetched(snap check.Snapshot, path string, isDoc bool) *parsed {
+	ws, ok := snap.(*walkSnapshot)
+	if !ok {
+		return nil
+	}
+	p := l.pre[[2]string{path, ws.blobs[path]}]
+	if p == nil || p.isDoc != isDoc {
+		return nil
+	}
+	<-p.done
+	if !p.ok {
+		return nil
+	}
+	return p
+}
+
+// readAhead is how many commits' changed files the walk reads at once.
+const readAhead = 64
+
+// readAhead reads, with one request to git for all, the files that the
+// commits of snaps changed and that prefetch does not parse.
+func (l *historyLoader) readAhead(repo *gitrepo.Repo, snaps []*walkSnapshot) {
+	type file struct {
+		snap *walkSnapshot
+		path string
+	}
+	var files []file
+	var ids []string
+	for _, s := range snaps {
+		for path, id := range s.blobs {
+			if cfg := l.prefetchCfg; cfg != nil && (path == cfg.Registry ||
+				slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == path })) {
+				continue
+			}
+			files = append(files, file{s, path})
+			ids = append(ids, id)
+		}
+	}
+	for i, data := range repo.Blobs(ids) {
+		if data == nil {
+			continue // the snapshot reads it again and reports why it cannot
+		}
+		s := files[i].snap
+		if s.read == nil {
+			s.read = map[string][]byte{}
+		}
+		s.read[files[i].path] = data
+	}
+}
+
+// walkSnapshot is the snapshot of a commit of the walk: it reads the files
+// the commit changed by their blob ids, without looking them up in trees.
+type walkSnapshot struct {
+	check.Snapshot
+	repo  *gitrepo.Repo
+	blobs map[string]string // path -> blob id
+	read  map[string][]byte // path -> content read by blob id
+}
+
+func newWalkSnapshot(repo *gitrepo.Repo, e *gitrepo.WalkEntry) *walkSnapshot {
+	s := &walkSnapshot{Snapshot: repo.Commit(e.SHA), repo: repo, blobs: make(map[string]string, len(e.Changes))}
+	for _, ch := range e.Changes {
+		if ch.Blob != "" {
+			s.blobs[ch.Path] = ch.Blob
+		}
+	}
+	return s
+}
+
+func (s *walkSnapshot) ReadFile(name string) ([]byte, error) {
+	if id := s.blobs[name]; id != "" {
+		if data, ok := s.read[name]; ok {
+			return data, nil // read again (configSource checks, then reads)
+		}
+		if data, err := s.repo.Blob(id); err == nil {
+			if s.read == nil {
+				s.read = map[string][]byte{}
+			}
+			s.read[name] = data
+			return data, nil
+		}
+	}
+	return s.Snapshot.ReadFile(name) // and its error, if any
+}
+
+func parseDoc(cache *cps.ParseCache, path string, src []byte) docResult {
 	var r docResult
-	r.doc, r.err = cps.Parse(path, src)
+	r.doc, r.err = cache.Parse(path, src)
 	v, source := report.DetectVersion(src)
 	r.version = report.DocVersion{File: path, Version: v, Source: source}
 	return r
@@ -684,8 +960,8 @@ func carry(rev string, prev *histState, problem string) *histState {
 
 // doc parses the CPS document at path, cached by content.
 func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, report.DocVersion, error) {
-	if r, ok := l.preDocs[[2]string{snap.Name(), path}]; ok {
-		return r.doc, r.version, r.err
+	if p := l.prefetched(snap, path, true); p != nil {
+		return p.doc.doc, p.doc.version, p.doc.err
 	}
 	src, err := snap.ReadFile(path)
 	if err != nil {
@@ -694,7 +970,7 @@ func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, re
 	key := path + "\x00" + string(src)
 	r, ok := l.docs[key]
 	if !ok {
-		r = parseDoc(path, src)
+		r = parseDoc(l.docCache, path, src)
 		l.docs[key] = r
 	}
 	return r.doc, r.version, r.err
@@ -703,8 +979,8 @@ func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, re
 // registry decodes the registry at path, cached by content; a missing
 // registry is nil.
 func (l *historyLoader) registry(snap check.Snapshot, path string) (*flags.Registry, error) {
-	if r, ok := l.preRegs[[2]string{snap.Name(), path}]; ok {
-		return r.reg, r.err
+	if p := l.prefetched(snap, path, false); p != nil {
+		return p.reg.reg, p.reg.err
 	}
 	src, err := snap.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -716,7 +992,7 @@ func (l *historyLoader) registry(snap check.Snapshot, path string) (*flags.Regis
 	key := path + "\x00" + string(src)
 	r, ok := l.regs[key]
 	if !ok {
-		r.reg, r.err = flags.DecodeRegistry(path, src)
+		r.reg, r.err = l.regCache.Decode(path, src)
 		l.regs[key] = r
 	}
 	return r.reg, r.err
