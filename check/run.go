@@ -75,6 +75,7 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 		Reviews:         []policies.Review{},
 		RegistryChanges: []policies.RegistryChange{},
 		PolicyChanges:   policyChanges(base.Gate, head.Gate, ch.Config),
+		SourceChanges:   sourceChanges(base.Inventory, head.Inventory),
 	}
 	for id, s := range head.Sections {
 		in.Sections[id] = policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash}
@@ -294,6 +295,41 @@ func policyChanges(base, head map[string][]byte, configFile string) []policies.P
 	return out
 }
 
+// sourceChanges lists the configuration files that the sources read at base
+// and no longer read at head, with the flags each set.
+func sourceChanges(base, head *flags.Inventory) []policies.SourceChange {
+	out := []policies.SourceChange{}
+	if base == nil || head == nil {
+		return out
+	}
+	for _, file := range base.Files {
+		if _, found := slices.BinarySearch(head.Files, file); found {
+			continue
+		}
+		c := policies.SourceChange{File: file, Kind: flags.KindConfig, Change: "removed", Flags: []string{}}
+		for _, s := range base.Settings {
+			if s.Pos.File != file {
+				continue
+			}
+			if c.Line == 0 || s.Pos.Line < c.Line {
+				c.Line = s.Pos.Line
+			}
+			if !slices.Contains(c.Flags, s.Flag) {
+				c.Flags = append(c.Flags, s.Flag)
+			}
+		}
+		slices.Sort(c.Flags)
+		out = append(out, c)
+	}
+	return out
+}
+
+// fixedByReview are the built-in rules whose (flag, section) findings a
+// review of the flag against the section in this change resolves.
+var fixedByReview = map[string]bool{
+	"missing_review": true, "stale_review": true, "self_review": true, "unwatched_source": true,
+}
+
 // missing turns the deny findings that ask for a review into the list a
 // reviewer works from.
 func missing(deny []result.Finding, head *State) []result.Missing {
@@ -303,7 +339,7 @@ func missing(deny []result.Finding, head *State) []result.Missing {
 		if f.Flag == "" || f.Section == "" || seen[[2]string{f.Flag, f.Section}] {
 			continue
 		}
-		if f.Rule != "missing_review" && f.Rule != "stale_review" && f.Rule != "self_review" {
+		if !fixedByReview[f.Rule] {
 			continue
 		}
 		s, ok := head.Sections[f.Section]

@@ -32,8 +32,9 @@ func Discover(fsys FS, specs []SourceSpec) (*Inventory, error) {
 			inv.Defs = append(inv.Defs, defs...)
 			addError(&errs, spec.Pos, err)
 		case KindConfig:
-			settings, err := discoverConfig(fsys, spec)
+			settings, files, err := discoverConfig(fsys, spec)
 			inv.Settings = append(inv.Settings, settings...)
+			inv.Files = append(inv.Files, files...)
 			addError(&errs, spec.Pos, err)
 		default:
 			errs.Add(spec.Pos, "unknown source kind %q (want %s or %s)", spec.Kind, KindGoStruct, KindConfig)
@@ -45,6 +46,8 @@ func Discover(fsys FS, specs []SourceSpec) (*Inventory, error) {
 	slices.SortFunc(inv.Defs, func(a, b Definition) int {
 		return cmp.Or(cmp.Compare(a.Flag, b.Flag), a.Pos.Compare(b.Pos))
 	})
+	slices.Sort(inv.Files)
+	inv.Files = slices.Compact(inv.Files)
 	slices.SortFunc(inv.Settings, func(a, b Setting) int {
 		return cmp.Or(cmp.Compare(a.Flag, b.Flag), cmp.Compare(a.Env, b.Env), cmp.Compare(a.Path, b.Path), a.Pos.Compare(b.Pos))
 	})
@@ -144,19 +147,19 @@ func goFiles(fsys FS, p string) ([]string, error) {
 }
 
 // discoverConfig returns the settings in the files that spec.Glob matches.
-func discoverConfig(fsys FS, spec SourceSpec) ([]Setting, error) {
+func discoverConfig(fsys FS, spec SourceSpec) ([]Setting, []string, error) {
 	if spec.Glob == "" || spec.Key == "" {
-		return nil, diag.Errors{diag.Errorf(spec.Pos, "a %s source needs a glob and a key", KindConfig)}.Err()
+		return nil, nil, diag.Errors{diag.Errorf(spec.Pos, "a %s source needs a glob and a key", KindConfig)}.Err()
 	}
 	files, err := fsys.Glob(spec.Glob)
 	if err != nil {
-		return nil, diag.Errors{diag.Errorf(spec.Pos, "glob %q: %v", spec.Glob, err)}.Err()
+		return nil, nil, diag.Errors{diag.Errorf(spec.Pos, "glob %q: %v", spec.Glob, err)}.Err()
 	}
 	if len(files) == 0 {
-		return nil, diag.Errors{diag.Errorf(spec.Pos, "glob %q matches no file", spec.Glob)}.Err()
+		return nil, nil, diag.Errors{diag.Errorf(spec.Pos, "glob %q matches no file", spec.Glob)}.Err()
 	}
 	if err := checkFileCount(spec, files); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var settings []Setting
 	var errs diag.Errors
@@ -170,7 +173,7 @@ func discoverConfig(fsys FS, spec SourceSpec) ([]Setting, error) {
 		settings = append(settings, s...)
 		addError(&errs, spec.Pos, err)
 	}
-	return settings, errs.Err()
+	return settings, files, errs.Err()
 }
 
 // addError appends err to errs: its diag errors as they are, any other error

@@ -87,6 +87,10 @@ type Setting struct {
 type Inventory struct {
 	Defs     []Definition
 	Settings []Setting
+	// Files are the configuration files that config sources read, sorted:
+	// a file that leaves them (deleted, or moved where no glob matches)
+	// takes its settings out of the check.
+	Files []string
 }
 
 // FS is read access to the files of one revision (a commit, the index, the

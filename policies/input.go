@@ -23,6 +23,7 @@ type Input struct {
 	Reviews         []Review           `json:"reviews"` // registry reviews at head plus the change's own
 	RegistryChanges []RegistryChange   `json:"registry_changes"`
 	PolicyChanges   []PolicyChange     `json:"policy_changes"`
+	SourceChanges   []SourceChange     `json:"source_changes"`
 }
 
 // Section is one CPS section at head.
@@ -110,6 +111,16 @@ type RegistryChange struct {
 	Line   int    `json:"line"`
 }
 
+// SourceChange is a configuration file that config sources read at base and
+// no longer read at head: deleted, or moved where no source's glob matches.
+type SourceChange struct {
+	File   string   `json:"file"`
+	Kind   string   `json:"kind"`   // config
+	Change string   `json:"change"` // removed
+	Flags  []string `json:"flags"`  // the flags the file set at base, sorted
+	Line   int      `json:"line"`   // at base: the first setting's line, 0 when it set none
+}
+
 // PolicyChange is an edit to the gate itself: the configuration file or a
 // file in a configured policy directory.
 type PolicyChange struct {
@@ -135,6 +146,11 @@ func withEmptySlices(in *Input) *Input {
 	out.CPSChanges = orEmpty(in.CPSChanges)
 	out.RegistryChanges = orEmpty(in.RegistryChanges)
 	out.PolicyChanges = orEmpty(in.PolicyChanges)
+	out.SourceChanges = make([]SourceChange, len(in.SourceChanges))
+	for i, c := range in.SourceChanges {
+		c.Flags = orEmpty(c.Flags)
+		out.SourceChanges[i] = c
+	}
 	out.Flags = make(map[string]Flag, len(in.Flags))
 	for name, f := range in.Flags {
 		f.CPS = orEmpty(f.CPS)

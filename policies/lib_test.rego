@@ -21,6 +21,7 @@ base_input := {
 	"reviews": [],
 	"registry_changes": [],
 	"policy_changes": [],
+	"source_changes": [],
 }
 
 # A registered, active flag with its entry at flags/registry.yaml:7.

@@ -75,7 +75,7 @@ func TestRulesMetadata(t *testing.T) {
 	}
 	want := []string{
 		"missing_review", "policy_changed", "registry_changed", "self_review", "stale_review",
-		"unknown_flag", "unknown_section", "unlinked_flag", "unregistered_flag",
+		"unknown_flag", "unknown_section", "unlinked_flag", "unregistered_flag", "unwatched_source",
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("rules mismatch (-got +want):\n%s", diff)

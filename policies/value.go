@@ -72,7 +72,7 @@ func (in *Input) value() ast.Value {
 	if flags == nil {
 		flags = map[string]Flag{} // an object, never null (withEmptySlices)
 	}
-	return newObj(14).
+	return newObj(15).
 		str("base", in.Base).
 		str("head", in.Head).
 		str("author", in.Author).
@@ -86,6 +86,7 @@ func (in *Input) value() ast.Value {
 		term("reviews", arrayOf(in.Reviews, (*Review).term)).
 		term("registry_changes", arrayOf(in.RegistryChanges, (*RegistryChange).term)).
 		term("policy_changes", arrayOf(in.PolicyChanges, (*PolicyChange).term)).
+		term("source_changes", arrayOf(in.SourceChanges, (*SourceChange).term)).
 		done().Value
 }
 
@@ -142,4 +143,9 @@ func (c *RegistryChange) term() *ast.Term {
 
 func (c *PolicyChange) term() *ast.Term {
 	return newObj(3).str("file", c.File).str("kind", c.Kind).str("change", c.Change).done()
+}
+
+func (c *SourceChange) term() *ast.Term {
+	return newObj(5).str("file", c.File).str("kind", c.Kind).str("change", c.Change).
+		term("flags", stringsTerm(c.Flags)).num("line", c.Line).done()
 }
