@@ -122,6 +122,7 @@ func TestDiscover(t *testing.T) {
 					{Flag: "A", Kind: KindConfig, Env: "deploy/prod.json", Path: "features", Value: false, Pos: diag.Pos{File: "deploy/prod.json", Line: 1, Col: 26}},
 					{Flag: "B", Kind: KindConfig, Env: "deploy/prod.json", Path: "features", Value: true, Pos: diag.Pos{File: "deploy/prod.json", Line: 1, Col: 15}},
 				},
+				Files: []string{"deploy/eu/prod.yaml", "deploy/prod.json"},
 			},
 		},
 		{
@@ -129,7 +130,7 @@ func TestDiscover(t *testing.T) {
 			specs: []SourceSpec{cfgSpec("deploy/*/prod.yaml", "prod")},
 			want: &Inventory{Settings: []Setting{
 				{Flag: "A", Kind: KindConfig, Env: "prod", Path: "ra.features", Value: true, Pos: diag.Pos{File: "deploy/eu/prod.yaml", Line: 3, Col: 5}},
-			}},
+			}, Files: []string{"deploy/eu/prod.yaml"}},
 		},
 		{
 			name:  "no sources",
