@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/cps"
@@ -105,6 +106,10 @@ func TestFlagChangesEqualsDiff(t *testing.T) {
 		{"definition reworded, registry shared", st(reg2, []flags.Definition{def("A")}), st(reg2, []flags.Definition{{Flag: "A", Kind: flags.KindGoStruct, Description: "new", Pos: diag.Pos{File: "f.go", Line: 4}}})},
 		{"settings change, registry and definitions shared", st(reg2, shared, set("A", "prod", true), set("Y", "prod", true)), st(reg2, shared, set("A", "prod", false), set("X", "prod", true), set("N", "prod", true))},
 		{"definition change, settings shared", st(reg2, []flags.Definition{def("A")}, sharedSets...), st(reg2, []flags.Definition{def("B")}, sharedSets...)},
+		// Environments in order, one run each, as the loader lists config files.
+		{"envs in order: one changed, one gone, one new", st(reg, nil, set("A", "a", true), set("B", "a", true), set("A", "b", true), set("C", "c", true), set("A", "d", false)),
+			st(reg, nil, set("A", "a", true), set("B", "a", true), set("A", "b", false), set("A", "bb", true), set("A", "d", false), set("D", "e", true))},
+		{"envs in order: a flag moves between envs", st(nil, nil, set("A", "a", true), set("B", "b", true)), st(nil, nil, set("B", "a", true), set("A", "b", true))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := flagChanges(tc.before, tc.after)
@@ -254,5 +259,32 @@ func TestEmptyPeriod(t *testing.T) {
 	}
 	if len(rep.Months) != 1 || rep.Months[0] != (MonthCount{Month: "2024-01"}) {
 		t.Errorf("months: %+v", rep.Months)
+	}
+}
+
+// TestChangedEnvsEqualsByMap checks that the merge of runs in order gives
+// what grouping by a map gives.
+func TestChangedEnvsEqualsByMap(t *testing.T) {
+	set := func(flag, env string, v bool) flags.Setting {
+		return flags.Setting{Flag: flag, Kind: flags.KindConfig, Env: env, Path: "features", Value: v}
+	}
+	lists := [][]flags.Setting{
+		nil,
+		{set("A", "a", true)},
+		{set("A", "a", false)},
+		{set("A", "a", true), set("B", "a", true), set("A", "b", true)},
+		{set("A", "a", true), set("A", "b", true), set("A", "c", true)},
+		{set("A", "b", true), set("A", "c", false), set("B", "d", true)},
+		{set("A", "a", true), set("B", "b", true), set("A", "a", true)}, // a in two runs
+		{set("A", "c", true), set("A", "a", true)},                      // out of order
+	}
+	for i, before := range lists {
+		for j, after := range lists {
+			gotB, gotA := changedEnvs(before, after)
+			wantB, wantA := changedEnvsByMap(before, after)
+			if diff := cmp.Diff([][]flags.Setting{gotB, gotA}, [][]flags.Setting{wantB, wantA}, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("lists %d to %d (-runs +map):\n%s", i, j, diff)
+			}
+		}
 	}
 }
