@@ -247,6 +247,11 @@ func flagChanges(before, after *check.State) []flags.Change {
 	if sameSlice(bDefs, aDefs) {
 		bDefs, aDefs = nil, nil
 	}
+	if bReg == nil && aReg == nil && bDefs == nil && aDefs == nil {
+		if changes, ok := flips(bSet, aSet); ok {
+			return changes
+		}
+	}
 	changes := flags.Diff(
 		flags.State{Registry: bReg, Inventory: &flags.Inventory{Defs: bDefs, Settings: bSet}},
 		flags.State{Registry: aReg, Inventory: &flags.Inventory{Defs: aDefs, Settings: aSet}})
@@ -302,6 +307,52 @@ func changedEnvs(before, after []flags.Setting) (bSet, aSet []flags.Setting) {
 		}
 	}
 	return bSet, append(aSet, aOnly...)
+}
+
+// flips is flags.Diff of two lists of settings alone for the common case
+// of a value flipped in place: both lists set the same keys (flag,
+// environment, path) in the same order, and the key of each setting whose
+// value differs is set once. ok is false otherwise.
+func flips(before, after []flags.Setting) (changes []flags.Change, ok bool) {
+	if len(before) != len(after) {
+		return nil, false
+	}
+	for i := range before {
+		b, a := &before[i], &after[i]
+		if b.Flag != a.Flag || b.Env != a.Env || b.Path != a.Path {
+			return nil, false
+		}
+	}
+	for i := range before {
+		b, a := &before[i], &after[i]
+		if b.Value == a.Value {
+			continue // the same on both sides, as any other setting of its key
+		}
+		for j := range before {
+			if j != i && before[j].Flag == b.Flag && before[j].Env == b.Env && before[j].Path == b.Path {
+				return nil, false // set twice: the true one wins
+			}
+		}
+		c := flags.Change{Flag: a.Flag, Kind: flags.Enabled, Env: a.Env, Path: a.Path, Pos: a.Pos}
+		if !a.Value {
+			c.Kind = flags.Disabled
+		}
+		changes = append(changes, c)
+	}
+	// As flags.Diff sorts: by flag, then enabled before disabled, then
+	// environment and path.
+	slices.SortFunc(changes, func(x, y flags.Change) int {
+		return cmp.Or(cmp.Compare(x.Flag, y.Flag), cmp.Compare(flipRank(x.Kind), flipRank(y.Kind)),
+			cmp.Compare(x.Env, y.Env), cmp.Compare(x.Path, y.Path))
+	})
+	return changes, true
+}
+
+func flipRank(kind string) int {
+	if kind == flags.Enabled {
+		return 0
+	}
+	return 1
 }
 
 // envRun is a run of settings of one environment, settings[start:end].
