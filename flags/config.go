@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -288,6 +289,232 @@ func (li *lineIndex) pos(off int) diag.Pos {
 	return diag.Pos{File: li.file, Line: line, Col: off - li.starts[line-1] + 1}
 }
 
+// parseJSON reads the single JSON value in src: with jsonScanner when src
+// is well-formed, else with jsonReader, which says what is wrong and where.
+func parseJSON(file string, src []byte) ([]*cnode, error) {
+	lines := newLineIndex(file, src)
+	s := &jsonScanner{src: src, lines: lines}
+	if doc, ok := s.document(); ok {
+		return []*cnode{doc}, nil
+	}
+	return readJSON(src, lines)
+}
+
+// jsonScanner reads a well-formed JSON document into the cnode tree that
+// jsonReader reads, an order of magnitude faster than the token stream of
+// encoding/json. It gives up (ok false) at anything it does not accept,
+// which includes all malformed input, and leaves the error to jsonReader.
+type jsonScanner struct {
+	src   []byte
+	i     int // offset of the next byte to read
+	lines *lineIndex
+}
+
+// document reads the one value of the input and the white space after it.
+func (s *jsonScanner) document() (*cnode, bool) {
+	n, ok := s.value(0)
+	if !ok {
+		return nil, false
+	}
+	s.space()
+	return n, s.i == len(s.src)
+}
+
+// space skips JSON white space.
+func (s *jsonScanner) space() {
+	for s.i < len(s.src) {
+		switch s.src[s.i] {
+		case ' ', '\t', '\r', '\n':
+			s.i++
+		default:
+			return
+		}
+	}
+}
+
+// next skips white space and reports whether the next byte is c, reading
+// it if so.
+func (s *jsonScanner) next(c byte) bool {
+	s.space()
+	if s.i < len(s.src) && s.src[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
+// value reads one value nested in depth objects and arrays, as
+// jsonReader.value does.
+func (s *jsonScanner) value(depth int) (*cnode, bool) {
+	s.space()
+	if s.i >= len(s.src) {
+		return nil, false
+	}
+	start := s.i
+	switch c := s.src[start]; c {
+	case '{', '[':
+		if depth >= MaxConfigDepth {
+			return nil, false
+		}
+		s.i++
+		if c == '{' {
+			return s.object(start, depth+1)
+		}
+		return s.array(start, depth+1)
+	case '"':
+		str, ok := s.string()
+		if !ok {
+			return nil, false
+		}
+		return &cnode{pos: s.lines.pos(start), text: strconv.Quote(str)}, true
+	case 't', 'f', 'n':
+		for _, lit := range [...]string{"true", "false", "null"} {
+			if lit[0] == c && bytes.HasPrefix(s.src[start:], []byte(lit)) {
+				s.i += len(lit)
+				n := &cnode{pos: s.lines.pos(start), text: lit}
+				switch c {
+				case 't':
+					n.isBool, n.boolVal = true, true
+				case 'f':
+					n.isBool = true
+				case 'n':
+					n.isNull = true
+				}
+				return n, true
+			}
+		}
+		return nil, false
+	}
+	if !s.number() {
+		return nil, false
+	}
+	return &cnode{pos: s.lines.pos(start), text: string(s.src[start:s.i])}, true
+}
+
+// object reads the entries of an object whose '{' was at offset start, and
+// its '}'.
+func (s *jsonScanner) object(start, depth int) (*cnode, bool) {
+	n := &cnode{kind: objectNode, pos: s.lines.pos(start)}
+	if s.next('}') {
+		return n, true
+	}
+	for {
+		s.space()
+		keyAt := s.i
+		key, ok := s.string()
+		if !ok || !s.next(':') {
+			return nil, false
+		}
+		v, ok := s.value(depth)
+		if !ok {
+			return nil, false
+		}
+		n.entries = append(n.entries, centry{key: key, keyPos: s.lines.pos(keyAt), value: v})
+		if s.next('}') {
+			return n, true
+		}
+		if !s.next(',') {
+			return nil, false
+		}
+	}
+}
+
+// array reads the elements of an array whose '[' was at offset start, and
+// its ']'.
+func (s *jsonScanner) array(start, depth int) (*cnode, bool) {
+	n := &cnode{kind: arrayNode, pos: s.lines.pos(start)}
+	if s.next(']') {
+		return n, true
+	}
+	for {
+		v, ok := s.value(depth)
+		if !ok {
+			return nil, false
+		}
+		n.items = append(n.items, v)
+		if s.next(']') {
+			return n, true
+		}
+		if !s.next(',') {
+			return nil, false
+		}
+	}
+}
+
+// string reads a string literal and returns its value. A literal with
+// escapes is decoded by encoding/json, as jsonReader would decode it.
+func (s *jsonScanner) string() (string, bool) {
+	if s.i >= len(s.src) || s.src[s.i] != '"' {
+		return "", false
+	}
+	start := s.i
+	escaped, ascii := false, true
+	for i := start + 1; i < len(s.src); i++ {
+		switch c := s.src[i]; {
+		case c == '"':
+			s.i = i + 1
+			lit := s.src[start:s.i]
+			if !ascii && !utf8.Valid(lit) {
+				return "", false // encoding/json would replace the bad bytes
+			}
+			if !escaped {
+				return string(lit[1 : len(lit)-1]), true
+			}
+			var str string
+			if json.Unmarshal(lit, &str) != nil {
+				return "", false
+			}
+			return str, true
+		case c == '\\':
+			escaped = true
+			i++ // the escaped byte, which cannot end the literal
+		case c < 0x20:
+			return "", false
+		case c >= utf8.RuneSelf:
+			ascii = false
+		}
+	}
+	return "", false
+}
+
+// number reads a number literal as JSON defines it.
+func (s *jsonScanner) number() bool {
+	src, i := s.src, s.i
+	digits := func() bool {
+		j := i
+		for i < len(src) && '0' <= src[i] && src[i] <= '9' {
+			i++
+		}
+		return i > j
+	}
+	if i < len(src) && src[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(src) && src[i] == '0':
+		i++
+	case !digits():
+		return false
+	}
+	if i < len(src) && src[i] == '.' {
+		i++
+		if !digits() {
+			return false
+		}
+	}
+	if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
+		i++
+		if i < len(src) && (src[i] == '+' || src[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return false
+		}
+	}
+	s.i = i
+	return true
+}
+
 // jsonReader reads a JSON document into a cnode tree with the token stream
 // of encoding/json, which never recurses and reports byte offsets.
 type jsonReader struct {
@@ -296,9 +523,9 @@ type jsonReader struct {
 	lines *lineIndex
 }
 
-// parseJSON reads the single JSON value in src.
-func parseJSON(file string, src []byte) ([]*cnode, error) {
-	r := &jsonReader{src: src, dec: json.NewDecoder(bytes.NewReader(src)), lines: newLineIndex(file, src)}
+// readJSON reads the single JSON value in src with a jsonReader.
+func readJSON(src []byte, lines *lineIndex) ([]*cnode, error) {
+	r := &jsonReader{src: src, dec: json.NewDecoder(bytes.NewReader(src)), lines: lines}
 	r.dec.UseNumber()
 	doc, err := r.value(0)
 	if err != nil {

@@ -233,17 +233,7 @@ func flagChanges(before, after *check.State) []flags.Change {
 	bInv, aInv := inventory(before), inventory(after)
 	var bSet, aSet []flags.Setting // the settings of the affected environments
 	if bInv != aInv && !sameSlice(bInv.Settings, aInv.Settings) {
-		bEnv, aEnv := byEnv(bInv.Settings), byEnv(aInv.Settings)
-		for _, env := range slices.Sorted(maps.Keys(bEnv)) {
-			if a, ok := aEnv[env]; !ok || !sameSettings(bEnv[env], a) {
-				bSet, aSet = append(bSet, bEnv[env]...), append(aSet, a...)
-			}
-		}
-		for _, env := range slices.Sorted(maps.Keys(aEnv)) {
-			if _, ok := bEnv[env]; !ok {
-				aSet = append(aSet, aEnv[env]...)
-			}
-		}
+		bSet, aSet = changedEnvs(bInv.Settings, aInv.Settings)
 	}
 	// A registry or a list of definitions that both states share changes
 	// nothing: leave it out of the diff. Its flags would then count as added
@@ -256,6 +246,11 @@ func flagChanges(before, after *check.State) []flags.Change {
 	bDefs, aDefs := bInv.Defs, aInv.Defs
 	if sameSlice(bDefs, aDefs) {
 		bDefs, aDefs = nil, nil
+	}
+	if bReg == nil && aReg == nil && bDefs == nil && aDefs == nil {
+		if changes, ok := flips(bSet, aSet); ok {
+			return changes
+		}
 	}
 	changes := flags.Diff(
 		flags.State{Registry: bReg, Inventory: &flags.Inventory{Defs: bDefs, Settings: bSet}},
@@ -280,6 +275,124 @@ func flagChanges(before, after *check.State) []flags.Change {
 		return nil // as flags.Diff
 	}
 	return changes
+}
+
+// changedEnvs returns the settings, before and after, of the environments
+// whose settings differ: for each environment in before, in order, its
+// settings before and after when they differ; then the settings of the
+// environments only after, in order.
+func changedEnvs(before, after []flags.Setting) (bSet, aSet []flags.Setting) {
+	bRuns, bSorted := envRuns(before)
+	aRuns, aSorted := envRuns(after)
+	if !bSorted || !aSorted {
+		return changedEnvsByMap(before, after)
+	}
+	// Each environment is one run and the runs are in order: merge them.
+	var aOnly []flags.Setting
+	i, j := 0, 0
+	for i < len(bRuns) || j < len(aRuns) {
+		switch {
+		case j == len(aRuns) || i < len(bRuns) && bRuns[i].env < aRuns[j].env:
+			bSet = append(bSet, before[bRuns[i].start:bRuns[i].end]...)
+			i++
+		case i == len(bRuns) || aRuns[j].env < bRuns[i].env:
+			aOnly = append(aOnly, after[aRuns[j].start:aRuns[j].end]...)
+			j++
+		default:
+			b, a := before[bRuns[i].start:bRuns[i].end], after[aRuns[j].start:aRuns[j].end]
+			if !sameSettings(b, a) {
+				bSet, aSet = append(bSet, b...), append(aSet, a...)
+			}
+			i, j = i+1, j+1
+		}
+	}
+	return bSet, append(aSet, aOnly...)
+}
+
+// flips is flags.Diff of two lists of settings alone for the common case
+// of a value flipped in place: both lists set the same keys (flag,
+// environment, path) in the same order, and the key of each setting whose
+// value differs is set once. ok is false otherwise.
+func flips(before, after []flags.Setting) (changes []flags.Change, ok bool) {
+	if len(before) != len(after) {
+		return nil, false
+	}
+	for i := range before {
+		b, a := &before[i], &after[i]
+		if b.Flag != a.Flag || b.Env != a.Env || b.Path != a.Path {
+			return nil, false
+		}
+	}
+	for i := range before {
+		b, a := &before[i], &after[i]
+		if b.Value == a.Value {
+			continue // the same on both sides, as any other setting of its key
+		}
+		for j := range before {
+			if j != i && before[j].Flag == b.Flag && before[j].Env == b.Env && before[j].Path == b.Path {
+				return nil, false // set twice: the true one wins
+			}
+		}
+		c := flags.Change{Flag: a.Flag, Kind: flags.Enabled, Env: a.Env, Path: a.Path, Pos: a.Pos}
+		if !a.Value {
+			c.Kind = flags.Disabled
+		}
+		changes = append(changes, c)
+	}
+	// As flags.Diff sorts: by flag, then enabled before disabled, then
+	// environment and path.
+	slices.SortFunc(changes, func(x, y flags.Change) int {
+		return cmp.Or(cmp.Compare(x.Flag, y.Flag), cmp.Compare(flipRank(x.Kind), flipRank(y.Kind)),
+			cmp.Compare(x.Env, y.Env), cmp.Compare(x.Path, y.Path))
+	})
+	return changes, true
+}
+
+func flipRank(kind string) int {
+	if kind == flags.Enabled {
+		return 0
+	}
+	return 1
+}
+
+// envRun is a run of settings of one environment, settings[start:end].
+type envRun struct {
+	env        string
+	start, end int
+}
+
+// envRuns splits settings into runs of one environment; sorted is false
+// unless the environments of the runs are in strictly increasing order.
+func envRuns(settings []flags.Setting) (runs []envRun, sorted bool) {
+	for i := 0; i < len(settings); {
+		j := i + 1
+		for j < len(settings) && settings[j].Env == settings[i].Env {
+			j++
+		}
+		if n := len(runs); n > 0 && runs[n-1].env >= settings[i].Env {
+			return nil, false
+		}
+		runs = append(runs, envRun{settings[i].Env, i, j})
+		i = j
+	}
+	return runs, true
+}
+
+// changedEnvsByMap is changedEnvs for settings whose environments come in
+// any order.
+func changedEnvsByMap(before, after []flags.Setting) (bSet, aSet []flags.Setting) {
+	bEnv, aEnv := byEnv(before), byEnv(after)
+	for _, env := range slices.Sorted(maps.Keys(bEnv)) {
+		if a, ok := aEnv[env]; !ok || !sameSettings(bEnv[env], a) {
+			bSet, aSet = append(bSet, bEnv[env]...), append(aSet, a...)
+		}
+	}
+	for _, env := range slices.Sorted(maps.Keys(aEnv)) {
+		if _, ok := bEnv[env]; !ok {
+			aSet = append(aSet, aEnv[env]...)
+		}
+	}
+	return bSet, aSet
 }
 
 func inventory(st *check.State) *flags.Inventory {

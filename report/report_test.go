@@ -5,11 +5,13 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/cps"
@@ -105,6 +107,16 @@ func TestFlagChangesEqualsDiff(t *testing.T) {
 		{"definition reworded, registry shared", st(reg2, []flags.Definition{def("A")}), st(reg2, []flags.Definition{{Flag: "A", Kind: flags.KindGoStruct, Description: "new", Pos: diag.Pos{File: "f.go", Line: 4}}})},
 		{"settings change, registry and definitions shared", st(reg2, shared, set("A", "prod", true), set("Y", "prod", true)), st(reg2, shared, set("A", "prod", false), set("X", "prod", true), set("N", "prod", true))},
 		{"definition change, settings shared", st(reg2, []flags.Definition{def("A")}, sharedSets...), st(reg2, []flags.Definition{def("B")}, sharedSets...)},
+		// Environments in order, one run each, as the loader lists config files.
+		{"envs in order: one changed, one gone, one new", st(reg, nil, set("A", "a", true), set("B", "a", true), set("A", "b", true), set("C", "c", true), set("A", "d", false)),
+			st(reg, nil, set("A", "a", true), set("B", "a", true), set("A", "b", false), set("A", "bb", true), set("A", "d", false), set("D", "e", true))},
+		// Values flipped in place, registry and definitions shared.
+		{"flips in place, sorted as Diff sorts", st(reg2, shared, set("B", "b", true), set("A", "b", false), set("A", "a", true), set("C", "a", false)),
+			st(reg2, shared, set("B", "b", false), set("A", "b", true), set("A", "a", false), set("C", "a", false))},
+		{"flip of a key set twice", st(reg2, shared, set("A", "a", true), set("A", "a", false)), st(reg2, shared, set("A", "a", false), set("A", "a", false))},
+		{"flip beside a key set twice", st(reg2, shared, set("A", "a", true), set("A", "a", false), set("B", "a", false)), st(reg2, shared, set("A", "a", true), set("A", "a", false), set("B", "a", true))},
+		{"same keys, nothing flipped", st(reg2, shared, set("A", "a", true), set("B", "a", false)), st(reg2, shared, set("A", "a", true), set("B", "a", false))},
+		{"envs in order: a flag moves between envs", st(nil, nil, set("A", "a", true), set("B", "b", true)), st(nil, nil, set("B", "a", true), set("A", "b", true))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := flagChanges(tc.before, tc.after)
@@ -254,5 +266,68 @@ func TestEmptyPeriod(t *testing.T) {
 	}
 	if len(rep.Months) != 1 || rep.Months[0] != (MonthCount{Month: "2024-01"}) {
 		t.Errorf("months: %+v", rep.Months)
+	}
+}
+
+// TestChangedEnvsEqualsByMap checks that the merge of runs in order gives
+// what grouping by a map gives.
+func TestChangedEnvsEqualsByMap(t *testing.T) {
+	set := func(flag, env string, v bool) flags.Setting {
+		return flags.Setting{Flag: flag, Kind: flags.KindConfig, Env: env, Path: "features", Value: v}
+	}
+	lists := [][]flags.Setting{
+		nil,
+		{set("A", "a", true)},
+		{set("A", "a", false)},
+		{set("A", "a", true), set("B", "a", true), set("A", "b", true)},
+		{set("A", "a", true), set("A", "b", true), set("A", "c", true)},
+		{set("A", "b", true), set("A", "c", false), set("B", "d", true)},
+		{set("A", "a", true), set("B", "b", true), set("A", "a", true)}, // a in two runs
+		{set("A", "c", true), set("A", "a", true)},                      // out of order
+	}
+	for i, before := range lists {
+		for j, after := range lists {
+			gotB, gotA := changedEnvs(before, after)
+			wantB, wantA := changedEnvsByMap(before, after)
+			if diff := cmp.Diff([][]flags.Setting{gotB, gotA}, [][]flags.Setting{wantB, wantA}, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("lists %d to %d (-runs +map):\n%s", i, j, diff)
+			}
+		}
+	}
+}
+
+// TestFlipsEqualsDiff compares flips with flags.Diff on every pair of lists
+// of up to three settings drawn from a few keys and values.
+func TestFlipsEqualsDiff(t *testing.T) {
+	var alphabet []flags.Setting
+	for i, key := range [][2]string{{"A", "a"}, {"A", "b"}, {"B", "a"}} {
+		for _, v := range []bool{false, true} {
+			alphabet = append(alphabet, flags.Setting{Flag: key[0], Kind: flags.KindConfig, Env: key[1], Path: "features", Value: v, Pos: diag.Pos{File: key[1], Line: i + 1, Col: len(alphabet) + 1}})
+		}
+	}
+	lists := [][]flags.Setting{nil}
+	for n := 0; n < len(lists); n++ {
+		if len(lists[n]) < 3 {
+			for _, s := range alphabet {
+				lists = append(lists, append(slices.Clone(lists[n]), s))
+			}
+		}
+	}
+	checked := 0
+	for _, before := range lists {
+		for _, after := range lists {
+			got, ok := flips(before, after)
+			if !ok {
+				continue
+			}
+			checked++
+			want := flags.Diff(flags.State{Inventory: &flags.Inventory{Settings: before}}, flags.State{Inventory: &flags.Inventory{Settings: after}})
+			if diff := cmp.Diff(got, want); diff != "" {
+				t.Fatalf("%v to %v (-flips +Diff):\n%s", before, after, diff)
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("flips took no pair")
 	}
 }
