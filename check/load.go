@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
@@ -46,25 +47,26 @@ type State struct {
 // an error otherwise.
 func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bool) (*State, error) {
 	st := &State{Rev: snap.Name()}
-	var errs []error
-	if err := st.loadCPS(snap, cfg, external, allowMissing); err != nil {
-		errs = append(errs, err)
-	}
-	if err := st.loadRegistry(snap, cfg, allowMissing); err != nil {
-		errs = append(errs, err)
-	}
-	inv, err := flags.Discover(snap, cfg.Sources)
-	if err != nil && !allowMissing {
-		errs = append(errs, err)
+	// The parts read concurrently (a Snapshot is safe for concurrent use):
+	// listing the sources waits for git while the CPS and the registry parse.
+	var (
+		wg                           sync.WaitGroup
+		cpsErr, regErr, invErr, gate error
+		inv                          *flags.Inventory
+	)
+	wg.Go(func() { inv, invErr = flags.Discover(snap, cfg.Sources) })
+	wg.Go(func() { cpsErr = st.loadCPS(snap, cfg, external, allowMissing) })
+	wg.Go(func() { regErr = st.loadRegistry(snap, cfg, allowMissing) })
+	gate = st.loadGate(snap, cfg)
+	wg.Wait()
+	if allowMissing {
+		invErr = nil
 	}
 	if inv == nil {
 		inv = &flags.Inventory{}
 	}
 	st.Inventory = inv
-	if err := st.loadGate(snap, cfg); err != nil {
-		errs = append(errs, err)
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(cpsErr, regErr, invErr, gate); err != nil {
 		return nil, err
 	}
 	return st, nil

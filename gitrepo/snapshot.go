@@ -57,18 +57,23 @@ func glob(pattern string, list func(prefix string) ([]string, error)) ([]string,
 // caches what parse makes of its output.
 func (r *Repo) listing(key listKey, args []string, parse func([]byte) ([]string, error)) ([]string, error) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if names, ok := r.lists[key]; ok {
+	names, ok := r.lists[key]
+	r.mu.Unlock()
+	if ok {
 		return names, nil
 	}
+	// git runs without the lock: reads through the batch process, and the
+	// listing of the other revision, go on meanwhile.
 	out, err := r.run(r.ctx, args...)
 	if err != nil {
 		return nil, err
 	}
-	names, err := parse(out)
+	names, err = parse(out)
 	if err != nil {
 		return nil, fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.lists == nil {
 		r.lists = map[listKey][]string{}
 	}
@@ -126,9 +131,75 @@ func (s commitSnapshot) ReadFile(name string) ([]byte, error) {
 
 func (s commitSnapshot) Glob(pattern string) ([]string, error) {
 	return glob(pattern, func(prefix string) ([]string, error) {
+		if names, ok, err := s.r.walk(s.rev, prefix, maxWalkTrees); ok || err != nil {
+			return names, err
+		}
 		args := append([]string{"ls-tree", "-r", "-z", "--full-tree", s.rev}, pathspec(prefix)...)
 		return s.r.listing(listKey{rev: s.rev, prefix: prefix}, args, parseLsTree)
 	})
+}
+
+// maxWalkTrees is how many tree objects a listing reads through the batch
+// process before it leaves a large directory to one git ls-tree.
+const maxWalkTrees = 64
+
+// walk lists, as git ls-tree -r would, the files (not submodules) at or
+// under prefix in revision rev, reading tree objects through the batch
+// process: no process of its own, and trees that base and head share are read
+// once. It gives up (ok false) past limit trees.
+func (r *Repo) walk(rev, prefix string, limit int) (names []string, ok bool, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var tree map[string]entry
+	if prefix == "" {
+		tree, err = r.rootTree(rev)
+	} else {
+		var e entry
+		switch e, err = r.lookup(rev, prefix); {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, true, nil
+		case err != nil:
+			return nil, false, nil // ls-tree says what it makes of it
+		case e.mode&modeType == modeGitlink:
+			return nil, true, nil
+		case e.mode&modeType != modeDir:
+			return []string{prefix}, true, nil
+		}
+		tree, err = r.tree(e.id)
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	type dir struct {
+		path string
+		tree map[string]entry
+	}
+	queue := []dir{{prefix, tree}}
+	for read := 1; len(queue) > 0; {
+		d := queue[0]
+		queue = queue[1:]
+		for name, e := range d.tree {
+			p := name
+			if d.path != "" {
+				p = d.path + "/" + name
+			}
+			switch e.mode & modeType {
+			case modeGitlink:
+			case modeDir:
+				if read++; read > limit {
+					return nil, false, nil
+				}
+				sub, err := r.tree(e.id)
+				if err != nil {
+					return nil, false, err
+				}
+				queue = append(queue, dir{p, sub})
+			default:
+				names = append(names, p)
+			}
+		}
+	}
+	return names, true, nil
 }
 
 // parseLsTree returns the paths of `git ls-tree -r -z` output

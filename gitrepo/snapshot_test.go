@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // readAll reads names from snap, recording errors as "error: ..." strings.
@@ -178,8 +179,8 @@ func TestCommitNotFound(t *testing.T) {
 	if err == nil || errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), missing) {
 		t.Errorf("ReadFile at a missing commit: err = %v, want an error naming the revision, not fs.ErrNotExist", err)
 	}
-	if _, err := r.Commit(missing).Glob("**"); err == nil || !strings.Contains(err.Error(), "git ls-tree") {
-		t.Errorf("Glob at a missing commit: err = %v, want an error naming git ls-tree", err)
+	if _, err := r.Commit(missing).Glob("**"); err == nil || !strings.Contains(err.Error(), missing) {
+		t.Errorf("Glob at a missing commit: err = %v, want an error naming the revision", err)
 	}
 	if _, err := r.Commit("a\nb").ReadFile("a"); err == nil || !strings.Contains(err.Error(), "newline") {
 		t.Errorf("ReadFile at a revision with a newline: err = %v, want it rejected", err)
@@ -241,19 +242,81 @@ func TestGlob(t *testing.T) {
 	}
 }
 
-func TestGlobCachesListingPerPrefix(t *testing.T) {
+func TestGlobSmallDirectoriesWithoutAProcess(t *testing.T) {
 	tr := newTestRepo(t)
-	head := tr.commit("c", map[string]string{"docs/a.md": "", "docs/b.md": "", "x/y.json": ""})
+	head := tr.commit("c", map[string]string{"docs/a.md": "", "docs/b.md": "", "x/y.json": "", "x/z/w.json": ""})
 	r := tr.open()
 	var s starts
 	s.watch(r)
-	for _, pattern := range []string{"docs/*.md", "docs/**", "docs/a.md", "x/*.json", "x/**/*.json"} {
+	for _, pattern := range []string{"docs/*.md", "docs/**", "docs/a.md", "x/*.json", "x/**/*.json", "**"} {
 		if _, err := r.Commit(head).Glob(pattern); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got := s.count("ls-tree"); got != 2 {
-		t.Errorf("ls-tree ran %d times for two prefixes, want 2", got)
+	if got := s.count("ls-tree"); got != 0 {
+		t.Errorf("ls-tree ran %d times, want 0: small directories are read through the batch process", got)
+	}
+}
+
+func TestGlobLargeDirectoryOneLsTreePerPrefix(t *testing.T) {
+	tr := newTestRepo(t)
+	files := map[string]string{"top.json": ""}
+	for i := range maxWalkTrees + 5 {
+		files[fmt.Sprintf("deploy/env%03d/config.json", i)] = ""
+	}
+	head := tr.commit("c", files)
+	r := tr.open()
+	var s starts
+	s.watch(r)
+	for _, pattern := range []string{"deploy/**/*.json", "deploy/**", "deploy/env001/*.json"} {
+		got, err := r.Commit(head).Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 {
+			t.Errorf("Glob(%q) listed nothing", pattern)
+		}
+	}
+	if got := s.count("ls-tree"); got != 1 {
+		t.Errorf("ls-tree ran %d times for one large prefix, want 1 (cached)", got)
+	}
+}
+
+// TestWalkEqualsLsTree holds the batch listing to what git ls-tree -r lists,
+// for every prefix of a tree with nested directories, odd names, a symlink
+// and a submodule.
+func TestWalkEqualsLsTree(t *testing.T) {
+	tr := newTestRepo(t)
+	first := tr.commit("first", map[string]string{
+		"a.txt": "", "docs/cps.md": "", "docs/sub/deep/x.md": "", "docs/sub/y.md": "",
+		"odd dir/ü name.json": "", "docs/sub/deep/z.json": "",
+	})
+	if err := os.Symlink("docs", filepath.Join(tr.dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	tr.git("add", "link")
+	tr.git("update-index", "--add", "--cacheinfo", "160000,"+first+",docs/sub/module")
+	tr.git("commit", "-q", "-m", "link and gitlink")
+	head := tr.git("rev-parse", "HEAD")
+	r := tr.open()
+	for _, prefix := range []string{"", "docs", "docs/sub", "docs/sub/deep", "docs/cps.md", "link", "docs/sub/module", "odd dir", "missing", "a.txt/x"} {
+		got, ok, err := r.walk(head, prefix, maxWalkTrees)
+		if err != nil || !ok {
+			t.Fatalf("walk(%q) = %v, %v", prefix, ok, err)
+		}
+		out, err := r.run(r.ctx, append([]string{"ls-tree", "-r", "-z", "--full-tree", head}, pathspec(prefix)...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := parseLsTree(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if diff := cmp.Diff(got, want, cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("walk(%q) differs from ls-tree (-got +want):\n%s", prefix, diff)
+		}
 	}
 }
 
