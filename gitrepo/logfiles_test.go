@@ -1,7 +1,11 @@
 package gitrepo
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -71,4 +75,70 @@ func TestTags(t *testing.T) {
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("Tags (-got +want):\n%s", diff)
 	}
+}
+
+// LogFiles lists, newest first, the first-parent commits from..to with each
+// one's full message and the paths it changed against its first parent
+// (git log --first-parent --name-only), limited to paths when given. It is
+// the straightforward reference that TestWalk holds Walk to.
+func (r *Repo) LogFiles(ctx context.Context, from, to string, paths []string) ([]LogEntry, error) {
+	rng, err := r.logRange(ctx, from, to, paths)
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{"log", "--first-parent", "--name-only", "--no-renames", "-z", logFilesFormat}, rng...)
+	out, err := r.run(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := parseLogFiles(out)
+	if err != nil {
+		return nil, fmt.Errorf("git log: %w", err)
+	}
+	return entries, nil
+}
+
+// parseLogFiles reads the output of LogFiles's git log: per commit,
+// "\x1e" SHA NUL parents NUL time NUL author NUL email NUL message NUL, then
+// "\n" and the changed paths, each followed by NUL.
+func parseLogFiles(out []byte) ([]LogEntry, error) {
+	tokens := bytes.Split(out, []byte{0})
+	var entries []LogEntry
+	for i := 0; i < len(tokens); {
+		tok := strings.TrimPrefix(string(tokens[i]), "\n")
+		if tok == "" {
+			i++
+			continue
+		}
+		if !strings.HasPrefix(tok, "\x1e") {
+			return nil, fmt.Errorf("unexpected record %q", tok)
+		}
+		if i+6 > len(tokens) {
+			return nil, errors.New("truncated output")
+		}
+		var f [logFields]string
+		f[0] = strings.TrimPrefix(tok, "\x1e")
+		for k := 1; k < 5; k++ {
+			f[k] = string(tokens[i+k])
+		}
+		msg := string(tokens[i+5])
+		f[5], _, _ = strings.Cut(msg, "\n")
+		c, err := newCommit(f)
+		if err != nil {
+			return nil, err
+		}
+		e := LogEntry{Commit: c, Message: msg}
+		i += 6
+		for ; i < len(tokens); i++ {
+			name := strings.TrimPrefix(string(tokens[i]), "\n")
+			if strings.HasPrefix(name, "\x1e") {
+				break
+			}
+			if name != "" {
+				e.Files = append(e.Files, name)
+			}
+		}
+		entries = append(entries, e)
+	}
+	return entries, nil
 }

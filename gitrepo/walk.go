@@ -38,13 +38,12 @@ const walkFormat = logFilesFormat
 // log costs while still listing every commit. When visit returns false the
 // walk stops, and git with it.
 func (r *Repo) Walk(ctx context.Context, to string, paths []string, visit func(*WalkEntry) bool) error {
-	args, err := r.logArgs(ctx, "", to, paths)
+	rng, err := r.logRange(ctx, "", to, paths)
 	if err != nil {
 		return err
 	}
-	// logArgs is: log --first-parent -z <format> <head> -- paths...
-	args = append([]string{"log", "--first-parent", "--full-history", "--sparse", "--raw", "--no-abbrev",
-		"--no-renames", "-z", walkFormat}, args[4:]...)
+	args := append([]string{"log", "--first-parent", "--full-history", "--sparse", "--raw", "--no-abbrev",
+		"--no-renames", "-z", walkFormat}, rng...)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	cmd := r.command(ctx, r.root, args...)
