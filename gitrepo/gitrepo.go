@@ -27,7 +27,7 @@ var ErrNoCommits = errors.New("the repository has no commits yet")
 
 // Repo is a git repository with a work tree. Its methods are safe for
 // concurrent use. The context given to Open bounds every git command it runs,
-// except Log, which takes its own.
+// except Walk and Tags, which take their own.
 type Repo struct {
 	// MaxBlobSize is the largest file, in bytes, that ReadFile returns;
 	// larger ones are an error. Set it before the first read.

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// LogEntry is one commit of LogFiles: the commit, its full message and the
+// LogEntry is one commit of a history walk: the commit, its full message and the
 // paths it changed against its first parent (within the paths asked for).
 type LogEntry struct {
 	Commit
