@@ -95,19 +95,7 @@ func benchSectionIDs() []string {
 // benchCPS writes ~300 bytes of prose per section; the section named
 // changed gets one more sentence.
 func benchCPS(ids []string, changed string) string {
-	var b strings.Builder
-	b.WriteString("# Generated CP/CPS\n\nThis document is generated for benchmarks.\n\n")
-	for _, id := range ids {
-		level := strings.Count(id, ".") + 1
-		fmt.Fprintf(&b, "%s %s Section title for %s\n\n", strings.Repeat("#", level), id, id)
-		fmt.Fprintf(&b, "The CA performs the practice described in section %s as follows. It keeps records of every\n"+
-			"action, reviews them monthly, and reports any deviation to the Policy Management Authority\n"+
-			"within seven days. Subscribers are notified where the practice affects them directly.\n\n", id)
-		if id == changed {
-			b.WriteString("The CA also publishes a yearly summary of the records.\n\n")
-		}
-	}
-	return b.String()
+	return yearCPS(ids, map[string]int{changed: 1})
 }
 
 func benchFeatures(reworded string) string {
