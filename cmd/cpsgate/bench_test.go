@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -142,6 +143,7 @@ func benchRegistry(ids []string) string {
 // BenchmarkCheckInProcess measures `check` between two commits of the
 // boulder-scale repository, in process.
 func BenchmarkCheckInProcess(b *testing.B) {
+	asTheBinary(b)
 	dir := filepath.Join(b.TempDir(), "repo")
 	body := writeBenchRepo(b, dir)
 	args := []string{"-C", dir, "check", "--base", "main", "--head", "change", "--pr-body", body}
@@ -216,6 +218,13 @@ func BenchmarkOPAEval(b *testing.B) {
 			b.Fatalf("opa eval: %v\n%s", err, out)
 		}
 	}
+}
+
+// asTheBinary sets the garbage collector as main sets it, for benchmarks
+// that run Main in process, until the benchmark ends.
+func asTheBinary(b *testing.B) {
+	before := debug.SetGCPercent(gcPercent)
+	b.Cleanup(func() { debug.SetGCPercent(before) })
 }
 
 func buildBinary(tb testing.TB) string {

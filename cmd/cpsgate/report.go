@@ -9,7 +9,6 @@ import (
 	"os"
 	"regexp"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -91,11 +90,6 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	if err := config.CheckPath(o.config); err != nil {
 		return fmt.Errorf("--config: %w", err)
 	}
-	if os.Getenv("GOGC") == "" {
-		// The report parses every version of the CPS and the registry of
-		// the period, and keeps few of them: collect garbage less often.
-		defer raiseGCPercent()()
-	}
 	repo, err := gitrepo.Open(ctx, e.dir)
 	if err != nil {
 		return err
@@ -131,36 +125,6 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 		return errDeny
 	}
 	return nil
-}
-
-// reportGCPercent is the garbage collector's GOGC while a report is built,
-// unless GOGC is set.
-const reportGCPercent = 400
-
-// gcRaise counts the reports running in this process, which share the
-// raised GOGC; the last one to finish restores the setting before.
-var gcRaise struct {
-	sync.Mutex
-	reports int
-	before  int
-}
-
-// raiseGCPercent sets GOGC to reportGCPercent and returns the function that
-// undoes it.
-func raiseGCPercent() (restore func()) {
-	gcRaise.Lock()
-	defer gcRaise.Unlock()
-	if gcRaise.reports == 0 {
-		gcRaise.before = debug.SetGCPercent(reportGCPercent)
-	}
-	gcRaise.reports++
-	return func() {
-		gcRaise.Lock()
-		defer gcRaise.Unlock()
-		if gcRaise.reports--; gcRaise.reports == 0 {
-			debug.SetGCPercent(gcRaise.before)
-		}
-	}
 }
 
 // datePattern is the form of a date on the command line.

@@ -207,6 +207,7 @@ func yearRegistry(ids []string, reviews map[int][]string) string {
 //
 //	go test ./cmd/cpsgate -run '^$' -bench ReportYear -benchtime 5x
 func BenchmarkReportYear(b *testing.B) {
+	asTheBinary(b)
 	dir := filepath.Join(b.TempDir(), "repo")
 	base := writeYearRepo(b, dir)
 	args := []string{"-C", dir, "report", "--from", yearFirstDate, "--to", yearLastDate, "--format", "md"}
