@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 )
 
 // boulderScale describes the generated repository of the benchmarks: a CPS of
@@ -198,25 +199,63 @@ func benchProcess(b *testing.B, dir string, args ...string) {
 // the input that cpsgate dumped for the same check: the yardstick for the
 // whole-process figure.
 func BenchmarkOPAEval(b *testing.B) {
-	opa, err := exec.LookPath("opa")
+	_, _, opa := opaYardstick(b)
+	b.ResetTimer()
+	for b.Loop() {
+		runOK(b, opa)
+	}
+}
+
+// BenchmarkCheckVsOPAEval runs the check as a process and opa eval on its
+// input in turn, iteration by iteration, so that the load of a shared
+// machine weighs on both alike; ratio is check time over opa eval time (the
+// target is at most 1).
+func BenchmarkCheckVsOPAEval(b *testing.B) {
+	dir, body, opa := opaYardstick(b)
+	check := exec.Command(buildBinary(b), "-C", dir, "check", "--base", "main", "--head", "change", "--pr-body", body)
+	var checkTime, opaTime time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		cmd := *check
+		if err := cmd.Run(); cmd.ProcessState.ExitCode() != ExitDeny {
+			b.Fatalf("check: %v", err)
+		}
+		t1 := time.Now()
+		runOK(b, opa)
+		checkTime, opaTime = checkTime+t1.Sub(t0), opaTime+time.Since(t1)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(checkTime.Microseconds())/1000/n, "check-ms/op")
+	b.ReportMetric(float64(opaTime.Microseconds())/1000/n, "opa-ms/op")
+	b.ReportMetric(float64(checkTime)/float64(opaTime), "ratio")
+}
+
+// opaYardstick writes the benchmark repository, dumps the policy input of
+// its check, and returns the repository, the PR body and the opa eval
+// command over the built-in policies and that input.
+func opaYardstick(b *testing.B) (dir, body string, opa *exec.Cmd) {
+	bin, err := exec.LookPath("opa")
 	if err != nil {
 		b.Skip("opa not on PATH")
 	}
 	tmp := b.TempDir()
-	dir := filepath.Join(tmp, "repo")
-	body := writeBenchRepo(b, dir)
+	dir = filepath.Join(tmp, "repo")
+	body = writeBenchRepo(b, dir)
 	input := filepath.Join(tmp, "input.json")
 	args := []string{"-C", dir, "check", "--base", "main", "--head", "change", "--pr-body", body, "--dump-input", input}
 	if code := Main(args, nil, io.Discard, os.Stderr); code != ExitDeny {
 		b.Fatalf("check exited %d", code)
 	}
 	policyDir := filepath.Join("..", "..", "policies")
-	b.ResetTimer()
-	for b.Loop() {
-		cmd := exec.Command(opa, "eval", "--ignore", "*_test.rego", "--ignore", "testdata", "-d", policyDir, "-i", input, "data.cpsgate")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("opa eval: %v\n%s", err, out)
-		}
+	return dir, body, exec.Command(bin, "eval", "--ignore", "*_test.rego", "--ignore", "testdata", "-d", policyDir, "-i", input, "data.cpsgate")
+}
+
+// runOK runs a copy of cmd and fails the benchmark when it fails.
+func runOK(b *testing.B, cmd *exec.Cmd) {
+	c := *cmd
+	if out, err := c.CombinedOutput(); err != nil {
+		b.Fatalf("%s: %v\n%s", c.Path, err, out)
 	}
 }
 
