@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -93,7 +94,7 @@ func load(t *testing.T, snap files) *State {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := Load(snap, cfg, nil, false)
+	st, err := Load(snap, cfg, nil, false, nil)
 	if err != nil {
 		t.Fatalf("Load(%s): %v", snap.name, err)
 	}
@@ -199,7 +200,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load(baseRev.with("WORKTREE", tt.edits), cfg, nil, tt.allowMissing)
+			_, err := Load(baseRev.with("WORKTREE", tt.edits), cfg, nil, tt.allowMissing, nil)
 			switch {
 			case tt.want == "" && err != nil:
 				t.Errorf("Load: %v, want no error", err)
@@ -216,7 +217,7 @@ func TestExternalDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap := baseRev.with("base", map[string]string{"cps.md": ""})
-	if _, err := Load(snap, cfg, nil, false); err == nil || !strings.Contains(err.Error(), "repository ca/policy") {
+	if _, err := Load(snap, cfg, nil, false, nil); err == nil || !strings.Contains(err.Error(), "repository ca/policy") {
 		t.Errorf("Load without a DocReader: %v, want an error naming the repository", err)
 	}
 	var asked []config.Document
@@ -224,7 +225,7 @@ func TestExternalDocument(t *testing.T) {
 		asked = append(asked, config.Document{Repo: d.Repo, Ref: d.Ref, Path: d.Path})
 		return []byte(baseRev.files["cps.md"]), nil
 	}
-	st, err := Load(snap, cfg, reader, false)
+	st, err := Load(snap, cfg, reader, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,5 +261,40 @@ func TestRunMissingReviews(t *testing.T) {
 	}
 	if out.Result.Pass {
 		t.Error("Pass = true for a flag enabled without review")
+	}
+}
+
+func TestSharedParsesIdenticalTextsOnce(t *testing.T) {
+	cfg, err := config.Decode(".cpsgate.yaml", []byte(cfgSrc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shared Shared
+	head := baseRev.with("head", map[string]string{"cps.md": "after validation=>after validation and linting"})
+	var base, changed *State
+	var baseErr, headErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { base, baseErr = Load(baseRev, cfg, nil, false, &shared) })
+	wg.Go(func() { changed, headErr = Load(head, cfg, nil, false, &shared) })
+	wg.Wait()
+	if baseErr != nil || headErr != nil {
+		t.Fatal(baseErr, headErr)
+	}
+	if base.Registry != changed.Registry {
+		t.Error("the registry, the same at both revisions, was decoded twice")
+	}
+	if base.Docs[0] == changed.Docs[0] {
+		t.Error("the CPS, edited at head, was shared")
+	}
+	if got := changed.Sections["4.3.1"].Text; !strings.Contains(got, "linting") {
+		t.Errorf("head's 4.3.1 = %q, want the edited text", got)
+	}
+
+	// A parse error is shared too, and reported by both.
+	bad := baseRev.with("bad", map[string]string{"registry.yaml": "flags: [\n"})
+	for range 2 {
+		if _, err := Load(bad, cfg, nil, false, &shared); err == nil || !strings.Contains(err.Error(), "registry.yaml:1") {
+			t.Errorf("Load with a broken registry: %v", err)
+		}
 	}
 }

@@ -45,7 +45,10 @@ type State struct {
 // Load reads one revision as cfg describes it. A missing registry is an
 // empty registry when allowMissing is set (a base from before adoption),
 // an error otherwise.
-func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bool) (*State, error) {
+//
+// shared, when not nil, is common to the revisions of one check, which then
+// parse identical CPS documents and registries once.
+func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bool, shared *Shared) (*State, error) {
 	st := &State{Rev: snap.Name()}
 	// The parts read concurrently (a Snapshot is safe for concurrent use):
 	// listing the sources waits for git while the CPS and the registry parse.
@@ -55,8 +58,8 @@ func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bo
 		inv                          *flags.Inventory
 	)
 	wg.Go(func() { inv, invErr = flags.Discover(snap, cfg.Sources) })
-	wg.Go(func() { cpsErr = st.loadCPS(snap, cfg, external, allowMissing) })
-	wg.Go(func() { regErr = st.loadRegistry(snap, cfg, allowMissing) })
+	wg.Go(func() { cpsErr = st.loadCPS(snap, cfg, external, allowMissing, shared) })
+	wg.Go(func() { regErr = st.loadRegistry(snap, cfg, allowMissing, shared) })
 	gate = st.loadGate(snap, cfg)
 	wg.Wait()
 	if allowMissing {
@@ -72,7 +75,7 @@ func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bo
 	return st, nil
 }
 
-func (st *State) loadCPS(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bool) error {
+func (st *State) loadCPS(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bool, shared *Shared) error {
 	var errs diag.Errors
 	var other []error
 	for _, d := range cfg.CPS {
@@ -87,7 +90,7 @@ func (st *State) loadCPS(snap Snapshot, cfg *config.Config, external DocReader, 
 			other = append(other, fmt.Errorf("%s: %w", d.Pos, err))
 			continue
 		}
-		doc, err := cps.Parse(d.Path, src)
+		doc, err := shared.cps(d.Path, src)
 		if err != nil {
 			other = append(other, err)
 			continue
@@ -117,7 +120,7 @@ func readDoc(snap Snapshot, d config.Document, external DocReader) ([]byte, erro
 	return external(d)
 }
 
-func (st *State) loadRegistry(snap Snapshot, cfg *config.Config, allowMissing bool) error {
+func (st *State) loadRegistry(snap Snapshot, cfg *config.Config, allowMissing bool, shared *Shared) error {
 	src, err := snap.ReadFile(cfg.Registry)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && allowMissing:
@@ -127,7 +130,7 @@ func (st *State) loadRegistry(snap Snapshot, cfg *config.Config, allowMissing bo
 	case err != nil:
 		return err
 	}
-	st.Registry, err = flags.DecodeRegistry(cfg.Registry, src)
+	st.Registry, err = shared.registry(cfg.Registry, src)
 	return err
 }
 

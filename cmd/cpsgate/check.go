@@ -218,6 +218,7 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 		eng                  *policies.Engine
 		baseErr, headErr     error
 		engErr               error
+		shared               check.Shared // base and head parse identical texts once
 	)
 	wg.Go(func() {
 		gate, err := check.ReadGate(gateRev, cfg)
@@ -232,10 +233,10 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 		}
 	})
 	wg.Go(func() {
-		baseState, baseErr = check.Load(base, cfg, external, adopting)
+		baseState, baseErr = check.Load(base, cfg, external, adopting, &shared)
 	})
 	wg.Go(func() {
-		headState, headErr = check.Load(head, cfg, external, false)
+		headState, headErr = check.Load(head, cfg, external, false, &shared)
 	})
 	wg.Wait()
 	switch {

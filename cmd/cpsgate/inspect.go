@@ -54,7 +54,7 @@ func (e *env) load(ctx context.Context, o *inspectOptions) (*config.Config, *che
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := check.Load(snap, cfg, nil, false)
+	st, err := check.Load(snap, cfg, nil, false, nil)
 	return cfg, st, err
 }
 
