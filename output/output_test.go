@@ -3,12 +3,12 @@ package output
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/cpsgate/cpsgate/internal/golden"
 	"github.com/cpsgate/cpsgate/result"
 )
 
@@ -76,18 +76,7 @@ func TestReporters(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", tc.golden)
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(buf.String(), string(want)); diff != "" {
-				t.Errorf("%s mismatch (-got +want):\n%s", tc.golden, diff)
-			}
+			golden.Check(t, path, buf.String(), *update)
 		})
 	}
 }

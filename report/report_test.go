@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/diag"
 	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/internal/golden"
 	"github.com/cpsgate/cpsgate/review"
 )
 
@@ -235,18 +235,7 @@ func TestRenderers(t *testing.T) {
 				t.Fatal(err)
 			}
 			path := filepath.Join("testdata", "sample."+name)
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(buf.String(), string(want)); diff != "" {
-				t.Errorf("%s (-got +want):\n%s", name, diff)
-			}
+			golden.Check(t, path, buf.String(), *update)
 			var again bytes.Buffer
 			_ = Formats[name].Render(&again, Build(sample(t)))
 			if !bytes.Equal(again.Bytes(), buf.Bytes()) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/cpsgate/cpsgate/internal/golden"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -164,18 +165,7 @@ func TestReportGolden(t *testing.T) {
 				t.Errorf("stderr is not empty:\n%s", stderr)
 			}
 			path := filepath.Join("testdata", "report", tc.golden)
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(got, string(want)); diff != "" {
-				t.Errorf("report --format %s (-got +want):\n%s", tc.format, diff)
-			}
+			golden.Check(t, path, got, *update)
 		})
 	}
 }
