@@ -32,7 +32,9 @@ func (e *env) demoCommand() *cobra.Command {
 flag registry, a Go features struct, deployment configs), makes a change that
 enables a flag in production, runs the check as CI would (it fails and prints
 the review to write), adds that review to the change's description and runs
-the check again (it passes).`,
+the check again (it passes). With --keep the repository stays where it was
+built, and its path is printed last, to look at with git or to try cpsgate's
+other commands on.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			dir, err := os.MkdirTemp("", "cpsgate-demo-")
@@ -42,14 +44,20 @@ the check again (it passes).`,
 			if !keep {
 				defer os.RemoveAll(dir)
 			}
-			return e.runDemo(cmd.Context(), dir)
+			if err := e.runDemo(cmd.Context(), dir, keep); err != nil {
+				return err
+			}
+			if keep {
+				fmt.Fprintf(e.stdout, "\nThe demo repository is kept at %s (branches main and enable-async-finalize).\n", dir)
+			}
+			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&keep, "keep", false, "keep the demo repository instead of deleting it")
+	cmd.Flags().BoolVar(&keep, "keep", false, "keep the demo repository and print its path instead of deleting it")
 	return cmd
 }
 
-func (e *env) runDemo(ctx context.Context, dir string) error {
+func (e *env) runDemo(ctx context.Context, dir string, keep bool) error {
 	g := &demoGit{ctx: ctx, dir: dir}
 	say := func(format string, args ...any) { fmt.Fprintf(e.stdout, format, args...) }
 	sub, err := fs.Sub(demoFiles, "demo")
@@ -71,7 +79,11 @@ func (e *env) runDemo(ctx context.Context, dir string) error {
 	if g.err != nil {
 		return g.err
 	}
-	say("cpsgate demo, in a throwaway repository at %s\n\n", dir)
+	if keep {
+		say("cpsgate demo, in a repository kept at %s\n\n", dir)
+	} else {
+		say("cpsgate demo, in a throwaway repository at %s\n\n", dir)
+	}
 	say("1. Branch main holds an example CA: docs/CPS.md (RFC 3647 outline), flags/registry.yaml\n" +
 		"   linking each flag to CPS sections, features/features.go and deploy/*.json.\n" +
 		"2. Bob's change on branch enable-async-finalize turns AsyncFinalize on in deploy/prod.json.\n" +
