@@ -33,6 +33,21 @@ grep -q 'missing_review' "$work/out1" || { cat "$work/out1"; fail "no missing_re
 grep -q '```cps-review' "$work/out1" || { cat "$work/out1"; fail "no review block in the hook's output"; }
 echo "ok: unreviewed flag change blocked"
 
+# The language: system hook runs the cpsgate on the PATH: absent, the hook
+# cannot run; a cpsgate built onto the PATH blocks the same change.
+if PATH="$(dirname "$(command -v git)"):$(dirname "$(command -v pre-commit)"):/usr/bin:/bin" \
+  pre-commit try-repo "$repo" cpsgate-system > "$work/out-nobin" 2>&1; then
+  cat "$work/out-nobin"; fail "system hook passed without a cpsgate on the PATH"
+fi
+grep -q 'cpsgate. not found' "$work/out-nobin" || { cat "$work/out-nobin"; fail "system hook without cpsgate failed for another reason"; }
+mkdir -p "$work/bin"
+(cd "$repo" && go build -o "$work/bin/cpsgate" ./cmd/cpsgate)
+if PATH="$work/bin:$PATH" pre-commit try-repo "$repo" cpsgate-system > "$work/out-sys" 2>&1; then
+  cat "$work/out-sys"; fail "system hook passed a flag enabled without review"
+fi
+grep -q 'missing_review' "$work/out-sys" || { cat "$work/out-sys"; fail "no missing_review in the system hook's output"; }
+echo "ok: system hook (cpsgate on the PATH) blocks the unreviewed change"
+
 # The review staged with the change lets it through: a new review record
 # under the AsyncFinalize entry of the registry.
 python3 - <<'PY'
@@ -46,7 +61,8 @@ open(p, "w").write(s.replace(anchor, anchor + review))
 PY
 git add flags/registry.yaml
 pre-commit try-repo "$repo" cpsgate > "$work/out2" 2>&1 || { cat "$work/out2"; fail "try-repo blocked a reviewed change"; }
-echo "ok: reviewed flag change passes"
+PATH="$work/bin:$PATH" pre-commit try-repo "$repo" cpsgate-system > "$work/out2s" 2>&1 || { cat "$work/out2s"; fail "system hook blocked a reviewed change"; }
+echo "ok: reviewed flag change passes (golang and system hooks)"
 git commit -q -m "Enable AsyncFinalize in production, reviewed" || fail "commit"
 
 # The lint hook runs too; the example CPS covers only part of the RFC 3647
@@ -56,4 +72,4 @@ if pre-commit try-repo "$repo" cpsgate-lint --all-files > "$work/out3" 2>&1; the
 fi
 grep -q 'missing section 9.5 .*\[outline_missing\]' "$work/out3" || { cat "$work/out3"; fail "lint hook did not report the outline"; }
 echo "ok: cpsgate-lint hook reports the incomplete outline"
-echo "pre-commit e2e: 4 passed, 0 failed"
+echo "pre-commit e2e: 5 passed, 0 failed"
