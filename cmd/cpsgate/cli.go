@@ -128,5 +128,6 @@ version and the git revision Go recorded.`,
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
