@@ -25,6 +25,14 @@ type Change struct {
 	Paragraphs []review.Paragraph
 	Config     string // the configuration file that was applied
 	Registry   string // the registry path
+	// Today is the date of the check and BaseDate the base commit's date
+	// (YYYY-MM-DD, UTC; "" when unknown): the bounds of a review's date.
+	Today, BaseDate string
+	// NoApprovals is set where approvals cannot exist (a pre-commit hook):
+	// deny findings that a review or an approval in the pull request
+	// resolves are reported as warnings, and the reviews the pull request
+	// will need are listed.
+	NoApprovals bool
 }
 
 // Outcome is the result of a check together with the input the policies saw.
@@ -41,14 +49,18 @@ func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change
 		return nil, err
 	}
 	res := &result.Result{
-		Pass:        len(deny) == 0,
 		Base:        base.Rev,
 		Head:        head.Rev,
-		Findings:    append(append([]result.Finding{}, deny...), warn...),
 		FlagChanges: []result.FlagChange{},
 		CPSChanges:  []result.CPSChange{},
 		Missing:     missing(deny, head),
 	}
+	if ch.NoApprovals {
+		deny, warn = deferReviews(deny, warn)
+		res.ReviewsDeferred = len(res.Missing) > 0
+	}
+	res.Pass = len(deny) == 0
+	res.Findings = append(append([]result.Finding{}, deny...), warn...)
 	for _, c := range in.FlagChanges {
 		res.FlagChanges = append(res.FlagChanges, result.FlagChange{
 			Flag: c.Flag, Change: c.Change, File: c.File, Line: c.Line,
@@ -66,6 +78,8 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 		Head:            head.Rev,
 		Author:          ch.Author,
 		Approvers:       nonNil(ch.Approvers),
+		Today:           ch.Today,
+		BaseDate:        ch.BaseDate,
 		Config:          ch.Config,
 		Registry:        ch.Registry,
 		Sections:        map[string]policies.Section{},
@@ -324,10 +338,24 @@ func sourceChanges(base, head *flags.Inventory) []policies.SourceChange {
 	return out
 }
 
-// fixedByReview are the built-in rules whose (flag, section) findings a
-// review of the flag against the section in this change resolves.
-var fixedByReview = map[string]bool{
-	"missing_review": true, "stale_review": true, "self_review": true, "unwatched_source": true,
+// deferReviews turns the deny findings that a review or an approval in the
+// pull request resolves into warnings that say so: a commit cannot carry
+// approvals, so a pre-commit hook blocks only what the pull request cannot
+// fix. The findings stay sorted.
+func deferReviews(deny, warn []result.Finding) (stillDeny, allWarn []result.Finding) {
+	var deferred []result.Finding
+	for _, f := range deny {
+		if policies.ResolvedBy(f.Rule) == "" {
+			stillDeny = append(stillDeny, f)
+			continue
+		}
+		f.Severity = result.Warn
+		f.Message = "the pull request will need this (a commit cannot carry approvals): " + f.Message
+		deferred = append(deferred, f)
+	}
+	allWarn = append(deferred, warn...)
+	slices.SortFunc(allWarn, result.Compare)
+	return stillDeny, allWarn
 }
 
 // missing turns the deny findings that ask for a review into the list a
@@ -339,7 +367,7 @@ func missing(deny []result.Finding, head *State) []result.Missing {
 		if f.Flag == "" || f.Section == "" || seen[[2]string{f.Flag, f.Section}] {
 			continue
 		}
-		if !fixedByReview[f.Rule] {
+		if policies.ResolvedBy(f.Rule) != "review" {
 			continue
 		}
 		s, ok := head.Sections[f.Section]

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cpsgate/cpsgate/result"
+	"github.com/cpsgate/cpsgate/review"
 )
 
 // Text writes a report for people: verdict, findings as
@@ -43,9 +44,16 @@ func (t Text) Report(w io.Writer, res *result.Result) error {
 	for _, c := range res.CPSChanges {
 		p.printf("  CPS %s %s%s  (%s)\n", c.Section, c.Change, cpsDetail(c), position(c.File, c.Line))
 	}
+	if len(res.Missing) > 0 && res.ReviewsDeferred {
+		p.printf("\nThe pull request will need these reviews; a commit cannot carry approvals, so\n" +
+			"they do not block it. Have the reviewer read the sections below, put this block,\n" +
+			"with their name, in the pull-request description, and have them approve it:\n\n")
+	} else if len(res.Missing) > 0 {
+		p.printf("\nTo pass, have someone other than the author review the sections below, put this\n" +
+			"block, with the reviewer's name, in the pull-request description (or a file passed\n" +
+			"with --pr-body) or the registry, and have the reviewer approve the change:\n\n")
+	}
 	if len(res.Missing) > 0 {
-		p.printf("\nTo pass, review the sections below and add this block to the pull-request\n" +
-			"description (or to a file passed with --pr-body), or add the reviews to the registry:\n\n")
 		p.printf("%s", ReviewBlock(res.Missing))
 		p.printf("\nSections to review:\n")
 		writeSections(p, res.Missing)
@@ -71,12 +79,12 @@ func ReviewBlock(missing []result.Missing) string {
 			hashes[k] = fmt.Sprintf("%q: %q", m.Section, m.Hash)
 		}
 		fmt.Fprintf(&b, "- flag: %s\n", group[0].Flag)
-		b.WriteString("  reviewer: YOUR-NAME\n")
-		b.WriteString("  date: YYYY-MM-DD\n")
+		b.WriteString("  reviewer: " + review.TemplateReviewer + "   # who reviewed, and approves the change\n")
+		b.WriteString("  date: " + review.TemplateDate + "\n")
 		fmt.Fprintf(&b, "  sections: [%s]\n", strings.Join(ids, ", "))
 		b.WriteString("  verdict: compliant   # compliant | cps-updated | not-applicable\n")
 		fmt.Fprintf(&b, "  section_hashes: {%s}\n", strings.Join(hashes, ", "))
-		b.WriteString("  notes: How the flag's behaviour, on and off, matches these sections.\n")
+		b.WriteString("  notes: " + review.TemplateNotes + "\n")
 		i = j
 	}
 	b.WriteString("```\n")

@@ -13,6 +13,11 @@ type Input struct {
 	// Approvers are people other than the author who approved the change
 	// (GitHub pull-request approvals); empty when unknown.
 	Approvers []string `json:"approvers"`
+	// Today is the date the check runs (UTC, YYYY-MM-DD), and BaseDate the
+	// committer date of the base commit (UTC, YYYY-MM-DD; "" when there is
+	// no base): the bounds of a review's date.
+	Today    string `json:"today"`
+	BaseDate string `json:"base_date"`
 	Config    string   `json:"config"`   // path of the configuration file that was applied
 	Registry  string   `json:"registry"` // path of the flag registry
 

@@ -10,13 +10,14 @@ package cpsgate
 #     RFC 3647 §1.5.4 (CPS approval procedures) / Mozilla Root Store Policy
 #     §3.3: a CPS change must be checked against the practice it describes
 #   severity_when_untouched: warn
+#   resolved_by: review
 deny contains finding if {
 	some change in input.cps_changes
 	change.change == "modified"
 	section := change.section
 	some name, flag in live_flags
 	section in flag.cps
-	not counted_in_change(name, section)
+	not reviewed_in_change(name, section)
 	finding := {
 		"rule": "stale_review",
 		"flag": name,
@@ -39,6 +40,7 @@ deny contains finding if {
 #   enforces: >-
 #     RFC 3647 §1.5.4 (CPS approval procedures) / Mozilla Root Store Policy
 #     §3.3: a review must be of the CPS text in force
+#   resolved_by: review
 deny contains finding if {
 	some review in new_reviews
 	some section in review.sections
@@ -86,11 +88,6 @@ warn contains finding if {
 			[name, section_label(section), review.reviewer, review.date],
 		),
 	}
-}
-
-counted_in_change(name, section) if {
-	some review in new_reviews
-	counts(review, name, section)
 }
 
 # The registry review of the flag covering the section with the greatest date;

@@ -72,11 +72,13 @@ func (in *Input) value() ast.Value {
 	if flags == nil {
 		flags = map[string]Flag{} // an object, never null (withEmptySlices)
 	}
-	return newObj(15).
+	return newObj(17).
 		str("base", in.Base).
 		str("head", in.Head).
 		str("author", in.Author).
 		term("approvers", stringsTerm(in.Approvers)).
+		str("today", in.Today).
+		str("base_date", in.BaseDate).
 		str("config", in.Config).
 		str("registry", in.Registry).
 		term("sections", mapOf(in.Sections, (*Section).term)).
