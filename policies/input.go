@@ -18,8 +18,8 @@ type Input struct {
 	// no base): the bounds of a review's date.
 	Today    string `json:"today"`
 	BaseDate string `json:"base_date"`
-	Config    string   `json:"config"`   // path of the configuration file that was applied
-	Registry  string   `json:"registry"` // path of the flag registry
+	Config   string `json:"config"`   // path of the configuration file that was applied
+	Registry string `json:"registry"` // path of the flag registry
 
 	Sections        map[string]Section `json:"sections"` // head CPS sections by ID
 	Flags           map[string]Flag    `json:"flags"`    // every flag known at base or head, by name

@@ -28,7 +28,7 @@ type RuleInfo struct {
 	// pre-commit hook, which cannot see approvals, reports such findings
 	// without blocking.
 	ResolvedBy string
-	Severities            []string // which of deny and warn the rule defines, sorted
+	Severities []string // which of deny and warn the rule defines, sorted
 }
 
 // Rules returns the built-in rules, sorted by name. It is an error for a
