@@ -264,7 +264,7 @@ func inputReview(r review.Review, isNew bool) policies.Review {
 	}
 	return policies.Review{
 		Flag: r.Flag, Sections: nonNil(r.Sections), Reviewer: r.Reviewer, Date: r.Date, Verdict: r.Verdict,
-		CPSVersion: r.CPSVersion, SectionHashes: hashes, Ref: r.Ref, Origin: r.Origin, New: isNew,
+		CPSVersion: r.CPSVersion, SectionHashes: hashes, Ref: r.Ref, Notes: r.Notes, Origin: r.Origin, New: isNew,
 		File: r.Pos.File, Line: r.Pos.Line,
 	}
 }

@@ -101,6 +101,7 @@ type Review struct {
 	CPSVersion    string            `json:"cps_version"`
 	SectionHashes map[string]string `json:"section_hashes"`
 	Ref           string            `json:"ref"`
+	Notes         string            `json:"notes"`
 	Origin        string            `json:"origin"` // registry | pr-body | paragraph | comment
 	New           bool              `json:"new"`    // part of this change: attached to it, or added to the registry by it
 	File          string            `json:"file"`

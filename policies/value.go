@@ -130,11 +130,11 @@ func (c *CPSChange) term() *ast.Term {
 }
 
 func (r *Review) term() *ast.Term {
-	return newObj(12).str("flag", r.Flag).term("sections", stringsTerm(r.Sections)).
+	return newObj(13).str("flag", r.Flag).term("sections", stringsTerm(r.Sections)).
 		str("reviewer", r.Reviewer).str("date", r.Date).str("verdict", r.Verdict).
 		str("cps_version", r.CPSVersion).
 		term("section_hashes", mapOf(r.SectionHashes, func(h *string) *ast.Term { return ast.StringTerm(*h) })).
-		str("ref", r.Ref).str("origin", r.Origin).boolean("new", r.New).
+		str("ref", r.Ref).str("notes", r.Notes).str("origin", r.Origin).boolean("new", r.New).
 		str("file", r.File).num("line", r.Line).done()
 }
 
