@@ -53,7 +53,7 @@ func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change
 		Head:        head.Rev,
 		FlagChanges: []result.FlagChange{},
 		CPSChanges:  []result.CPSChange{},
-		Missing:     missing(deny, head),
+		Missing:     missing(deny, in.Sections, head),
 	}
 	if ch.NoApprovals {
 		deny, warn = deferReviews(deny, warn)
@@ -91,8 +91,10 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 		PolicyChanges:   policyChanges(base.Gate, head.Gate, ch.Config),
 		SourceChanges:   sourceChanges(base.Inventory, head.Inventory),
 	}
+	headTrees, baseTrees := treeHashes(head), treeHashes(base)
 	for id, s := range head.Sections {
-		in.Sections[id] = policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash}
+		in.Sections[id] = policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash,
+			TreeHash: headTrees[id], BaseTreeHash: baseTrees[id]}
 	}
 	addFlags(in, base, head)
 
@@ -360,7 +362,7 @@ func deferReviews(deny, warn []result.Finding) (stillDeny, allWarn []result.Find
 
 // missing turns the deny findings that ask for a review into the list a
 // reviewer works from.
-func missing(deny []result.Finding, head *State) []result.Missing {
+func missing(deny []result.Finding, sections map[string]policies.Section, head *State) []result.Missing {
 	out := []result.Missing{}
 	seen := map[[2]string]bool{}
 	for _, f := range deny {
@@ -376,7 +378,7 @@ func missing(deny []result.Finding, head *State) []result.Missing {
 		}
 		seen[[2]string{f.Flag, f.Section}] = true
 		out = append(out, result.Missing{
-			Flag: f.Flag, Section: s.ID, Title: s.Title, Hash: s.Hash,
+			Flag: f.Flag, Section: s.ID, Title: s.Title, Hash: sections[s.ID].TreeHash,
 			Excerpt: Excerpt(s.Text, 6), File: s.Pos.File, Line: s.Pos.Line,
 		})
 	}
@@ -422,6 +424,16 @@ func cpsResult(changes []policies.CPSChange) []result.CPSChange {
 			Section: c.Section, Change: c.Change, OldSection: c.OldSection, Title: c.Title,
 			OldTitle: c.OldTitle, File: c.File, Line: c.Line,
 		})
+	}
+	return out
+}
+
+// treeHashes returns the tree hash of every section of the revision, by ID
+// (see cps.TreeHashes).
+func treeHashes(st *State) map[string]string {
+	out := map[string]string{}
+	for _, d := range st.Docs {
+		maps.Copy(out, cps.TreeHashes(d.Sections))
 	}
 	return out
 }

@@ -40,6 +40,12 @@ type Section struct {
 	Line   int    `json:"line"`
 	Anchor string `json:"anchor"`
 	Hash   string `json:"hash"`
+	// TreeHash covers the section's own text and its subsections' (the
+	// text a link to it covers; equal to Hash for a section without
+	// subsections), BaseTreeHash the same at base ("" when the base has no
+	// section of this ID).
+	TreeHash     string `json:"tree_hash"`
+	BaseTreeHash string `json:"base_tree_hash"`
 }
 
 // Flag is a flag as known at head (or at base only, when the change removed it).

@@ -186,6 +186,17 @@ flag_reviews[name] contains review if {
 	name := review.flag
 }
 
+# The hash of the text a link to section id covers: its own text and its
+# subsections' (tree_hash; the section's own hash when it has none).
+link_hash(id) := h if {
+	h := object.get(input.sections[id], "tree_hash", "")
+	h != ""
+} else := input.sections[id].hash
+
+# Kinds of CPS change that alter a section's own text or heading: a reworded
+# heading is a change of what the section promises.
+text_changes := {"modified", "retitled"}
+
 # "file:line", or just "file" when the line is unknown.
 location(file, line) := sprintf("%s:%d", [file, line]) if line > 0
 

@@ -93,8 +93,9 @@ func (in *Input) value() ast.Value {
 }
 
 func (s *Section) term() *ast.Term {
-	return newObj(7).str("id", s.ID).str("title", s.Title).num("level", s.Level).
-		str("file", s.File).num("line", s.Line).str("anchor", s.Anchor).str("hash", s.Hash).done()
+	return newObj(9).str("id", s.ID).str("title", s.Title).num("level", s.Level).
+		str("file", s.File).num("line", s.Line).str("anchor", s.Anchor).str("hash", s.Hash).
+		str("tree_hash", s.TreeHash).str("base_tree_hash", s.BaseTreeHash).done()
 }
 
 func (f *Flag) term() *ast.Term {
