@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/report"
 )
 
 // checkoutEnv names local clones of CPS repositories for CI, as
@@ -79,10 +81,36 @@ func checkoutReader(ctx context.Context, dirs map[string]string, root string) ch
 		if r, ok := cache[key]; ok {
 			return r.data, r.err
 		}
-		data, err := readCheckout(ctx, dirs, root, doc)
-		cache[key] = fetchedDoc{data, err}
-		return data, err
+		c, err := readCheckout(ctx, dirs, root, doc, false)
+		cache[key] = fetchedDoc{c.data, err}
+		return c.data, err
 	}
+}
+
+// cloneReader is checkoutReader for the report: it also says which
+// version of the CPS each document is.
+func cloneReader(ctx context.Context, dirs map[string]string, root string) func(config.Document) (cloneDoc, error) {
+	type result struct {
+		c   cloneDoc
+		err error
+	}
+	cache := map[config.Document]result{}
+	return func(doc config.Document) (cloneDoc, error) {
+		key := config.Document{Repo: doc.Repo, Ref: doc.Ref, Path: doc.Path, Checkout: doc.Checkout}
+		if r, ok := cache[key]; ok {
+			return r.c, r.err
+		}
+		c, err := readCheckout(ctx, dirs, root, doc, true)
+		cache[key] = result{c, err}
+		return c, err
+	}
+}
+
+// cloneDoc is a document read from a clone, with the version of the CPS it
+// is (when asked for).
+type cloneDoc struct {
+	data            []byte
+	version, source string
 }
 
 type fetchedDoc struct {
@@ -122,42 +150,88 @@ func repoName(repo string) string {
 
 // readCheckout reads doc from its clone. Errors carry no position: the
 // caller puts the configuration's in front.
-func readCheckout(ctx context.Context, dirs map[string]string, root string, doc config.Document) ([]byte, error) {
+//
+// With version, it also says which version of the CPS it read: the tag
+// named by ref: or on the commit read (the CPS repository's own name for
+// the version pinned), else the one the document states (front matter,
+// revision table), else the ref or the commit itself.
+func readCheckout(ctx context.Context, dirs map[string]string, root string, doc config.Document, version bool) (cloneDoc, error) {
+	data, v, err := readClone(ctx, dirs, root, doc, version)
+	if err != nil {
+		return cloneDoc{}, err
+	}
+	c := cloneDoc{data: data}
+	if version {
+		c.version, c.source = v.version, v.source
+		if v.source != report.SourceTag {
+			if dv, ds := report.DetectVersion(data); dv != "" {
+				c.version, c.source = dv, ds
+			}
+		}
+	}
+	return c, nil
+}
+
+// refVersion is the version of a clone's commit by its tags or ref.
+type refVersion struct{ version, source string }
+
+func readClone(ctx context.Context, dirs map[string]string, root string, doc config.Document, version bool) ([]byte, refVersion, error) {
+	var v refVersion
 	dir, from, err := checkoutDir(dirs, root, doc)
 	if err != nil {
-		return nil, err
+		return nil, v, err
 	}
 	fix := fmt.Sprintf("clone %s there, or pass --cps-checkout %s=DIR", doc.Repo, doc.Repo)
 	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
 		if err == nil {
 			err = fmt.Errorf("not a directory")
 		}
-		return nil, fmt.Errorf("the clone of %s (%s) is not at %s: %v; %s", doc.Repo, from, dir, unwrapPath(err), fix)
+		return nil, v, fmt.Errorf("the clone of %s (%s) is not at %s: %v; %s", doc.Repo, from, dir, unwrapPath(err), fix)
 	}
 	repo, err := gitrepo.Open(ctx, dir)
 	if err != nil {
-		return nil, fmt.Errorf("the clone of %s (%s) at %s: %w", doc.Repo, from, dir, err)
+		return nil, v, fmt.Errorf("the clone of %s (%s) at %s: %w", doc.Repo, from, dir, err)
 	}
 	defer repo.Close()
 	// git finds the repository that contains dir: refuse a directory inside
 	// another repository (this one, say), whose files are not the CPS's.
 	if top, want := realPath(repo.Root()), realPath(dir); top != want {
-		return nil, fmt.Errorf("the clone of %s (%s) at %s is not the top of a git clone (it lies inside %s); %s", doc.Repo, from, dir, repo.Root(), fix)
+		return nil, v, fmt.Errorf("the clone of %s (%s) at %s is not the top of a git clone (it lies inside %s); %s", doc.Repo, from, dir, repo.Root(), fix)
 	}
 	snap := repo.WorkTree()
 	where := dir + " (work tree)"
+	sha := ""
 	if doc.Ref != "" {
-		sha, err := repo.Resolve(doc.Ref)
+		sha, err = repo.Resolve(doc.Ref)
 		if err != nil {
-			return nil, fmt.Errorf("the clone of %s at %s has no %s (%v): fetch it (git -C %s fetch --tags origin) or fix ref:", doc.Repo, dir, doc.Ref, err, dir)
+			return nil, v, fmt.Errorf("the clone of %s at %s has no %s (%v): fetch it (git -C %s fetch --tags origin) or fix ref:", doc.Repo, dir, doc.Ref, err, dir)
 		}
 		snap, where = repo.Commit(sha), fmt.Sprintf("%s at %s", dir, doc.Ref)
 	}
 	data, err := snap.ReadFile(doc.Path)
 	if err != nil {
-		return nil, fmt.Errorf("CPS document %s of %s (clone %s): %w", doc.Path, doc.Repo, where, err)
+		return nil, v, fmt.Errorf("CPS document %s of %s (clone %s): %w", doc.Path, doc.Repo, where, err)
 	}
-	return data, nil
+	if version {
+		if sha == "" && repo.HasCommits() {
+			sha, _ = repo.Resolve("HEAD")
+		}
+		tags, err := repo.Tags(ctx)
+		if err != nil {
+			return nil, v, fmt.Errorf("the clone of %s at %s: %w", doc.Repo, dir, err)
+		}
+		switch on := tags[sha]; {
+		case doc.Ref != "" && slices.Contains(on, doc.Ref):
+			v = refVersion{doc.Ref, report.SourceTag}
+		case len(on) > 0:
+			v = refVersion{on[len(on)-1], report.SourceTag}
+		case doc.Ref != "":
+			v = refVersion{doc.Ref, report.SourceRef}
+		case sha != "":
+			v = refVersion{report.Short(sha), report.SourceCommit}
+		}
+	}
+	return data, v, nil
 }
 
 // realPath resolves symbolic links, keeping p when it cannot.
