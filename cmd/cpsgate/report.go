@@ -430,7 +430,7 @@ type historyLoader struct {
 	// fatal is the first such document that could not be read.
 	external func(config.Document) (cloneDoc, error)
 	fatal    error
-	jobs        sync.WaitGroup
+	jobs     sync.WaitGroup
 	// queue holds what prefetch has yet to read; queued signals it, and is
 	// closed when the walk is done.
 	queueMu  sync.Mutex
