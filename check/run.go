@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/policies"
@@ -25,6 +26,10 @@ type Change struct {
 	Paragraphs []review.Paragraph
 	Config     string // the configuration file that was applied
 	Registry   string // the registry path
+	// CPSVersions are the CPS documents of other repositories whose ref:
+	// the change moves, when that is all it changes in the configuration
+	// (see VersionBump); the head was loaded at the new refs.
+	CPSVersions []config.VersionChange
 }
 
 // Outcome is the result of a check together with the input the policies saw.
@@ -80,6 +85,7 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 	for id, s := range head.Sections {
 		in.Sections[id] = policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash}
 	}
+	in.PolicyChanges, in.CPSVersionChanges = versionChanges(in.PolicyChanges, ch)
 	addFlags(in, base, head)
 
 	baseFlags := flags.State{Registry: base.Registry, Inventory: base.Inventory}

@@ -24,6 +24,10 @@ type Input struct {
 	RegistryChanges []RegistryChange   `json:"registry_changes"`
 	PolicyChanges   []PolicyChange     `json:"policy_changes"`
 	SourceChanges   []SourceChange     `json:"source_changes"`
+	// CPSVersionChanges are the pinned versions (ref:) of CPS documents kept
+	// in other repositories that the change moves; the configuration
+	// changes in nothing else, and is then not in PolicyChanges.
+	CPSVersionChanges []CPSVersionChange `json:"cps_version_changes"`
 }
 
 // Section is one CPS section at head.
@@ -129,6 +133,18 @@ type PolicyChange struct {
 	Change string `json:"change"` // added | modified | removed
 }
 
+// CPSVersionChange is a CPS document of another repository whose ref: the
+// change moves from OldRef to Ref; File and Line are its entry in the
+// configuration at head.
+type CPSVersionChange struct {
+	Repo   string `json:"repo"`
+	Path   string `json:"path"`
+	OldRef string `json:"old_ref"`
+	Ref    string `json:"ref"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+}
+
 // MarshalJSON encodes the input as policies see it: nil slices as [].
 func (in *Input) MarshalJSON() ([]byte, error) {
 	type plain Input // without this method
@@ -146,6 +162,7 @@ func withEmptySlices(in *Input) *Input {
 	out.CPSChanges = orEmpty(in.CPSChanges)
 	out.RegistryChanges = orEmpty(in.RegistryChanges)
 	out.PolicyChanges = orEmpty(in.PolicyChanges)
+	out.CPSVersionChanges = orEmpty(in.CPSVersionChanges)
 	out.SourceChanges = make([]SourceChange, len(in.SourceChanges))
 	for i, c := range in.SourceChanges {
 		c.Flags = orEmpty(c.Flags)

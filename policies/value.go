@@ -72,7 +72,7 @@ func (in *Input) value() ast.Value {
 	if flags == nil {
 		flags = map[string]Flag{} // an object, never null (withEmptySlices)
 	}
-	return newObj(15).
+	return newObj(16).
 		str("base", in.Base).
 		str("head", in.Head).
 		str("author", in.Author).
@@ -87,6 +87,7 @@ func (in *Input) value() ast.Value {
 		term("registry_changes", arrayOf(in.RegistryChanges, (*RegistryChange).term)).
 		term("policy_changes", arrayOf(in.PolicyChanges, (*PolicyChange).term)).
 		term("source_changes", arrayOf(in.SourceChanges, (*SourceChange).term)).
+		term("cps_version_changes", arrayOf(in.CPSVersionChanges, (*CPSVersionChange).term)).
 		done().Value
 }
 
@@ -148,4 +149,9 @@ func (c *PolicyChange) term() *ast.Term {
 func (c *SourceChange) term() *ast.Term {
 	return newObj(5).str("file", c.File).str("kind", c.Kind).str("change", c.Change).
 		term("flags", stringsTerm(c.Flags)).num("line", c.Line).done()
+}
+
+func (c *CPSVersionChange) term() *ast.Term {
+	return newObj(6).str("repo", c.Repo).str("path", c.Path).str("old_ref", c.OldRef).
+		str("ref", c.Ref).str("file", c.File).num("line", c.Line).done()
 }

@@ -210,6 +210,10 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 	}
 	adopting := gateRev == head
 	ch.Registry = cfg.Registry
+	headCfg := cfg // the head's CPS at the head's ref: when only refs moved
+	if !adopting {
+		headCfg, ch.CPSVersions = check.VersionBump(cfg, head)
+	}
 	// The check is CPU-bound: the two revisions load and the policies of the
 	// gate revision compile in parallel.
 	var (
@@ -236,7 +240,7 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 		baseState, baseErr = check.Load(base, cfg, external, adopting, &shared)
 	})
 	wg.Go(func() {
-		headState, headErr = check.Load(head, cfg, external, false, &shared)
+		headState, headErr = check.Load(head, headCfg, external, false, &shared)
 	})
 	wg.Wait()
 	switch {
