@@ -166,7 +166,7 @@ func addFlags(in *policies.Input, base, head *State) {
 	get := func(name string) policies.Flag {
 		f, ok := in.Flags[name]
 		if !ok {
-			f = policies.Flag{Name: name, CPS: []string{}, Sources: []policies.FlagSource{}}
+			f = policies.Flag{Name: name, CPS: []string{}, BaseCPS: []string{}, Sources: []policies.FlagSource{}}
 		}
 		return f
 	}
@@ -186,6 +186,9 @@ func addFlags(in *policies.Input, base, head *State) {
 		if side.st.Registry != nil {
 			for _, e := range side.st.Registry.Flags {
 				f := mark(e.Name)
+				if !side.head {
+					f.BaseCPS = append([]string{}, e.CPS...)
+				}
 				if side.head || !f.InHead {
 					f.Registered = side.head
 					f.Status, f.Description, f.NoCPSImpact = e.Status, e.Description, e.NoCPSImpact

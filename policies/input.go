@@ -43,12 +43,15 @@ type Section struct {
 
 // Flag is a flag as known at head (or at base only, when the change removed it).
 type Flag struct {
-	Name        string       `json:"name"`
-	Registered  bool         `json:"registered"` // has an entry in the head registry
-	InBase      bool         `json:"in_base"`    // known (sources or registry) at base
-	InHead      bool         `json:"in_head"`    // known (sources or registry) at head
-	Status      string       `json:"status"`
-	CPS         []string     `json:"cps"` // linked section IDs (head registry)
+	Name       string   `json:"name"`
+	Registered bool     `json:"registered"` // has an entry in the head registry
+	InBase     bool     `json:"in_base"`    // known (sources or registry) at base
+	InHead     bool     `json:"in_head"`    // known (sources or registry) at head
+	Status     string   `json:"status"`
+	CPS        []string `json:"cps"` // linked section IDs (head registry)
+	// BaseCPS are the linked section IDs in the base registry ([] when the
+	// flag had no entry there).
+	BaseCPS     []string     `json:"base_cps"`
 	NoCPSImpact string       `json:"no_cps_impact"`
 	Description string       `json:"description"`
 	File        string       `json:"file"` // registry entry position, "" when unregistered
@@ -171,6 +174,7 @@ func withEmptySlices(in *Input) *Input {
 	out.Flags = make(map[string]Flag, len(in.Flags))
 	for name, f := range in.Flags {
 		f.CPS = orEmpty(f.CPS)
+		f.BaseCPS = orEmpty(f.BaseCPS)
 		f.Sources = orEmpty(f.Sources)
 		out.Flags[name] = f
 	}

@@ -74,7 +74,7 @@ func TestRulesMetadata(t *testing.T) {
 		got = append(got, r.Name)
 	}
 	want := []string{
-		"cps_version_changed", "missing_review", "policy_changed", "registry_changed", "self_review", "stale_review",
+		"cps_version_changed", "missing_review", "moved_link", "policy_changed", "registry_changed", "self_review", "stale_review",
 		"unknown_flag", "unknown_section", "unlinked_flag", "unregistered_flag", "unwatched_source",
 	}
 	if diff := cmp.Diff(got, want); diff != "" {

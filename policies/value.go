@@ -97,9 +97,9 @@ func (s *Section) term() *ast.Term {
 }
 
 func (f *Flag) term() *ast.Term {
-	return newObj(11).str("name", f.Name).boolean("registered", f.Registered).
+	return newObj(12).str("name", f.Name).boolean("registered", f.Registered).
 		boolean("in_base", f.InBase).boolean("in_head", f.InHead).str("status", f.Status).
-		term("cps", stringsTerm(f.CPS)).str("no_cps_impact", f.NoCPSImpact).
+		term("cps", stringsTerm(f.CPS)).term("base_cps", stringsTerm(f.BaseCPS)).str("no_cps_impact", f.NoCPSImpact).
 		str("description", f.Description).str("file", f.File).num("line", f.Line).
 		term("sources", arrayOf(f.Sources, (*FlagSource).term)).done()
 }
