@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/policies"
@@ -33,6 +34,10 @@ type Change struct {
 	// resolves are reported as warnings, and the reviews the pull request
 	// will need are listed.
 	NoApprovals bool
+	// CPSVersions are the CPS documents of other repositories whose ref:
+	// the change moves, when that is all it changes in the configuration
+	// (see VersionBump); the head was loaded at the new refs.
+	CPSVersions []config.VersionChange
 }
 
 // Outcome is the result of a check together with the input the policies saw.
@@ -91,15 +96,6 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 		PolicyChanges:   policyChanges(base.Gate, head.Gate, ch.Config),
 		SourceChanges:   sourceChanges(base.Inventory, head.Inventory),
 	}
-	headTrees, baseTrees := treeHashes(head), treeHashes(base)
-	for id, s := range head.Sections {
-		in.Sections[id] = policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash,
-			TreeHash: headTrees[id], BaseTreeHash: baseTrees[id]}
-	}
-	addFlags(in, base, head)
-
-	baseFlags := flags.State{Registry: base.Registry, Inventory: base.Inventory}
-	headFlags := flags.State{Registry: head.Registry, Inventory: head.Inventory}
 	cpsChanges := cps.Diff(sectionList(base), sectionList(head))
 	renumbered := map[string]string{} // base ID -> head ID
 	for _, c := range cpsChanges {
@@ -107,6 +103,23 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 			renumbered[c.OldID] = c.ID
 		}
 	}
+	headTrees, baseTrees := treeHashes(head), treeHashes(base)
+	baseIDs := baseSectionIDs(cpsChanges, renumbered)
+	for id, s := range head.Sections {
+		sec := policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash,
+			TreeHash: headTrees[id]}
+		if b, ok := baseIDs[id]; !ok {
+			sec.BaseTreeHash = baseTrees[id]
+		} else if b != "" {
+			sec.BaseTreeHash = baseTrees[b]
+		}
+		in.Sections[id] = sec
+	}
+	in.PolicyChanges, in.CPSVersionChanges = versionChanges(in.PolicyChanges, ch)
+	addFlags(in, base, head)
+
+	baseFlags := flags.State{Registry: base.Registry, Inventory: base.Inventory}
+	headFlags := flags.State{Registry: head.Registry, Inventory: head.Inventory}
 	for _, c := range flags.Diff(baseFlags, headFlags) {
 		if c.Kind == flags.Modified && slices.Contains(c.Fields, flags.FieldCPS) &&
 			linksFollowRenumbering(base.Registry, head.Registry, c.Flag, renumbered) {
@@ -139,6 +152,26 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 	}
 	in.Reviews = reviews(head, newReviews, ch)
 	return in
+}
+
+// baseSectionIDs maps the head IDs whose section was not at the same ID in
+// base to the base ID it came from: the old ID of a renumbered section, ""
+// for an added one or for an ID whose base section moved away. Head IDs not
+// in the map held the same section at base.
+func baseSectionIDs(changes []cps.Change, renumbered map[string]string) map[string]string {
+	out := map[string]string{}
+	for old := range renumbered {
+		out[old] = "" // the base section at this ID moved away
+	}
+	for _, c := range changes {
+		switch c.Kind {
+		case cps.Renumbered:
+			out[c.ID] = c.OldID
+		case cps.Added:
+			out[c.ID] = ""
+		}
+	}
+	return out
 }
 
 // followsRenumbering reports whether a link to removed, a section that this
@@ -176,7 +209,7 @@ func addFlags(in *policies.Input, base, head *State) {
 	get := func(name string) policies.Flag {
 		f, ok := in.Flags[name]
 		if !ok {
-			f = policies.Flag{Name: name, CPS: []string{}, Sources: []policies.FlagSource{}}
+			f = policies.Flag{Name: name, CPS: []string{}, BaseCPS: []string{}, Sources: []policies.FlagSource{}}
 		}
 		return f
 	}
@@ -196,6 +229,9 @@ func addFlags(in *policies.Input, base, head *State) {
 		if side.st.Registry != nil {
 			for _, e := range side.st.Registry.Flags {
 				f := mark(e.Name)
+				if !side.head {
+					f.BaseCPS = append([]string{}, e.CPS...)
+				}
 				if side.head || !f.InHead {
 					f.Registered = side.head
 					f.Status, f.Description, f.NoCPSImpact = e.Status, e.Description, e.NoCPSImpact

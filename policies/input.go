@@ -29,6 +29,10 @@ type Input struct {
 	RegistryChanges []RegistryChange   `json:"registry_changes"`
 	PolicyChanges   []PolicyChange     `json:"policy_changes"`
 	SourceChanges   []SourceChange     `json:"source_changes"`
+	// CPSVersionChanges are the pinned versions (ref:) of CPS documents kept
+	// in other repositories that the change moves; the configuration
+	// changes in nothing else, and is then not in PolicyChanges.
+	CPSVersionChanges []CPSVersionChange `json:"cps_version_changes"`
 }
 
 // Section is one CPS section at head.
@@ -50,12 +54,15 @@ type Section struct {
 
 // Flag is a flag as known at head (or at base only, when the change removed it).
 type Flag struct {
-	Name        string       `json:"name"`
-	Registered  bool         `json:"registered"` // has an entry in the head registry
-	InBase      bool         `json:"in_base"`    // known (sources or registry) at base
-	InHead      bool         `json:"in_head"`    // known (sources or registry) at head
-	Status      string       `json:"status"`
-	CPS         []string     `json:"cps"` // linked section IDs (head registry)
+	Name       string   `json:"name"`
+	Registered bool     `json:"registered"` // has an entry in the head registry
+	InBase     bool     `json:"in_base"`    // known (sources or registry) at base
+	InHead     bool     `json:"in_head"`    // known (sources or registry) at head
+	Status     string   `json:"status"`
+	CPS        []string `json:"cps"` // linked section IDs (head registry)
+	// BaseCPS are the linked section IDs in the base registry ([] when the
+	// flag had no entry there).
+	BaseCPS     []string     `json:"base_cps"`
 	NoCPSImpact string       `json:"no_cps_impact"`
 	Description string       `json:"description"`
 	File        string       `json:"file"` // registry entry position, "" when unregistered
@@ -141,6 +148,18 @@ type PolicyChange struct {
 	Change string `json:"change"` // added | modified | removed
 }
 
+// CPSVersionChange is a CPS document of another repository whose ref: the
+// change moves from OldRef to Ref; File and Line are its entry in the
+// configuration at head.
+type CPSVersionChange struct {
+	Repo   string `json:"repo"`
+	Path   string `json:"path"`
+	OldRef string `json:"old_ref"`
+	Ref    string `json:"ref"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+}
+
 // MarshalJSON encodes the input as policies see it: nil slices as [].
 func (in *Input) MarshalJSON() ([]byte, error) {
 	type plain Input // without this method
@@ -158,6 +177,7 @@ func withEmptySlices(in *Input) *Input {
 	out.CPSChanges = orEmpty(in.CPSChanges)
 	out.RegistryChanges = orEmpty(in.RegistryChanges)
 	out.PolicyChanges = orEmpty(in.PolicyChanges)
+	out.CPSVersionChanges = orEmpty(in.CPSVersionChanges)
 	out.SourceChanges = make([]SourceChange, len(in.SourceChanges))
 	for i, c := range in.SourceChanges {
 		c.Flags = orEmpty(c.Flags)
@@ -166,6 +186,7 @@ func withEmptySlices(in *Input) *Input {
 	out.Flags = make(map[string]Flag, len(in.Flags))
 	for name, f := range in.Flags {
 		f.CPS = orEmpty(f.CPS)
+		f.BaseCPS = orEmpty(f.BaseCPS)
 		f.Sources = orEmpty(f.Sources)
 		out.Flags[name] = f
 	}

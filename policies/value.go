@@ -72,7 +72,7 @@ func (in *Input) value() ast.Value {
 	if flags == nil {
 		flags = map[string]Flag{} // an object, never null (withEmptySlices)
 	}
-	return newObj(17).
+	return newObj(18).
 		str("base", in.Base).
 		str("head", in.Head).
 		str("author", in.Author).
@@ -89,6 +89,7 @@ func (in *Input) value() ast.Value {
 		term("registry_changes", arrayOf(in.RegistryChanges, (*RegistryChange).term)).
 		term("policy_changes", arrayOf(in.PolicyChanges, (*PolicyChange).term)).
 		term("source_changes", arrayOf(in.SourceChanges, (*SourceChange).term)).
+		term("cps_version_changes", arrayOf(in.CPSVersionChanges, (*CPSVersionChange).term)).
 		done().Value
 }
 
@@ -99,9 +100,9 @@ func (s *Section) term() *ast.Term {
 }
 
 func (f *Flag) term() *ast.Term {
-	return newObj(11).str("name", f.Name).boolean("registered", f.Registered).
+	return newObj(12).str("name", f.Name).boolean("registered", f.Registered).
 		boolean("in_base", f.InBase).boolean("in_head", f.InHead).str("status", f.Status).
-		term("cps", stringsTerm(f.CPS)).str("no_cps_impact", f.NoCPSImpact).
+		term("cps", stringsTerm(f.CPS)).term("base_cps", stringsTerm(f.BaseCPS)).str("no_cps_impact", f.NoCPSImpact).
 		str("description", f.Description).str("file", f.File).num("line", f.Line).
 		term("sources", arrayOf(f.Sources, (*FlagSource).term)).done()
 }
@@ -151,4 +152,9 @@ func (c *PolicyChange) term() *ast.Term {
 func (c *SourceChange) term() *ast.Term {
 	return newObj(5).str("file", c.File).str("kind", c.Kind).str("change", c.Change).
 		term("flags", stringsTerm(c.Flags)).num("line", c.Line).done()
+}
+
+func (c *CPSVersionChange) term() *ast.Term {
+	return newObj(6).str("repo", c.Repo).str("path", c.Path).str("old_ref", c.OldRef).
+		str("ref", c.Ref).str("file", c.File).num("line", c.Line).done()
 }

@@ -71,7 +71,7 @@ Reviews attached to the change are read from --pr-body FILE: fenced
 	f.BoolVar(&o.gh.comment, "comment", false, "with --github: keep one pull-request comment with the verdict")
 	f.BoolVar(&o.gh.checkRun, "check-run", false, "with --github: record the verdict as a check run named cpsgate")
 	f.BoolVar(&o.gh.summary, "summary", false, "append the markdown report to $GITHUB_STEP_SUMMARY (default with --github when it is set)")
-	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, "`OWNER/REPO=DIR`: a local checkout of a repository that holds a configured CPS document (repeatable)")
+	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, checkoutFlagUsage)
 	f.StringVar(&o.sarif, "sarif", "", "also write the result as SARIF 2.1.0 to `file`")
 	cmd.MarkFlagsMutuallyExclusive("head", "staged")
 	for _, other := range []string{"base", "head", "staged", "pr-body", "author", "approver"} {
@@ -116,7 +116,7 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	out, err := evaluate(ctx, base, head, o.config, ch, checkoutReader(ctx, dirs), builtins)
+	out, err := evaluate(ctx, base, head, o.config, ch, checkoutReader(ctx, dirs, repo.Root()), builtins)
 	if err != nil {
 		return err
 	}
@@ -257,6 +257,10 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 	}
 	adopting := gateRev == head
 	ch.Registry = cfg.Registry
+	headCfg := cfg // the head's CPS at the head's ref: when only refs moved
+	if !adopting {
+		headCfg, ch.CPSVersions = check.VersionBump(cfg, head)
+	}
 	// The check is CPU-bound: the two revisions load and the policies of the
 	// gate revision compile in parallel.
 	var (
@@ -283,7 +287,7 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 		baseState, baseErr = check.Load(base, cfg, external, adopting, &shared)
 	})
 	wg.Go(func() {
-		headState, headErr = check.Load(head, cfg, external, false, &shared)
+		headState, headErr = check.Load(head, headCfg, external, false, &shared)
 	})
 	wg.Wait()
 	switch {

@@ -114,7 +114,7 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	out, err := evaluate(ctx, base, head, o.config, ch, docReader(dirs, checkoutReader(ctx, dirs), client.DocReader(ctx)), builtins)
+	out, err := evaluate(ctx, base, head, o.config, ch, docReader(dirs, checkoutReader(ctx, dirs, repo.Root()), client.DocReader(ctx)), builtins)
 	if err != nil {
 		return err
 	}

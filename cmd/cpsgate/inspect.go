@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -20,16 +21,24 @@ import (
 
 // inspectOptions are shared by the commands that read one revision.
 type inspectOptions struct {
-	rev    string
-	config string
-	format string
+	rev       string
+	config    string
+	format    string
+	checkouts []string
 }
 
 func (o *inspectOptions) register(cmd *cobra.Command, formats string) {
 	f := cmd.Flags()
+	o.registerCommon(cmd)
+	f.StringVar(&o.format, "format", "text", "output format: "+formats)
+}
+
+// registerCommon registers the flags every inspecting command takes.
+func (o *inspectOptions) registerCommon(cmd *cobra.Command) {
+	f := cmd.Flags()
 	f.StringVar(&o.rev, "rev", "", "read this `ref` instead of the work tree")
 	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
-	f.StringVar(&o.format, "format", "text", "output format: "+formats)
+	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, checkoutFlagUsage)
 }
 
 // load reads the configuration and the state of one revision.
@@ -54,7 +63,11 @@ func (e *env) load(ctx context.Context, o *inspectOptions) (*config.Config, *che
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := check.Load(snap, cfg, nil, false, nil)
+	dirs, err := e.parseCheckouts(o.checkouts)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := check.Load(snap, cfg, checkoutReader(ctx, dirs, repo.Root()), false, nil)
 	return cfg, st, err
 }
 
@@ -113,9 +126,33 @@ func (e *env) documents(ctx context.Context, o *inspectOptions, files []string) 
 	if o.format != "text" && o.format != "json" {
 		return nil, fmt.Errorf("unknown format %q (known: json, text)", o.format)
 	}
+	read := func(f string) ([]byte, error) { return readLimited(e.path(f), cps.MaxSize) }
+	if o.rev != "" {
+		// The files as they are at --rev, named relative to -C.
+		repo, err := gitrepo.Open(ctx, e.dir)
+		if err != nil {
+			return nil, err
+		}
+		defer repo.Close()
+		sha, err := repo.Resolve(o.rev)
+		if err != nil {
+			return nil, err
+		}
+		snap := repo.Commit(sha)
+		root := realPath(repo.Root())
+		read = func(f string) ([]byte, error) {
+			p := e.path(f)
+			full := filepath.Join(realPath(filepath.Dir(p)), filepath.Base(p))
+			rel, err := filepath.Rel(root, full)
+			if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return nil, fmt.Errorf("%s: with --rev, a file must be inside the repository %s", f, repo.Root())
+			}
+			return snap.ReadFile(filepath.ToSlash(rel))
+		}
+	}
 	var docs []*cps.Document
 	for _, f := range files {
-		src, err := readLimited(e.path(f), cps.MaxSize)
+		src, err := read(f)
 		if err != nil {
 			return nil, err
 		}

@@ -53,8 +53,7 @@ as arguments it lints only those documents. Exit 1 when an error is found.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&o.rev, "rev", "", "read this `ref` instead of the work tree")
-	cmd.Flags().StringVar(&o.config, "config", ".cpsgate.yaml", "configuration `path`, relative to the repository root")
+	o.registerCommon(cmd)
 	return cmd
 }
 
