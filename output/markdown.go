@@ -134,5 +134,8 @@ func markdownBlocks(res *result.Result) []string {
 				inert.CodeBlock("text", m.Excerpt))
 		}
 	}
+	for i, blk := range blocks {
+		blocks[i] = inert.Lines(blk) // a line of a code block may start with "::"
+	}
 	return blocks
 }

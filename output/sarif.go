@@ -3,7 +3,6 @@ package output
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"net/url"
 	"runtime/debug"
@@ -212,10 +211,7 @@ func (s SARIF) Report(w io.Writer, res *result.Result) error {
 			Results: results,
 		}},
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	return encodeJSON(w, log)
 }
 
 func sarifRuleFor(id string, docs []RuleDoc, findings []result.Finding) sarifRule {

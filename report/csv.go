@@ -31,6 +31,21 @@ var eventColumns = []string{
 
 // Render writes r's events.
 func (EventsCSV) Render(w io.Writer, r *Report) error {
+	return lines(w, func(w io.Writer) error { return renderEvents(w, r) })
+}
+
+// lines writes what render writes with inert.Lines: a line of a quoted
+// multi-line cell may start with "::", a CI runner's command.
+func lines(w io.Writer, render func(io.Writer) error) error {
+	var b strings.Builder
+	if err := render(&b); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, inert.Lines(b.String()))
+	return err
+}
+
+func renderEvents(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(eventColumns); err != nil {
 		return err
@@ -64,6 +79,10 @@ type MatrixCSV struct{}
 
 // Render writes r's matrix.
 func (MatrixCSV) Render(w io.Writer, r *Report) error {
+	return lines(w, func(w io.Writer) error { return renderMatrix(w, r) })
+}
+
+func renderMatrix(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
 	if err := writeRow(cw, append([]string{"section", "title"}, r.Matrix.Flags...)); err != nil {
 		return err

@@ -48,7 +48,14 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 // overrides) in repository text are shown escaped (inert.Copy), as in the
 // text output, keeping the line breaks of the section texts and messages.
 func (HTML) Render(w io.Writer, r *Report) error {
-	return htmlTemplate.Execute(w, inert.Copy(r, "Text", "Message"))
+	var b strings.Builder
+	if err := htmlTemplate.Execute(&b, inert.Copy(r, "Text", "Message")); err != nil {
+		return err
+	}
+	// No line a CI runner's log would read as a command, written with
+	// character references a browser shows as the text.
+	_, err := io.WriteString(w, inert.HTMLLines(b.String()))
+	return err
 }
 
 // chart draws the events per month as an SVG bar chart.

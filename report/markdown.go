@@ -35,6 +35,17 @@ func cells(items []string) string {
 
 // Render writes r as markdown.
 func (Markdown) Render(w io.Writer, r *Report) error {
+	var out strings.Builder
+	if err := render(&out, r); err != nil {
+		return err
+	}
+	// A line of the reviewed text may start with "::": on a CI runner's log
+	// it would be a command.
+	_, err := io.WriteString(w, inert.Lines(out.String()))
+	return err
+}
+
+func render(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 	row := func(cells ...string) { p("| %s |\n", strings.Join(cells, " | ")) }

@@ -19,6 +19,7 @@
 package inert
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode"
@@ -164,3 +165,38 @@ func EscapeData(s string) string { return dataEscaper.Replace(s) }
 // EscapeProperty escapes a workflow command's property value as
 // @actions/core does.
 func EscapeProperty(s string) string { return propertyEscaper.Replace(s) }
+
+// JSON makes encoded JSON safe on a CI runner's output without changing
+// what it decodes to: the bracket of "##[", "##vso[" and "##teamcity[",
+// which only occur inside strings, is written \u005b. Lines of indented or
+// compact JSON never start with "::", and the encoder escapes line breaks.
+func JSON(b []byte) []byte {
+	if !bytes.Contains(b, []byte("##")) {
+		return b
+	}
+	return []byte(jsonReplacer.Replace(string(b)))
+}
+
+var jsonReplacer = strings.NewReplacer("##[", `##\u005b`, "##vso[", `##vso\u005b`, "##teamcity[", `##teamcity\u005b`)
+
+// HTMLLines is Lines for an HTML document, and as lossless: the colon that
+// would start a command is written &#58; and the bracket &#91;, which a
+// browser shows as ":" and "[". Carriage returns are written &#13;.
+func HTMLLines(s string) string {
+	if !strings.Contains(s, "::") && !strings.Contains(s, "##") && !strings.Contains(s, "\r") {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r", "&#13;")
+	lines := strings.SplitAfter(s, "\n")
+	for i, line := range lines {
+		rest := strings.TrimLeftFunc(line, unicode.IsSpace)
+		if strings.HasPrefix(rest, "::") {
+			cut := len(line) - len(rest)
+			line = line[:cut] + "&#58;" + line[cut+1:]
+		}
+		lines[i] = htmlCIReplacer.Replace(line)
+	}
+	return strings.Join(lines, "")
+}
+
+var htmlCIReplacer = strings.NewReplacer("##[", "##&#91;", "##vso[", "##vso&#91;", "##teamcity[", "##teamcity&#91;")

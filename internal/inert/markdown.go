@@ -16,8 +16,8 @@ const ZWJ = "\u200d"
 // table cell, a list item, a heading): control characters as Value shows
 // them (so no line break), a backslash before every ASCII punctuation
 // character markdown gives a meaning to inside a line (emphasis, code,
-// links, images, HTML, entities, tables, strikethrough, math), before a
-// colon not followed by a blank (a URL's scheme) and before the dot of
+// links, images, HTML, entities, tables, strikethrough, math), before the
+// colon of a URL's scheme (http://, mailto:) and before the dot of
 // "www." (autolinks), and a zero-width joiner after an "@" or "#" that
 // would start a mention (@user, @org/team), an email address, a cross-repo
 // commit (org/repo@sha), an issue reference (#12, org/repo#12) or "GH-12".
@@ -29,7 +29,7 @@ func Markdown(s string) string {
 		c := s[i]
 		switch {
 		case strings.IndexByte(markdownPunct, c) >= 0,
-			c == ':' && i+1 < len(s) && s[i+1] != ' ', // a scheme's colon (http:, mailto:)
+			c == ':' && schemeColon(s, i),
 			c == '.' && i >= 3 && strings.EqualFold(s[i-3:i], "www"):
 			b.WriteByte('\\')
 		}
@@ -38,8 +38,23 @@ func Markdown(s string) string {
 	return breakRefs(b.String())
 }
 
-// markdownPunct are the ASCII characters Markdown escapes.
-const markdownPunct = "\\`*_[]()!<>&|#~@$"
+// schemeColon reports whether the colon at s[i] ends a URL's scheme that an
+// autolink would take: before "//" (http://), or after mailto or xmpp.
+func schemeColon(s string, i int) bool {
+	if strings.HasPrefix(s[i+1:], "//") {
+		return true
+	}
+	for _, scheme := range []string{"mailto", "xmpp"} {
+		if i >= len(scheme) && strings.EqualFold(s[i-len(scheme):i], scheme) {
+			return true
+		}
+	}
+	return false
+}
+
+// markdownPunct are the ASCII characters Markdown escapes. Parentheses and
+// "!" need none: a link or an image needs a "[", which is escaped.
+const markdownPunct = "\\`*_[]<>&|#~@$"
 
 // refStart matches where GitHub would start a mention or reference in
 // rendered text: "@" or "#" (possibly backslash-escaped in the source) before
