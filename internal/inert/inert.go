@@ -30,7 +30,8 @@ import (
 // (C0 including tab, line feed and carriage return, DEL, C1), the
 // bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E,
 // U+2066–U+2069), zero-width and invisible format characters, the line and
-// paragraph separators, and invalid UTF-8 bytes are shown as \xNN or \uNNNN.
+// paragraph separators, and invalid UTF-8 bytes are shown as \xNN, \uNNNN
+// or \UNNNNNNNN.
 // Other text, and backslashes, are kept as they are.
 func Value(s string) string { return escape(s, false) }
 
@@ -52,6 +53,8 @@ func escape(s string, multiline bool) string {
 			b.WriteRune(r)
 		case Hidden(r) && r < 0x80:
 			fmt.Fprintf(&b, `\x%02x`, r)
+		case Hidden(r) && r > 0xffff:
+			fmt.Fprintf(&b, `\U%08x`, r)
 		case Hidden(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
