@@ -33,6 +33,9 @@ func (GitHub) Report(w io.Writer, res *result.Result) error {
 	res = inertResult(res)
 	p := &printer{w: w}
 	for _, f := range res.Findings {
+		// A runner that fails to parse the command would try the legacy
+		// "##[" syntax anywhere in the line.
+		f.Rule, f.Flag, f.Section, f.File, f.Message = inert.Lines(f.Rule), inert.Lines(f.Flag), inert.Lines(f.Section), inert.Lines(f.File), inert.Lines(f.Message)
 		p.printf("%s\n", annotation(f))
 	}
 
