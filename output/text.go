@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/review"
 )
@@ -16,8 +17,23 @@ type Text struct {
 	Color bool // ANSI colour for the verdict and severities
 }
 
-// Report implements Reporter.
+// Report implements Reporter. Repository text is shown inert: control and
+// invisible characters escaped (inert.Value, inert.Text), and no line that
+// a CI runner would read as a command (inert.Lines).
 func (t Text) Report(w io.Writer, res *result.Result) error {
+	var out strings.Builder
+	t.report(&out, inertResult(res))
+	_, err := io.WriteString(w, inert.Lines(out.String()))
+	return err
+}
+
+// inertResult is a copy of res whose every string went through inert.Value
+// (inert.Text for the multi-line excerpts).
+func inertResult(res *result.Result) *result.Result {
+	return inert.Copy(res, "Excerpt")
+}
+
+func (t Text) report(w io.Writer, res *result.Result) {
 	p := &printer{w: w}
 	deny, warn := count(res.Findings)
 	verdict := t.paint("PASS", green)
@@ -58,7 +74,6 @@ func (t Text) Report(w io.Writer, res *result.Result) error {
 		p.printf("\nSections to review:\n")
 		writeSections(p, res.Missing)
 	}
-	return p.err
 }
 
 // ReviewBlock renders the missing reviews as a fenced cps-review block, one
@@ -130,7 +145,7 @@ func cpsDetail(c result.CPSChange) string {
 	case c.OldSection != "":
 		return " (was " + c.OldSection + ")"
 	case c.OldTitle != "":
-		return fmt.Sprintf(" (title was %q)", c.OldTitle)
+		return ` (title was "` + c.OldTitle + `")`
 	}
 	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/cpsgate/cpsgate/ci/github"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/output"
 	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/review"
@@ -407,11 +408,10 @@ func (e *env) appendEnvFile(name, text string) error {
 	return nil
 }
 
-// notice writes a GitHub Actions notice to stderr.
+// notice writes a GitHub Actions notice to stderr, its text made inert.
 func (e *env) notice(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	msg = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(msg)
-	fmt.Fprintf(e.stderr, "::notice title=cpsgate::%s\n", msg)
+	msg := inert.Value(fmt.Sprintf(format, args...))
+	fmt.Fprintln(e.stderr, inert.WorkflowCommand("notice", []inert.Property{{Key: "title", Value: "cpsgate"}}, msg))
 }
 
 func short(sha string) string {

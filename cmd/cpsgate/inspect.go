@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/review"
 )
 
@@ -103,7 +105,7 @@ the markdown files named as arguments), in document order.`,
 			if o.format == "json" {
 				return encodeJSON(e.stdout, list)
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			tw := inertTable(e.stdout)
 			for _, s := range list {
 				fmt.Fprintf(tw, "%s%s\t%s\t%s:%d\t%s\n", strings.Repeat("  ", strings.Count(s.ID, ".")), s.ID, s.Title, s.File, s.Line, s.Hash[:min(len(s.Hash), 19)])
 			}
@@ -199,7 +201,7 @@ func (e *env) flagsCommand() *cobra.Command {
 			if o.format == "json" {
 				return encodeJSON(e.stdout, list)
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			tw := inertTable(e.stdout)
 			fmt.Fprintln(tw, "FLAG\tSTATUS\tCPS\tSOURCES\tLAST REVIEW")
 			for _, f := range list {
 				status := f.Status
@@ -286,8 +288,30 @@ func sortedNames[V any](m map[string]V) []string {
 }
 
 func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(inert.JSON(b.Bytes()))
+	return err
+}
+
+// inertTable is a tabwriter for a text listing: control characters in
+// repository text shown escaped and no line a CI runner reads as a command.
+// Its Flush writes to w.
+func inertTable(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(&inertWriter{w: w}, 0, 4, 2, ' ', 0)
+}
+
+// inertWriter makes each Write inert; tabwriter writes whole lines.
+type inertWriter struct{ w io.Writer }
+
+func (iw *inertWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(iw.w, inert.Lines(inert.Text(string(p)))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
