@@ -80,24 +80,32 @@ func (st *State) loadCPS(snap Snapshot, cfg *config.Config, external DocReader, 
 	var other []error
 	for _, d := range cfg.CPS {
 		src, err := readDoc(snap, d, external)
-		if errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) && !d.External() {
 			if !allowMissing {
 				errs.Add(d.Pos, "CPS document %s not found at %s", d.Path, revName(snap))
 			}
 			continue
 		}
 		if err != nil {
+			// A document of another repository that cannot be read is never
+			// skipped: the check could not decide.
 			other = append(other, fmt.Errorf("%s: %w", d.Pos, err))
 			continue
 		}
-		doc, err := shared.cps(d.Path, src)
+		// A document of another repository is named with its repository
+		// and ref in sections and findings: owner/name@ref:path.
+		doc, err := shared.cps(d.Name(), src)
 		if err != nil {
 			other = append(other, err)
 			continue
 		}
-		if len(doc.Sections) == 0 && !allowMissing {
+		if len(doc.Sections) == 0 && (!allowMissing || d.External()) {
 			// Nothing could be linked or reviewed: fail closed.
-			errs.Add(diag.Pos{File: d.Path, Line: 1}, "CPS document %s has no numbered sections (headings such as \"## 4.9 Revocation\") at %s", d.Path, revName(snap))
+			where := revName(snap)
+			if d.External() {
+				where = cmp.Or(d.Ref, "the work tree of its clone")
+			}
+			errs.Add(diag.Pos{File: d.Name(), Line: 1}, "CPS document %s has no numbered sections (headings such as \"## 4.9 Revocation\") at %s", d.Name(), where)
 			continue
 		}
 		st.Docs = append(st.Docs, doc)
@@ -115,7 +123,7 @@ func readDoc(snap Snapshot, d config.Document, external DocReader) ([]byte, erro
 		return snap.ReadFile(d.Path)
 	}
 	if external == nil {
-		return nil, fmt.Errorf("CPS document %s is in repository %s, which only the GitHub integration (check --github) can read", d.Path, d.Repo)
+		return nil, fmt.Errorf("CPS document %s is in repository %s: pass --cps-checkout %s=DIR naming a local clone of it, set $CPSGATE_CPS_CHECKOUT, or add checkout: to this entry", d.Path, d.Repo, d.Repo)
 	}
 	return external(d)
 }

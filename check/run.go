@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/policies"
@@ -25,6 +26,18 @@ type Change struct {
 	Paragraphs []review.Paragraph
 	Config     string // the configuration file that was applied
 	Registry   string // the registry path
+	// Today is the date of the check and BaseDate the base commit's date
+	// (YYYY-MM-DD, UTC; "" when unknown): the bounds of a review's date.
+	Today, BaseDate string
+	// NoApprovals is set where approvals cannot exist (a pre-commit hook):
+	// deny findings that a review or an approval in the pull request
+	// resolves are reported as warnings, and the reviews the pull request
+	// will need are listed.
+	NoApprovals bool
+	// CPSVersions are the CPS documents of other repositories whose ref:
+	// the change moves, when that is all it changes in the configuration
+	// (see VersionBump); the head was loaded at the new refs.
+	CPSVersions []config.VersionChange
 }
 
 // Outcome is the result of a check together with the input the policies saw.
@@ -41,14 +54,18 @@ func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change
 		return nil, err
 	}
 	res := &result.Result{
-		Pass:        len(deny) == 0,
 		Base:        base.Rev,
 		Head:        head.Rev,
-		Findings:    append(append([]result.Finding{}, deny...), warn...),
 		FlagChanges: []result.FlagChange{},
 		CPSChanges:  []result.CPSChange{},
-		Missing:     missing(deny, head),
+		Missing:     missing(deny, in.Sections, head),
 	}
+	if ch.NoApprovals {
+		deny, warn = deferReviews(deny, warn)
+		res.ReviewsDeferred = len(res.Missing) > 0
+	}
+	res.Pass = len(deny) == 0
+	res.Findings = append(append([]result.Finding{}, deny...), warn...)
 	for _, c := range in.FlagChanges {
 		res.FlagChanges = append(res.FlagChanges, result.FlagChange{
 			Flag: c.Flag, Change: c.Change, File: c.File, Line: c.Line,
@@ -66,6 +83,8 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 		Head:            head.Rev,
 		Author:          ch.Author,
 		Approvers:       nonNil(ch.Approvers),
+		Today:           ch.Today,
+		BaseDate:        ch.BaseDate,
 		Config:          ch.Config,
 		Registry:        ch.Registry,
 		Sections:        map[string]policies.Section{},
@@ -77,13 +96,6 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 		PolicyChanges:   policyChanges(base.Gate, head.Gate, ch.Config),
 		SourceChanges:   sourceChanges(base.Inventory, head.Inventory),
 	}
-	for id, s := range head.Sections {
-		in.Sections[id] = policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash}
-	}
-	addFlags(in, base, head)
-
-	baseFlags := flags.State{Registry: base.Registry, Inventory: base.Inventory}
-	headFlags := flags.State{Registry: head.Registry, Inventory: head.Inventory}
 	cpsChanges := cps.Diff(sectionList(base), sectionList(head))
 	renumbered := map[string]string{} // base ID -> head ID
 	for _, c := range cpsChanges {
@@ -91,6 +103,23 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 			renumbered[c.OldID] = c.ID
 		}
 	}
+	headTrees, baseTrees := treeHashes(head), treeHashes(base)
+	baseIDs := baseSectionIDs(cpsChanges, renumbered)
+	for id, s := range head.Sections {
+		sec := policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash,
+			TreeHash: headTrees[id]}
+		if b, ok := baseIDs[id]; !ok {
+			sec.BaseTreeHash = baseTrees[id]
+		} else if b != "" {
+			sec.BaseTreeHash = baseTrees[b]
+		}
+		in.Sections[id] = sec
+	}
+	in.PolicyChanges, in.CPSVersionChanges = versionChanges(in.PolicyChanges, ch)
+	addFlags(in, base, head)
+
+	baseFlags := flags.State{Registry: base.Registry, Inventory: base.Inventory}
+	headFlags := flags.State{Registry: head.Registry, Inventory: head.Inventory}
 	for _, c := range flags.Diff(baseFlags, headFlags) {
 		if c.Kind == flags.Modified && slices.Contains(c.Fields, flags.FieldCPS) &&
 			linksFollowRenumbering(base.Registry, head.Registry, c.Flag, renumbered) {
@@ -123,6 +152,26 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 	}
 	in.Reviews = reviews(head, newReviews, ch)
 	return in
+}
+
+// baseSectionIDs maps the head IDs whose section was not at the same ID in
+// base to the base ID it came from: the old ID of a renumbered section, ""
+// for an added one or for an ID whose base section moved away. Head IDs not
+// in the map held the same section at base.
+func baseSectionIDs(changes []cps.Change, renumbered map[string]string) map[string]string {
+	out := map[string]string{}
+	for old := range renumbered {
+		out[old] = "" // the base section at this ID moved away
+	}
+	for _, c := range changes {
+		switch c.Kind {
+		case cps.Renumbered:
+			out[c.ID] = c.OldID
+		case cps.Added:
+			out[c.ID] = ""
+		}
+	}
+	return out
 }
 
 // followsRenumbering reports whether a link to removed, a section that this
@@ -160,7 +209,7 @@ func addFlags(in *policies.Input, base, head *State) {
 	get := func(name string) policies.Flag {
 		f, ok := in.Flags[name]
 		if !ok {
-			f = policies.Flag{Name: name, CPS: []string{}, Sources: []policies.FlagSource{}}
+			f = policies.Flag{Name: name, CPS: []string{}, BaseCPS: []string{}, Sources: []policies.FlagSource{}}
 		}
 		return f
 	}
@@ -180,6 +229,9 @@ func addFlags(in *policies.Input, base, head *State) {
 		if side.st.Registry != nil {
 			for _, e := range side.st.Registry.Flags {
 				f := mark(e.Name)
+				if !side.head {
+					f.BaseCPS = append([]string{}, e.CPS...)
+				}
 				if side.head || !f.InHead {
 					f.Registered = side.head
 					f.Status, f.Description, f.NoCPSImpact = e.Status, e.Description, e.NoCPSImpact
@@ -250,7 +302,7 @@ func inputReview(r review.Review, isNew bool) policies.Review {
 	}
 	return policies.Review{
 		Flag: r.Flag, Sections: nonNil(r.Sections), Reviewer: r.Reviewer, Date: r.Date, Verdict: r.Verdict,
-		CPSVersion: r.CPSVersion, SectionHashes: hashes, Ref: r.Ref, Origin: r.Origin, New: isNew,
+		CPSVersion: r.CPSVersion, SectionHashes: hashes, Ref: r.Ref, Notes: r.Notes, Origin: r.Origin, New: isNew,
 		File: r.Pos.File, Line: r.Pos.Line,
 	}
 }
@@ -324,22 +376,36 @@ func sourceChanges(base, head *flags.Inventory) []policies.SourceChange {
 	return out
 }
 
-// fixedByReview are the built-in rules whose (flag, section) findings a
-// review of the flag against the section in this change resolves.
-var fixedByReview = map[string]bool{
-	"missing_review": true, "stale_review": true, "self_review": true, "unwatched_source": true,
+// deferReviews turns the deny findings that a review or an approval in the
+// pull request resolves into warnings that say so: a commit cannot carry
+// approvals, so a pre-commit hook blocks only what the pull request cannot
+// fix. The findings stay sorted.
+func deferReviews(deny, warn []result.Finding) (stillDeny, allWarn []result.Finding) {
+	var deferred []result.Finding
+	for _, f := range deny {
+		if policies.ResolvedBy(f.Rule) == "" {
+			stillDeny = append(stillDeny, f)
+			continue
+		}
+		f.Severity = result.Warn
+		f.Message = "the pull request will need this (a commit cannot carry approvals): " + f.Message
+		deferred = append(deferred, f)
+	}
+	allWarn = append(deferred, warn...)
+	slices.SortFunc(allWarn, result.Compare)
+	return stillDeny, allWarn
 }
 
 // missing turns the deny findings that ask for a review into the list a
 // reviewer works from.
-func missing(deny []result.Finding, head *State) []result.Missing {
+func missing(deny []result.Finding, sections map[string]policies.Section, head *State) []result.Missing {
 	out := []result.Missing{}
 	seen := map[[2]string]bool{}
 	for _, f := range deny {
 		if f.Flag == "" || f.Section == "" || seen[[2]string{f.Flag, f.Section}] {
 			continue
 		}
-		if !fixedByReview[f.Rule] {
+		if policies.ResolvedBy(f.Rule) != "review" {
 			continue
 		}
 		s, ok := head.Sections[f.Section]
@@ -348,7 +414,7 @@ func missing(deny []result.Finding, head *State) []result.Missing {
 		}
 		seen[[2]string{f.Flag, f.Section}] = true
 		out = append(out, result.Missing{
-			Flag: f.Flag, Section: s.ID, Title: s.Title, Hash: s.Hash,
+			Flag: f.Flag, Section: s.ID, Title: s.Title, Hash: sections[s.ID].TreeHash,
 			Excerpt: Excerpt(s.Text, 6), File: s.Pos.File, Line: s.Pos.Line,
 		})
 	}
@@ -394,6 +460,16 @@ func cpsResult(changes []policies.CPSChange) []result.CPSChange {
 			Section: c.Section, Change: c.Change, OldSection: c.OldSection, Title: c.Title,
 			OldTitle: c.OldTitle, File: c.File, Line: c.Line,
 		})
+	}
+	return out
+}
+
+// treeHashes returns the tree hash of every section of the revision, by ID
+// (see cps.TreeHashes).
+func treeHashes(st *State) map[string]string {
+	out := map[string]string{}
+	for _, d := range st.Docs {
+		maps.Copy(out, cps.TreeHashes(d.Sections))
 	}
 	return out
 }

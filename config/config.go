@@ -8,7 +8,9 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -39,13 +41,34 @@ type Config struct {
 
 // Document is one CPS document. Path alone is a path in this repository.
 // With Repo ("owner/name") it is a path in that repository, at Ref when one
-// is given: read through a local checkout of it (check --cps-checkout) or, in
-// the GitHub integration, through the repository contents API.
+// is given: read through a local clone of it (Checkout, --cps-checkout or
+// $CPSGATE_CPS_CHECKOUT) or, in the GitHub integration, through the
+// repository contents API.
 type Document struct {
 	Path string
 	Repo string
 	Ref  string
-	Pos  diag.Pos
+	// Checkout is where a clone of Repo usually sits, relative to the
+	// repository root, slash-separated; it may lead outside the repository
+	// ("../cp-cps") and through symbolic links. "" when not configured.
+	Checkout string
+	Pos      diag.Pos
+}
+
+// External reports whether the document is kept in another repository.
+func (d Document) External() bool { return d.Repo != "" }
+
+// Name is how messages and findings name the document: its path, or for a
+// document of another repository "owner/name@ref:path" ("owner/name:path"
+// without a ref).
+func (d Document) Name() string {
+	if d.Repo == "" {
+		return d.Path
+	}
+	if d.Ref == "" {
+		return d.Repo + ":" + d.Path
+	}
+	return d.Repo + "@" + d.Ref + ":" + d.Path
 }
 
 // Decode parses and validates a configuration file strictly: unknown keys
@@ -150,7 +173,7 @@ func documents(d *yamlnode.Decoder, n *yaml.Node) []Document {
 	}
 	var docs []Document
 	for _, item := range items {
-		fields := d.Fields(item, "cps entry", "path", "repo", "ref")
+		fields := d.Fields(item, "cps entry", "path", "repo", "ref", "checkout")
 		if fields == nil {
 			continue
 		}
@@ -158,9 +181,101 @@ func documents(d *yamlnode.Decoder, n *yaml.Node) []Document {
 		if v := d.Required(item, fields, "cps entry", "path"); v != nil {
 			doc.Path = relPath(d, v, "path")
 		}
+		if doc.Repo != "" && !repoPattern.MatchString(doc.Repo) {
+			d.Errs.Add(d.Pos(fields["repo"].Value), "repo %s is not a repository written owner/name", yamlnode.Quote(doc.Repo))
+		}
+		for _, key := range []string{"ref", "checkout"} {
+			if f, ok := fields[key]; ok && doc.Repo == "" {
+				d.Errs.Add(d.Pos(f.Key), "%s: needs repo: (a CPS document in this repository is read at the revision checked)", key)
+			}
+		}
+		if f, ok := fields["checkout"]; ok {
+			doc.Checkout = d.NonEmpty(f.Value, "checkout")
+			if err := checkCheckout(doc.Checkout); doc.Checkout != "" && err != nil {
+				d.Errs.Add(d.Pos(f.Value), "%v", err)
+			}
+		}
 		docs = append(docs, doc)
 	}
+	checkouts := map[string]Document{}
+	for _, doc := range docs {
+		if doc.Repo == "" {
+			continue
+		}
+		if first, ok := checkouts[doc.Repo]; ok && first.Checkout != doc.Checkout {
+			d.Errs.Add(doc.Pos, "repository %s has checkout %s here and %s at line %d: name one clone for all its documents",
+				doc.Repo, yamlnode.Quote(doc.Checkout), yamlnode.Quote(first.Checkout), first.Pos.Line)
+			continue
+		}
+		checkouts[doc.Repo] = doc
+	}
 	return docs
+}
+
+// repoPattern is a GitHub repository written owner/name.
+var repoPattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9_.-]+$`)
+
+// checkCheckout validates the path of a clone: relative to the repository
+// root (so the configuration works on every machine), slash-separated and
+// clean; unlike other paths it may lead outside the repository.
+func checkCheckout(p string) error {
+	switch {
+	case strings.HasPrefix(p, "/") || strings.HasPrefix(p, "~") || len(p) > 1 && p[1] == ':':
+		return fmt.Errorf("checkout %q must be relative to the repository root (for example ../cp-cps), so that it works on every clone", p)
+	case strings.Contains(p, `\`):
+		return fmt.Errorf("checkout %q must use forward slashes", p)
+	case path.Clean(p) != strings.TrimSuffix(p, "/") || p == ".":
+		return fmt.Errorf("checkout %q must be a clean path (for example ../cp-cps)", p)
+	}
+	return nil
+}
+
+// VersionChange is a CPS document whose Ref differs between two
+// configurations that are otherwise the same.
+type VersionChange struct {
+	Repo, Path  string
+	OldRef, Ref string
+	Pos         diag.Pos // of the document in the newer configuration
+}
+
+// RefsChanged compares the configuration of a change's base (c) with that
+// of its head: when they differ only in the ref: of CPS documents kept in
+// other repositories (positions, comments and layout aside), it returns
+// those documents; otherwise (no difference, or any other difference) nil.
+func (c *Config) RefsChanged(head *Config) []VersionChange {
+	if c == nil || head == nil || len(c.CPS) != len(head.CPS) {
+		return nil
+	}
+	var out []VersionChange
+	a, b := c.normalized(), head.normalized()
+	for i := range a.CPS {
+		if a.CPS[i].Ref != b.CPS[i].Ref {
+			if a.CPS[i].Repo == "" {
+				return nil
+			}
+			out = append(out, VersionChange{Repo: head.CPS[i].Repo, Path: head.CPS[i].Path, OldRef: c.CPS[i].Ref, Ref: head.CPS[i].Ref, Pos: head.CPS[i].Pos})
+			a.CPS[i].Ref = b.CPS[i].Ref
+		}
+	}
+	if len(out) == 0 || !reflect.DeepEqual(a, b) {
+		return nil
+	}
+	return out
+}
+
+// normalized is a copy of c without positions, for comparing meaning.
+func (c *Config) normalized() *Config {
+	n := *c
+	n.RegistryPos = diag.Pos{}
+	n.CPS = slices.Clone(c.CPS)
+	for i := range n.CPS {
+		n.CPS[i].Pos = diag.Pos{}
+	}
+	n.Sources = slices.Clone(c.Sources)
+	for i := range n.Sources {
+		n.Sources[i].Pos = diag.Pos{}
+	}
+	return &n
 }
 
 func sources(d *yamlnode.Decoder, n *yaml.Node) []flags.SourceSpec {

@@ -62,6 +62,15 @@ func TestDecodeErrors(t *testing.T) {
 		{"second document", "cps: [{path: a.md}]\nregistry: r.yaml\n---\ncps: []\n", "c.yaml:4:1: configuration: a second YAML document is not allowed"},
 		{"empty second document after a bad one", "0\n---", "c.yaml:1:1: configuration: expected a mapping, got \"0\""},
 		{"duplicate key", "cps: [{path: a.md}]\nregistry: r.yaml\nregistry: s.yaml\n", "c.yaml:3:1: configuration: duplicate key \"registry\" (first at line 2)"},
+		{"checkout without repo", "cps: [{path: a.md, ref: v1, checkout: ../c}]\nregistry: r.yaml\n",
+			"c.yaml:1:20: ref: needs repo: (a CPS document in this repository is read at the revision checked)\nc.yaml:1:29: checkout: needs repo: (a CPS document in this repository is read at the revision checked)"},
+		{"bad checkouts", "cps:\n  - {path: a.md, repo: o/r, checkout: /abs}\n  - {path: b.md, repo: o/s, checkout: ../x/../y}\n  - {path: c.md, repo: o/t, checkout: \"\"}\n  - {path: d.md, repo: o, checkout: 'a\\b'}\nregistry: r.yaml\n",
+			"c.yaml:2:39: checkout \"/abs\" must be relative to the repository root (for example ../cp-cps), so that it works on every clone\n" +
+				"c.yaml:3:39: checkout \"../x/../y\" must be a clean path (for example ../cp-cps)\n" +
+				"c.yaml:4:39: checkout must not be empty\n" +
+				"c.yaml:5:24: repo \"o\" is not a repository written owner/name\nc.yaml:5:37: checkout \"a\\\\b\" must use forward slashes"},
+		{"two checkouts of one repository", "cps:\n  - {path: a.md, repo: o/r, checkout: ../r}\n  - {path: b.md, repo: o/r, checkout: ../r2}\nregistry: r.yaml\n",
+			"c.yaml:3:5: repository o/r has checkout \"../r2\" here and \"../r\" at line 2: name one clone for all its documents"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Decode("c.yaml", []byte(tc.src))
@@ -125,4 +134,53 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDecodeCheckout(t *testing.T) {
+	got, err := Decode("c.yaml", []byte("cps:\n  - path: CP-CPS.md\n    repo: example-ca/cp-cps\n    ref: v5.3\n    checkout: ../cp-cps\nregistry: r.yaml\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Document{{Path: "CP-CPS.md", Repo: "example-ca/cp-cps", Ref: "v5.3", Checkout: "../cp-cps", Pos: diag.Pos{File: "c.yaml", Line: 2, Col: 5}}}
+	if diff := cmp.Diff(got.CPS, want); diff != "" {
+		t.Errorf("CPS mismatch (-got +want):\n%s", diff)
+	}
+	if got, want := got.CPS[0].Name(), "example-ca/cp-cps@v5.3:CP-CPS.md"; got != want {
+		t.Errorf("Name() = %q, want %q", got, want)
+	}
+}
+
+func TestRefsChanged(t *testing.T) {
+	const base = "cps:\n  - path: docs/CPS.md\n  - path: CP.md\n    repo: ca/policy\n    ref: v1\n    checkout: ../policy\nregistry: r.yaml\n"
+	for _, tc := range []struct {
+		name, head string
+		want       []VersionChange
+	}{
+		{"same", base, nil},
+		{"ref only", strings.Replace(base, "ref: v1", "ref: v2", 1),
+			[]VersionChange{{Repo: "ca/policy", Path: "CP.md", OldRef: "v1", Ref: "v2", Pos: diag.Pos{File: "c.yaml", Line: 3, Col: 5}}}},
+		{"ref and a comment, moved lines", "# CPS v2\n" + strings.Replace(base, "ref: v1", "ref: \"v2\"  # bumped", 1),
+			[]VersionChange{{Repo: "ca/policy", Path: "CP.md", OldRef: "v1", Ref: "v2", Pos: diag.Pos{File: "c.yaml", Line: 4, Col: 5}}}},
+		{"ref removed", strings.Replace(base, "    ref: v1\n", "", 1),
+			[]VersionChange{{Repo: "ca/policy", Path: "CP.md", OldRef: "v1", Ref: "", Pos: diag.Pos{File: "c.yaml", Line: 3, Col: 5}}}},
+		{"ref and registry", strings.Replace(strings.Replace(base, "ref: v1", "ref: v2", 1), "r.yaml", "s.yaml", 1), nil},
+		{"ref and checkout", strings.Replace(strings.Replace(base, "ref: v1", "ref: v2", 1), "../policy", "../other", 1), nil},
+		{"ref and repo", strings.Replace(strings.Replace(base, "ref: v1", "ref: v2", 1), "ca/policy", "ca/other", 1), nil},
+		{"ref and path", strings.Replace(strings.Replace(base, "ref: v1", "ref: v2", 1), "CP.md", "CPS.md", 1), nil},
+		{"a document more", strings.Replace(base, "registry:", "  - path: X.md\n    repo: ca/x\n    ref: v2\nregistry:", 1), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := Decode("c.yaml", []byte(base))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := Decode("c.yaml", []byte(tc.head))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(b.RefsChanged(h), tc.want); diff != "" {
+				t.Errorf("RefsChanged mismatch (-got +want):\n%s", diff)
+			}
+		})
+	}
 }

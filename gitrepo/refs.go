@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // shallowHint explains a missing commit or branch in a shallow clone.
@@ -176,4 +178,41 @@ func (r *Repo) GitPath(name string) (string, error) {
 		return "", err
 	}
 	return strings.TrimSpace(string(out)), nil
+}
+
+// CommitTime returns the committer date of commit sha, read through the
+// batch process.
+func (r *Repo) CommitTime(sha string) (time.Time, error) {
+	r.mu.Lock()
+	obj, err := r.object(sha + "^{commit}")
+	r.mu.Unlock()
+	if err != nil {
+		return time.Time{}, fmt.Errorf("commit %s: %w", sha, err)
+	}
+	return parseCommitter(obj.data)
+}
+
+// parseCommitter reads the committer line of a commit object's header:
+// "committer Name <email> 1700000000 +0100".
+func parseCommitter(data []byte) (time.Time, error) {
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if line == "" {
+			break // end of the header
+		}
+		rest, ok := strings.CutPrefix(line, "committer ")
+		if !ok {
+			continue
+		}
+		i := strings.LastIndexByte(rest, '>')
+		fields := strings.Fields(rest[i+1:])
+		if i < 0 || len(fields) != 2 {
+			break
+		}
+		secs, err := strconv.ParseInt(fields[0], 10, 64)
+		if err != nil {
+			break
+		}
+		return time.Unix(secs, 0).UTC(), nil
+	}
+	return time.Time{}, errors.New("commit object has no well-formed committer line")
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/result"
 )
 
@@ -25,10 +26,16 @@ import (
 // fence.
 type GitHub struct{}
 
-// Report implements Reporter.
+// Report implements Reporter. Repository text is made inert as in Text
+// (escaped control characters, inert.Lines inside the fences too), so that
+// the fences are a second line of defence, not the only one.
 func (GitHub) Report(w io.Writer, res *result.Result) error {
+	res = inertResult(res)
 	p := &printer{w: w}
 	for _, f := range res.Findings {
+		// A runner that fails to parse the command would try the legacy
+		// "##[" syntax anywhere in the line.
+		f.Rule, f.Flag, f.Section, f.File, f.Message = inert.Lines(f.Rule), inert.Lines(f.Flag), inert.Lines(f.Section), inert.Lines(f.File), inert.Lines(f.Message)
 		p.printf("%s\n", annotation(f))
 	}
 
@@ -57,17 +64,20 @@ func (GitHub) Report(w io.Writer, res *result.Result) error {
 	sp := &printer{w: &sections}
 	writeSections(sp, res.Missing)
 
-	token := stopToken(head.String(), changes.String(), sections.String())
-	fenced(p, token, head.String())
-	if changes.Len() > 0 {
+	headText := inert.Lines(head.String())
+	changesText := inert.Lines(changes.String())
+	sectionsText := inert.Lines(strings.TrimPrefix(sections.String(), "\n"))
+	token := stopToken(headText, changesText, sectionsText)
+	fenced(p, token, headText)
+	if changesText != "" {
 		p.printf("%s\n", workflowCommand("group", nil, fmt.Sprintf("Changes: %s, %s",
 			plural(len(res.FlagChanges), "flag change"), plural(len(res.CPSChanges), "CPS section change"))))
-		fenced(p, token, changes.String())
+		fenced(p, token, changesText)
 		p.printf("%s\n", workflowCommand("endgroup", nil, ""))
 	}
-	if sections.Len() > 0 {
+	if sectionsText != "" {
 		p.printf("%s\n", workflowCommand("group", nil, "Sections to review"))
-		fenced(p, token, strings.TrimPrefix(sections.String(), "\n"))
+		fenced(p, token, sectionsText)
 		p.printf("%s\n", workflowCommand("endgroup", nil, ""))
 	}
 	return p.err
@@ -107,9 +117,9 @@ func annotation(f result.Finding) string {
 		line = strconv.Itoa(f.Line)
 	}
 	return workflowCommand(cmd, []property{
-		{"title", annotationTitle(f)},
-		{"file", f.File},
-		{"line", line},
+		{Key: "title", Value: annotationTitle(f)},
+		{Key: "file", Value: f.File},
+		{Key: "line", Value: line},
 	}, f.Message)
 }
 
@@ -130,39 +140,17 @@ func annotationTitle(f result.Finding) string {
 	return t
 }
 
-type property struct{ key, value string }
+// property is one k=v of a workflow command.
+type property = inert.Property
 
-// workflowCommand renders "::name k=v,k=v::message" like @actions/core's
-// Command.toString: properties with an empty value are left out (but, as
-// there, a non-empty property list still adds the separating blank).
+// workflowCommand renders a workflow command with inert.WorkflowCommand,
+// the one encoder of the format.
 func workflowCommand(name string, props []property, message string) string {
-	var b strings.Builder
-	b.WriteString("::" + name)
-	if len(props) > 0 {
-		b.WriteByte(' ')
-		first := true
-		for _, p := range props {
-			if p.value == "" {
-				continue
-			}
-			if !first {
-				b.WriteByte(',')
-			}
-			first = false
-			b.WriteString(p.key + "=" + escapeProperty(p.value))
-		}
-	}
-	b.WriteString("::" + escapeData(message))
-	return b.String()
+	return inert.WorkflowCommand(name, props, message)
 }
 
-var (
-	dataEscaper     = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
-	propertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
-)
-
 // escapeData escapes a command's message as @actions/core does.
-func escapeData(s string) string { return dataEscaper.Replace(s) }
+func escapeData(s string) string { return inert.EscapeData(s) }
 
 // escapeProperty escapes a command's property value as @actions/core does.
-func escapeProperty(s string) string { return propertyEscaper.Replace(s) }
+func escapeProperty(s string) string { return inert.EscapeProperty(s) }

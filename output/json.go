@@ -1,19 +1,34 @@
 package output
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/result"
 )
 
 // JSON writes the contract's JSON document, indented, with a final newline.
+// Strings hold repository text as it is; only what a CI runner would read
+// as a command in its log is written with a JSON escape (inert.JSON).
 type JSON struct{}
 
 // Report implements Reporter.
 func (JSON) Report(w io.Writer, res *result.Result) error {
-	enc := json.NewEncoder(w)
+	return encodeJSON(w, res)
+}
+
+// encodeJSON writes v indented, with a final newline, made inert for a CI
+// runner's log without changing what it decodes to.
+func encodeJSON(w io.Writer, v any) error {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(res)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(inert.JSON(b.Bytes()))
+	return err
 }

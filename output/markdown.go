@@ -2,10 +2,10 @@ package output
 
 import (
 	"fmt"
-	"html"
 	"io"
 	"strings"
 
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/result"
 )
 
@@ -63,7 +63,15 @@ func total(blocks []string) int {
 
 // markdownBlocks renders the report as complete blocks (a table row counts as
 // one), so that truncation never leaves an open fence or <details>.
+//
+// Repository text is inert: identifiers (rules, flags, files, commits) in
+// code spans, prose (messages, titles) escaped with inert.Markdown, text in
+// HTML with inert.HTML, the review block and the sections' text in fenced
+// code blocks; control characters are escaped everywhere, so nothing from
+// the repository is a link, an image, HTML, a mention, a reference or a
+// line break.
 func markdownBlocks(res *result.Result) []string {
+	res = inertResult(res)
 	deny, warn := count(res.Findings)
 	var blocks []string
 	add := func(format string, args ...any) { blocks = append(blocks, fmt.Sprintf(format, args...)) }
@@ -76,14 +84,14 @@ func markdownBlocks(res *result.Result) []string {
 		} else {
 			add("Every flag change has a review of its linked CPS sections.")
 		}
-		add(" Base %s, head %s", code(short(res.Base)), code(short(res.Head)))
+		add(" Base %s, head %s", inert.Code(short(res.Base)), inert.Code(short(res.Head)))
 		if warn > 0 {
 			add("; %s about existing debt", plural(warn, "warning"))
 		}
 		add(".\n")
 	} else {
 		add("## ❌ cpsgate: %d to fix, %s\n\n", deny, plural(warn, "warning"))
-		add("Base %s, head %s.\n", code(short(res.Base)), code(short(res.Head)))
+		add("Base %s, head %s.\n", inert.Code(short(res.Base)), inert.Code(short(res.Head)))
 	}
 
 	if len(res.Findings) > 0 {
@@ -93,25 +101,23 @@ func markdownBlocks(res *result.Result) []string {
 			if f.Severity == result.Deny {
 				sev = "❌ deny"
 			}
-			add("| %s | %s | %s | %s | %s | %s |\n", sev, codeCell(f.Rule), codeCell(f.Flag), cell(f.Section),
-				codeCell(position(f.File, f.Line)), cell(f.Message))
+			add("| %s | %s | %s | %s | %s | %s |\n", sev, inert.CodeCell(f.Rule), inert.CodeCell(f.Flag), inert.Markdown(f.Section),
+				inert.CodeCell(position(f.File, f.Line)), inert.Markdown(f.Message))
 		}
 	}
 
 	if len(res.Missing) > 0 {
-		block := ReviewBlock(res.Missing)
-		fence := fenceFor(block, 4)
 		add("\n### Review to paste\n\nReview the sections below, then add this block, filled in, to the pull-request description "+
-			"(or add the reviews to the registry):\n\n%s\n%s%s\n", fence, block, fence)
+			"(or add the reviews to the registry):\n\n%s", inert.CodeBlock("", ReviewBlock(res.Missing)))
 	}
 
 	if len(res.FlagChanges)+len(res.CPSChanges) > 0 && !res.Pass {
 		add("\n### Changes\n\n")
 		for _, c := range res.FlagChanges {
-			add("- flag %s %s%s (%s)\n", code(c.Flag), c.Change, inline(flagDetail(c)), code(position(c.File, c.Line)))
+			add("- flag %s %s%s (%s)\n", inert.Code(c.Flag), inert.Markdown(c.Change), inert.Markdown(flagDetail(c)), inert.Code(position(c.File, c.Line)))
 		}
 		for _, c := range res.CPSChanges {
-			add("- CPS %s %s%s (%s)\n", inline(c.Section), c.Change, inline(cpsDetail(c)), code(position(c.File, c.Line)))
+			add("- CPS %s %s%s (%s)\n", inert.Markdown(c.Section), inert.Markdown(c.Change), inert.Markdown(cpsDetail(c)), inert.Code(position(c.File, c.Line)))
 		}
 	}
 
@@ -123,59 +129,13 @@ func markdownBlocks(res *result.Result) []string {
 				continue
 			}
 			done[m.Section] = true
-			excerpt := strings.TrimRight(m.Excerpt, "\n") + "\n"
-			fence := fenceFor(excerpt, 3)
-			add("<details><summary>%s %s (%s)</summary>\n\n%stext\n%s%s\n\n</details>\n",
-				html.EscapeString(m.Section), html.EscapeString(m.Title), html.EscapeString(position(m.File, m.Line)),
-				fence, excerpt, fence)
+			add("<details><summary>%s %s (%s)</summary>\n\n%s\n</details>\n",
+				inert.HTML(m.Section), inert.HTML(m.Title), inert.HTML(position(m.File, m.Line)),
+				inert.CodeBlock("text", m.Excerpt))
 		}
+	}
+	for i, blk := range blocks {
+		blocks[i] = inert.Lines(blk) // a line of a code block may start with "::"
 	}
 	return blocks
-}
-
-// fenceFor returns a backtick fence longer than any run of backticks in text,
-// and at least min long.
-func fenceFor(text string, min int) string {
-	longest, run := 0, 0
-	for _, r := range text {
-		if r == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	return strings.Repeat("`", max(min, longest+1))
-}
-
-var cellEscaper = strings.NewReplacer(
-	"&", "&amp;", "<", "&lt;", ">", "&gt;", "|", "\\|",
-	"\r\n", "<br>", "\n", "<br>", "\r", "<br>",
-)
-
-// cell escapes text for a table cell: no line breaks, pipes or HTML.
-func cell(s string) string { return cellEscaper.Replace(s) }
-
-// inline escapes text for one line of a list: no line breaks or HTML.
-func inline(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "\r\n", " ", "\n", " ", "\r", " ").Replace(s)
-}
-
-// code renders a code span for a list item; "" stays empty.
-func code(s string) string {
-	if s == "" {
-		return ""
-	}
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
-	fence := fenceFor(s, 1)
-	return fence + " " + s + " " + fence
-}
-
-// codeCell renders a code span inside a table cell, where a pipe must be
-// escaped even in code.
-func codeCell(s string) string {
-	if s == "" {
-		return ""
-	}
-	return strings.ReplaceAll(code(s), "|", "\\|")
 }

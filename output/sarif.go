@@ -3,7 +3,6 @@ package output
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"net/url"
 	"runtime/debug"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/policies"
 	"github.com/cpsgate/cpsgate/result"
 )
@@ -33,7 +33,9 @@ type RuleDoc struct {
 // other SARIF viewers. Locations are relative to %SRCROOT% (the repository
 // root); results are ordered by file, line, rule, flag and section, and carry
 // a partial fingerprint that does not depend on the line, so that a finding
-// moved by an unrelated edit stays the same alert.
+// moved by an unrelated edit stays the same alert. A result's message is
+// plain text with control characters and square brackets escaped
+// (inert.SARIFText), so that no repository text becomes an embedded link.
 type SARIF struct {
 	// ToolVersion is tool.driver.version; "" means the module version the
 	// binary was built from, when known.
@@ -173,7 +175,7 @@ func (s SARIF) Report(w io.Writer, res *result.Result) error {
 			RuleID:    f.Rule,
 			RuleIndex: slices.Index(ids, f.Rule),
 			Level:     level,
-			Message:   sarifText{Text: f.Message},
+			Message:   sarifText{Text: inert.SARIFText(f.Message)},
 		}
 		if f.File != "" {
 			r.Locations = []sarifLocation{{PhysicalLocation: sarifPhysical{
@@ -209,10 +211,7 @@ func (s SARIF) Report(w io.Writer, res *result.Result) error {
 			Results: results,
 		}},
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(log)
+	return encodeJSON(w, log)
 }
 
 func sarifRuleFor(id string, docs []RuleDoc, findings []result.Finding) sarifRule {

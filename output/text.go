@@ -5,7 +5,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/result"
+	"github.com/cpsgate/cpsgate/review"
 )
 
 // Text writes a report for people: verdict, findings as
@@ -15,8 +17,23 @@ type Text struct {
 	Color bool // ANSI colour for the verdict and severities
 }
 
-// Report implements Reporter.
+// Report implements Reporter. Repository text is shown inert: control and
+// invisible characters escaped (inert.Value, inert.Text), and no line that
+// a CI runner would read as a command (inert.Lines).
 func (t Text) Report(w io.Writer, res *result.Result) error {
+	var out strings.Builder
+	t.report(&out, inertResult(res))
+	_, err := io.WriteString(w, inert.Lines(out.String()))
+	return err
+}
+
+// inertResult is a copy of res whose every string went through inert.Value
+// (inert.Text for the multi-line excerpts).
+func inertResult(res *result.Result) *result.Result {
+	return inert.Copy(res, "Excerpt")
+}
+
+func (t Text) report(w io.Writer, res *result.Result) {
 	p := &printer{w: w}
 	deny, warn := count(res.Findings)
 	verdict := t.paint("PASS", green)
@@ -43,14 +60,20 @@ func (t Text) Report(w io.Writer, res *result.Result) error {
 	for _, c := range res.CPSChanges {
 		p.printf("  CPS %s %s%s  (%s)\n", c.Section, c.Change, cpsDetail(c), position(c.File, c.Line))
 	}
+	if len(res.Missing) > 0 && res.ReviewsDeferred {
+		p.printf("\nThe pull request will need these reviews; a commit cannot carry approvals, so\n" +
+			"they do not block it. Have the reviewer read the sections below, put this block,\n" +
+			"with their name, in the pull-request description, and have them approve it:\n\n")
+	} else if len(res.Missing) > 0 {
+		p.printf("\nTo pass, have someone other than the author review the sections below, put this\n" +
+			"block, with the reviewer's name, in the pull-request description (or a file passed\n" +
+			"with --pr-body) or the registry, and have the reviewer approve the change:\n\n")
+	}
 	if len(res.Missing) > 0 {
-		p.printf("\nTo pass, review the sections below and add this block to the pull-request\n" +
-			"description (or to a file passed with --pr-body), or add the reviews to the registry:\n\n")
 		p.printf("%s", ReviewBlock(res.Missing))
 		p.printf("\nSections to review:\n")
 		writeSections(p, res.Missing)
 	}
-	return p.err
 }
 
 // ReviewBlock renders the missing reviews as a fenced cps-review block, one
@@ -71,12 +94,12 @@ func ReviewBlock(missing []result.Missing) string {
 			hashes[k] = fmt.Sprintf("%q: %q", m.Section, m.Hash)
 		}
 		fmt.Fprintf(&b, "- flag: %s\n", group[0].Flag)
-		b.WriteString("  reviewer: YOUR-NAME\n")
-		b.WriteString("  date: YYYY-MM-DD\n")
+		b.WriteString("  reviewer: " + review.TemplateReviewer + "   # who reviewed, and approves the change\n")
+		b.WriteString("  date: " + review.TemplateDate + "\n")
 		fmt.Fprintf(&b, "  sections: [%s]\n", strings.Join(ids, ", "))
 		b.WriteString("  verdict: compliant   # compliant | cps-updated | not-applicable\n")
 		fmt.Fprintf(&b, "  section_hashes: {%s}\n", strings.Join(hashes, ", "))
-		b.WriteString("  notes: How the flag's behaviour, on and off, matches these sections.\n")
+		b.WriteString("  notes: " + review.TemplateNotes + "\n")
 		i = j
 	}
 	b.WriteString("```\n")
@@ -122,7 +145,7 @@ func cpsDetail(c result.CPSChange) string {
 	case c.OldSection != "":
 		return " (was " + c.OldSection + ")"
 	case c.OldTitle != "":
-		return fmt.Sprintf(" (title was %q)", c.OldTitle)
+		return ` (title was "` + c.OldTitle + `")`
 	}
 	return ""
 }

@@ -27,14 +27,15 @@ func builtin(t testing.TB) *Engine {
 	return builtinEngine
 }
 
-// newInput is a head with two CPS sections and no flags, changes or reviews;
+// newInput is a change by dave, approved by bob, to a head with two CPS
+// sections and no flags, changes or reviews;
 // edit applies a test case's additions.
 func newInput(edit func(in *Input)) *Input {
 	in := &Input{
 		Base:      "base",
 		Head:      "WORKTREE",
-		Author:    "",
-		Approvers: []string{},
+		Author:    "dave",
+		Approvers: []string{"bob"}, // prReview's reviewers count when they approved
 		Config:    ".cpsgate.yaml",
 		Registry:  "flags/registry.yaml",
 		Sections: map[string]Section{
@@ -78,6 +79,10 @@ func prReview(flag, reviewer string, sections ...string) Review {
 		Flag: flag, Sections: sections, Reviewer: reviewer, Verdict: "compliant",
 		Origin: "pr-body", New: true, File: "PR", Line: 3,
 	}
+}
+
+func selfReviewMessage(section, author string) string {
+	return "the review of flag Fast against CPS section " + section + " is by the change's own author (" + author + "), and an author cannot review their own change: someone else reads the section, is named as `reviewer:` in the `cps-review` block, and approves the change (on GitHub an approving review of the head commit; elsewhere CI passes --approver)"
 }
 
 func TestEvalBuiltinRules(t *testing.T) {
@@ -254,7 +259,11 @@ func TestEvalBuiltinRules(t *testing.T) {
 				in.FlagChanges = []FlagChange{{Flag: "Fast", Change: "added", File: "features/features.go", Line: 10}}
 				in.Reviews = []Review{prReview("Fast", "bob", "4.3.1", "4.9.12"), prReview("Fast", "carol", "4.9.12")}
 			}),
-			deny: []result.Finding{{Severity: "deny", Rule: "self_review", Flag: "Fast", Section: "4.3.1", File: "PR", Line: 3, Message: "the review of flag Fast against CPS section 4.3.1 is by the change's own author (Bob): it needs an approval of the change from someone else, or a `cps-review` block by another reviewer"}},
+			deny: []result.Finding{
+				{Severity: "deny", Rule: "self_review", Flag: "Fast", Section: "4.3.1", File: "PR", Line: 3, Message: selfReviewMessage("4.3.1 \"CA actions during certificate issuance\"", "Bob")},
+				{Severity: "deny", Rule: "self_review", Flag: "Fast", Section: "4.9.12", File: "PR", Line: 3, Message: selfReviewMessage("4.9.12 \"Special requirements re key compromise\"", "Bob")},
+				{Severity: "deny", Rule: "unapproved_review", Flag: "Fast", File: "PR", Line: 3, Message: "the review of flag Fast names carol as its reviewer, but carol has not approved this change: until then it is only a claim by the change's author (Bob). carol must approve the change (on GitHub: an approving review of the head commit, by someone with write access or listed in `reviewers:`; in other CI: --approver carol, which CI vouches for); nobody other than the author has approved it yet"},
+			},
 		},
 		{
 			name: "review by the change's author with another approver",
@@ -264,6 +273,17 @@ func TestEvalBuiltinRules(t *testing.T) {
 				in.Flags["Fast"] = registered("Fast", 7, "4.3.1")
 				in.FlagChanges = []FlagChange{{Flag: "Fast", Change: "added", File: "features/features.go", Line: 10}}
 				in.Reviews = []Review{prReview("Fast", "bob", "4.3.1")}
+			}),
+			deny: []result.Finding{{Severity: "deny", Rule: "self_review", Flag: "Fast", Section: "4.3.1", File: "PR", Line: 3, Message: selfReviewMessage("4.3.1 \"CA actions during certificate issuance\"", "bob")}},
+		},
+		{
+			name: "review by an approver other than the author",
+			in: newInput(func(in *Input) {
+				in.Author = "bob"
+				in.Approvers = []string{"bob", "Carol"}
+				in.Flags["Fast"] = registered("Fast", 7, "4.3.1")
+				in.FlagChanges = []FlagChange{{Flag: "Fast", Change: "added", File: "features/features.go", Line: 10}}
+				in.Reviews = []Review{prReview("Fast", "carol", "4.3.1")}
 			}),
 		},
 		{

@@ -13,8 +13,13 @@ type Input struct {
 	// Approvers are people other than the author who approved the change
 	// (GitHub pull-request approvals); empty when unknown.
 	Approvers []string `json:"approvers"`
-	Config    string   `json:"config"`   // path of the configuration file that was applied
-	Registry  string   `json:"registry"` // path of the flag registry
+	// Today is the date the check runs (UTC, YYYY-MM-DD), and BaseDate the
+	// committer date of the base commit (UTC, YYYY-MM-DD; "" when there is
+	// no base): the bounds of a review's date.
+	Today    string `json:"today"`
+	BaseDate string `json:"base_date"`
+	Config   string `json:"config"`   // path of the configuration file that was applied
+	Registry string `json:"registry"` // path of the flag registry
 
 	Sections        map[string]Section `json:"sections"` // head CPS sections by ID
 	Flags           map[string]Flag    `json:"flags"`    // every flag known at base or head, by name
@@ -24,6 +29,10 @@ type Input struct {
 	RegistryChanges []RegistryChange   `json:"registry_changes"`
 	PolicyChanges   []PolicyChange     `json:"policy_changes"`
 	SourceChanges   []SourceChange     `json:"source_changes"`
+	// CPSVersionChanges are the pinned versions (ref:) of CPS documents kept
+	// in other repositories that the change moves; the configuration
+	// changes in nothing else, and is then not in PolicyChanges.
+	CPSVersionChanges []CPSVersionChange `json:"cps_version_changes"`
 }
 
 // Section is one CPS section at head.
@@ -35,16 +44,25 @@ type Section struct {
 	Line   int    `json:"line"`
 	Anchor string `json:"anchor"`
 	Hash   string `json:"hash"`
+	// TreeHash covers the section's own text and its subsections' (the
+	// text a link to it covers; equal to Hash for a section without
+	// subsections), BaseTreeHash the same at base ("" when the base has no
+	// section of this ID).
+	TreeHash     string `json:"tree_hash"`
+	BaseTreeHash string `json:"base_tree_hash"`
 }
 
 // Flag is a flag as known at head (or at base only, when the change removed it).
 type Flag struct {
-	Name        string       `json:"name"`
-	Registered  bool         `json:"registered"` // has an entry in the head registry
-	InBase      bool         `json:"in_base"`    // known (sources or registry) at base
-	InHead      bool         `json:"in_head"`    // known (sources or registry) at head
-	Status      string       `json:"status"`
-	CPS         []string     `json:"cps"` // linked section IDs (head registry)
+	Name       string   `json:"name"`
+	Registered bool     `json:"registered"` // has an entry in the head registry
+	InBase     bool     `json:"in_base"`    // known (sources or registry) at base
+	InHead     bool     `json:"in_head"`    // known (sources or registry) at head
+	Status     string   `json:"status"`
+	CPS        []string `json:"cps"` // linked section IDs (head registry)
+	// BaseCPS are the linked section IDs in the base registry ([] when the
+	// flag had no entry there).
+	BaseCPS     []string     `json:"base_cps"`
 	NoCPSImpact string       `json:"no_cps_impact"`
 	Description string       `json:"description"`
 	File        string       `json:"file"` // registry entry position, "" when unregistered
@@ -96,6 +114,7 @@ type Review struct {
 	CPSVersion    string            `json:"cps_version"`
 	SectionHashes map[string]string `json:"section_hashes"`
 	Ref           string            `json:"ref"`
+	Notes         string            `json:"notes"`
 	Origin        string            `json:"origin"` // registry | pr-body | paragraph | comment
 	New           bool              `json:"new"`    // part of this change: attached to it, or added to the registry by it
 	File          string            `json:"file"`
@@ -129,6 +148,18 @@ type PolicyChange struct {
 	Change string `json:"change"` // added | modified | removed
 }
 
+// CPSVersionChange is a CPS document of another repository whose ref: the
+// change moves from OldRef to Ref; File and Line are its entry in the
+// configuration at head.
+type CPSVersionChange struct {
+	Repo   string `json:"repo"`
+	Path   string `json:"path"`
+	OldRef string `json:"old_ref"`
+	Ref    string `json:"ref"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+}
+
 // MarshalJSON encodes the input as policies see it: nil slices as [].
 func (in *Input) MarshalJSON() ([]byte, error) {
 	type plain Input // without this method
@@ -146,6 +177,7 @@ func withEmptySlices(in *Input) *Input {
 	out.CPSChanges = orEmpty(in.CPSChanges)
 	out.RegistryChanges = orEmpty(in.RegistryChanges)
 	out.PolicyChanges = orEmpty(in.PolicyChanges)
+	out.CPSVersionChanges = orEmpty(in.CPSVersionChanges)
 	out.SourceChanges = make([]SourceChange, len(in.SourceChanges))
 	for i, c := range in.SourceChanges {
 		c.Flags = orEmpty(c.Flags)
@@ -154,6 +186,7 @@ func withEmptySlices(in *Input) *Input {
 	out.Flags = make(map[string]Flag, len(in.Flags))
 	for name, f := range in.Flags {
 		f.CPS = orEmpty(f.CPS)
+		f.BaseCPS = orEmpty(f.BaseCPS)
 		f.Sources = orEmpty(f.Sources)
 		out.Flags[name] = f
 	}

@@ -50,13 +50,128 @@ new_reviews contains review if {
 }
 
 # counts(r, f, s) holds when review r is part of this change and is a valid
-# review of flag f against section s.
+# review of flag f against section s: a valid verdict, vouched for (see
+# vouched) and with no problem (see review_problems).
 counts(review, name, section) if {
 	review.new
 	review.flag == name
 	section in review.sections
 	review.verdict in valid_verdicts
+	vouched(review)
+	count(review_problems(review)) == 0
 }
+
+# reviewed_in_change(f, s) holds when a review in this change names flag f
+# and section s, whether or not it counts: the rules that ask for a review
+# (missing_review, stale_review, unwatched_source) leave a review that exists
+# but does not count to the rules that say why (self_review,
+# unapproved_review, invalid_review, missing_review's verdict check,
+# stale_review's hash check), so that each cause is reported once. Every
+# review in this change that does not count is denied by one of those.
+reviewed_in_change(name, section) if {
+	some review in new_reviews
+	review.flag == name
+	section in review.sections
+}
+
+# Identity. A review in this change (attached to it, or added to the
+# registry by it) is a claim made by the change's author, whatever person it
+# names. It counts only when that person is a verified approver of the change
+# other than its author: input.approvers holds the approvers that CI vouches
+# for (on GitHub, approvals of the head commit by people with write access;
+# elsewhere --approver). Reviews already in the registry at base stand.
+
+# The change's author, lower-cased; "" when unknown.
+author_id := lower(input.author)
+
+# The verified approvers other than the author, lower-cased. Empty when the
+# author is unknown: a change nobody can attribute has no independent
+# approver.
+verified_approvers contains id if {
+	author_id != ""
+	some approver in input.approvers
+	id := lower(approver)
+	id != author_id
+}
+
+# vouched(r): review r stands for the person it names.
+vouched(review) if not review.new
+
+vouched(review) if {
+	review.new
+	lower(review.reviewer) in verified_approvers
+}
+
+# by_author(r): review r, in this change, names the change's author.
+by_author(review) if {
+	review.new
+	author_id != ""
+	lower(review.reviewer) == author_id
+}
+
+# An identity as CI systems name people: a login or an e-mail address.
+identity_pattern := `^[A-Za-z0-9][A-Za-z0-9._@+-]*$`
+
+valid_identity(s) if {
+	regex.match(identity_pattern, s)
+	not lower(s) in placeholder_identities
+}
+
+# Values that a template left in place of a person.
+placeholder_identities := {
+	"your-name", "your_name", "yourname", "your-login", "reviewer", "name",
+	"todo", "tbd", "fixme", "xxx", "someone", "somebody", "nobody", "unknown",
+}
+
+# The notes of the review block cpsgate prints for the author to fill in
+# (output.ReviewBlock); left as they are, the review was not written.
+template_notes := "How the flag's behaviour, on and off, matches these sections."
+
+one_day_ns := ((24 * 60) * 60) * 1000000000
+
+# review_problems(r): why review r in this change cannot be taken as written
+# (a placeholder or malformed identity, the template's notes, a date after
+# today or before the change could have been reviewed). Empty for a review
+# from the registry at base.
+review_problems(review) := {msg |
+	review.new
+	some kind in review_problem_kinds
+	msg := review_problem(review, kind)
+}
+
+review_problem_kinds := ["reviewer", "notes", "future", "early"]
+
+review_problem(review, "reviewer") := sprintf("names no reviewer (a login or e-mail address, as CI passes it to --approver), but %q", [review.reviewer]) if {
+	not valid_identity(review.reviewer)
+}
+
+review_problem(review, "notes") := "keeps the template's notes: write what the reviewer found" if {
+	trim_space(review.notes) == template_notes
+}
+
+review_problem(review, "future") := sprintf("is dated %s, after today (%s)", [review.date, input.today]) if {
+	review.date != ""
+	object.get(input, "today", "") != ""
+	time.parse_ns("2006-01-02", review.date) > time.parse_ns("2006-01-02", input.today) + one_day_ns
+}
+
+# A review attached to the change, or of a flag the change adds, reviews this
+# change: it cannot predate the base commit. (A registry review the change
+# adds for a flag that existed may record an earlier review.)
+review_problem(review, "early") := sprintf("is dated %s, before this change's base commit (%s)%s", [review.date, input.base_date, early_reason(review)]) if {
+	review.date != ""
+	object.get(input, "base_date", "") != ""
+	reviews_this_change(review)
+	time.parse_ns("2006-01-02", review.date) < time.parse_ns("2006-01-02", input.base_date) - one_day_ns
+}
+
+reviews_this_change(review) if review.origin != "registry"
+
+reviews_this_change(review) if not input.flags[review.flag].in_base
+
+early_reason(review) := ", when the flag did not exist yet" if {
+	review.origin == "registry"
+} else := ""
 
 # covered(f, s) holds when any review, new or old and whatever its verdict,
 # names flag f and section s.
@@ -70,6 +185,17 @@ flag_reviews[name] contains review if {
 	some review in input.reviews
 	name := review.flag
 }
+
+# The hash of the text a link to section id covers: its own text and its
+# subsections' (tree_hash; the section's own hash when it has none).
+link_hash(id) := h if {
+	h := object.get(input.sections[id], "tree_hash", "")
+	h != ""
+} else := input.sections[id].hash
+
+# Kinds of CPS change that alter a section's own text or heading: a reworded
+# heading is a change of what the section promises.
+text_changes := {"modified", "retitled"}
 
 # "file:line", or just "file" when the line is unknown.
 location(file, line) := sprintf("%s:%d", [file, line]) if line > 0

@@ -2,13 +2,14 @@ package cpsgate_test
 
 import data.cpsgate
 
-# A head with two CPS sections and nothing else; tests add what they need
+# A change by dave, approved by alice, bob and carol, to a head with two CPS
+# sections and nothing else; tests add what they need
 # with object.union.
 base_input := {
 	"base": "base",
 	"head": "WORKTREE",
-	"author": "",
-	"approvers": [],
+	"author": "dave",
+	"approvers": ["alice", "bob", "carol"],
 	"config": ".cpsgate.yaml",
 	"registry": "flags/registry.yaml",
 	"sections": {
@@ -68,11 +69,20 @@ test_touched_by_linked_section_change if {
 }
 
 test_counts_needs_new_valid_review if {
-	cpsgate.counts(pr_review("A", "bob", ["4.3.1"]), "A", "4.3.1")
-	not cpsgate.counts(pr_review("A", "bob", ["4.3.1"]), "A", "4.9.12")
-	not cpsgate.counts(pr_review("A", "bob", ["4.3.1"]), "B", "4.3.1")
-	not cpsgate.counts(registry_review("A", "2024-01-01", ["4.3.1"]), "A", "4.3.1")
-	not cpsgate.counts(object.union(pr_review("A", "bob", ["4.3.1"]), {"verdict": "ok"}), "A", "4.3.1")
+	cpsgate.counts(pr_review("A", "bob", ["4.3.1"]), "A", "4.3.1") with input as base_input
+	not cpsgate.counts(pr_review("A", "bob", ["4.3.1"]), "A", "4.9.12") with input as base_input
+	not cpsgate.counts(pr_review("A", "bob", ["4.3.1"]), "B", "4.3.1") with input as base_input
+	not cpsgate.counts(registry_review("A", "2024-01-01", ["4.3.1"]), "A", "4.3.1") with input as base_input
+	not cpsgate.counts(object.union(pr_review("A", "bob", ["4.3.1"]), {"verdict": "ok"}), "A", "4.3.1") with input as base_input
+}
+
+test_counts_needs_a_verified_approver_other_than_the_author if {
+	review := pr_review("A", "Bob", ["4.3.1"])
+	cpsgate.counts(review, "A", "4.3.1") with input as base_input
+	not cpsgate.counts(review, "A", "4.3.1") with input as object.union(base_input, {"approvers": ["alice"]})
+	not cpsgate.counts(review, "A", "4.3.1") with input as object.union(base_input, {"author": "bob"})
+	not cpsgate.counts(review, "A", "4.3.1") with input as object.union(base_input, {"author": ""})
+	not cpsgate.counts(object.union(review, {"reviewer": "YOUR-NAME"}), "A", "4.3.1") with input as object.union(base_input, {"approvers": ["your-name"]})
 }
 
 test_describe_change if {

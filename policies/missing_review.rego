@@ -12,6 +12,7 @@ package cpsgate
 #     for every new or changed feature flag; Mozilla Root Store Policy §3.3:
 #     CP/CPS must be kept consistent with practice
 #   severity_when_untouched: warn
+#   resolved_by: review
 deny contains finding if {
 	some [name, section] in unreviewed_changes
 	changes := review_requiring_changes[name]
@@ -38,6 +39,7 @@ deny contains finding if {
 #   enforces: >-
 #     Let's Encrypt incident remediation (Bugzilla 1715455 era): CP/CPS review
 #     for every new or changed feature flag, with a recorded outcome
+#   resolved_by: review
 deny contains finding if {
 	some review in new_reviews
 	verdict := object.get(review, "verdict", "")
@@ -93,12 +95,6 @@ unreviewed_changes contains [name, section] if {
 	some section in input.flags[name].cps
 	input.sections[section]
 	not reviewed_in_change(name, section)
-}
-
-reviewed_in_change(name, section) if {
-	some review in new_reviews
-	review.flag == name
-	section in review.sections
 }
 
 # The review-requiring changes of each flag, ordered by file and line.

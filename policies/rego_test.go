@@ -74,8 +74,9 @@ func TestRulesMetadata(t *testing.T) {
 		got = append(got, r.Name)
 	}
 	want := []string{
-		"missing_review", "policy_changed", "registry_changed", "self_review", "stale_review",
-		"unknown_flag", "unknown_section", "unlinked_flag", "unregistered_flag", "unwatched_source",
+		"cps_version_changed", "invalid_review", "missing_review", "moved_link", "orphan_flag", "policy_changed", "registry_changed",
+		"self_review", "stale_review", "unapproved_review", "unknown_flag", "unknown_section", "unlinked_flag", "unregistered_flag",
+		"unwatched_source",
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("rules mismatch (-got +want):\n%s", diff)

@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -20,7 +21,14 @@ type RuleInfo struct {
 	// SeverityWhenUntouched is "warn" when the rule reports pre-existing debt
 	// as a warning, "" otherwise.
 	SeverityWhenUntouched string
-	Severities            []string // which of deny and warn the rule defines, sorted
+	// ResolvedBy says what resolves the rule's deny findings when it is not
+	// a fix to the files: "review" (a review of the flag against the
+	// section in the change) or "approval" (an approval of the change by
+	// the person a review names); "" otherwise (custom.resolved_by). A
+	// pre-commit hook, which cannot see approvals, reports such findings
+	// without blocking.
+	ResolvedBy string
+	Severities []string // which of deny and warn the rule defines, sorted
 }
 
 // Rules returns the built-in rules, sorted by name. It is an error for a
@@ -93,6 +101,12 @@ func ruleInfo(file string, mod *ast.Module) (RuleInfo, error) {
 		if s, ok := a.Custom["severity_when_untouched"].(string); ok {
 			info.SeverityWhenUntouched = s
 		}
+		if s, ok := a.Custom["resolved_by"].(string); ok {
+			if s != "review" && s != "approval" {
+				fail("METADATA custom.resolved_by is %q, want review or approval", s)
+			}
+			info.ResolvedBy = s
+		}
 	}
 	slices.Sort(info.Severities)
 	return info, errors.Join(errs...)
@@ -105,4 +119,21 @@ func ruleAnnotation(r *ast.Rule) *ast.Annotations {
 		}
 	}
 	return nil
+}
+
+var builtinRules = sync.OnceValues(Rules)
+
+// ResolvedBy returns what resolves the deny findings of built-in rule name
+// (RuleInfo.ResolvedBy): "review", "approval", or "" for a rule that only
+// a fix to the files resolves, and for rules that are not built in.
+func ResolvedBy(name string) string {
+	rules, err := builtinRules()
+	if err != nil {
+		return "" // the built-in metadata is checked by tests; "" blocks
+	}
+	i, found := slices.BinarySearchFunc(rules, name, func(r RuleInfo, n string) int { return strings.Compare(r.Name, n) })
+	if !found {
+		return ""
+	}
+	return rules[i].ResolvedBy
 }

@@ -10,13 +10,14 @@ package cpsgate
 #     RFC 3647 §1.5.4 (CPS approval procedures) / Mozilla Root Store Policy
 #     §3.3: a CPS change must be checked against the practice it describes
 #   severity_when_untouched: warn
+#   resolved_by: review
 deny contains finding if {
 	some change in input.cps_changes
-	change.change == "modified"
+	change.change in text_changes
 	section := change.section
 	some name, flag in live_flags
 	section in flag.cps
-	not counted_in_change(name, section)
+	not reviewed_in_change(name, section)
 	finding := {
 		"rule": "stale_review",
 		"flag": name,
@@ -33,18 +34,57 @@ deny contains finding if {
 # METADATA
 # title: stale_review
 # description: >-
+#   A link to a section with subsections (such as 4.9) covers them: when this
+#   change alters the text under it (a subsection modified, added, removed or
+#   renumbered), every flag in service that links it is reviewed again.
+# custom:
+#   enforces: >-
+#     RFC 3647 §1.5.4 (CPS approval procedures) / Mozilla Root Store Policy
+#     §3.3: a CPS change must be checked against the practice it describes
+#   resolved_by: review
+deny contains finding if {
+	some name, flag in live_flags
+	some section in flag.cps
+	s := input.sections[section]
+	object.get(s, "base_tree_hash", "") != ""
+	link_hash(section) != s.base_tree_hash
+	not own_text_changed(section)
+	not reviewed_in_change(name, section)
+	finding := {
+		"rule": "stale_review",
+		"flag": name,
+		"section": section,
+		"file": s.file,
+		"line": s.line,
+		"message": sprintf(
+			"the text under CPS section %s (its subsections) changed in this change; flag %s links the whole section and its review was made against the old text: re-review it and attach a `cps-review` block for flag %s, section %s",
+			[section_label(section), name, name, section],
+		),
+	}
+}
+
+own_text_changed(section) if {
+	some change in input.cps_changes
+	change.change in text_changes
+	change.section == section
+}
+
+# METADATA
+# title: stale_review
+# description: >-
 #   A review in this change records a hash of a CPS section that differs from
 #   the section at head: the reviewer read different text than will ship.
 # custom:
 #   enforces: >-
 #     RFC 3647 §1.5.4 (CPS approval procedures) / Mozilla Root Store Policy
 #     §3.3: a review must be of the CPS text in force
+#   resolved_by: review
 deny contains finding if {
 	some review in new_reviews
 	some section in review.sections
 	counts(review, review.flag, section)
 	reviewed := review.section_hashes[section]
-	reviewed != input.sections[section].hash
+	reviewed != link_hash(section)
 	finding := {
 		"rule": "stale_review",
 		"flag": review.flag,
@@ -53,7 +93,7 @@ deny contains finding if {
 		"line": review.line,
 		"message": sprintf(
 			"the review of flag %s by %s was made against a different text of CPS section %s (%s) than the CPS now has (%s): re-review the current text and update section_hashes",
-			[review.flag, review.reviewer, section_label(section), reviewed, input.sections[section].hash],
+			[review.flag, review.reviewer, section_label(section), reviewed, link_hash(section)],
 		),
 	}
 }
@@ -71,7 +111,7 @@ warn contains finding if {
 	some name, flag in live_flags
 	not touched(name)
 	some section in flag.cps
-	current := input.sections[section].hash
+	current := link_hash(section)
 	review := latest_registry_review(name, section)
 	reviewed := review.section_hashes[section]
 	reviewed != current
@@ -86,11 +126,6 @@ warn contains finding if {
 			[name, section_label(section), review.reviewer, review.date],
 		),
 	}
-}
-
-counted_in_change(name, section) if {
-	some review in new_reviews
-	counts(review, name, section)
 }
 
 # The registry review of the flag covering the section with the greatest date;

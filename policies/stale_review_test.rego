@@ -36,3 +36,31 @@ test_stale_review_latest_registry_review_warned if {
 	again := object.union(registry_review("Fast", "2024-06-01", ["4.3.1"]), {"section_hashes": {"4.3.1": "sha256:431"}})
 	count(cpsgate.warn) == 0 with input as object.union(inp, {"reviews": [stale, fresh, again]})
 }
+
+# A reworded heading changes what the section promises.
+test_stale_review_retitled_section_denied if {
+	inp := object.union(base_input, {
+		"flags": {"Fast": registered_flag("Fast", ["4.3.1"])},
+		"cps_changes": [{"section": "4.3.1", "change": "retitled", "old_section": "", "title": "CA actions after issuance", "old_title": "CA actions during certificate issuance", "hash": "sha256:431", "old_hash": "sha256:431", "file": "docs/cps.md", "line": 300}],
+	})
+	keys(cpsgate.deny) == {["stale_review", "Fast", "4.3.1"]} with input as inp
+}
+
+# A link to a parent covers its subsections: a change under it is a change
+# of the linked text, and reviews record the subtree's hash.
+parent_linked := object.union(base_input, {
+	"sections": object.union(base_input.sections, {"4.9": {"id": "4.9", "title": "Revocation", "level": 2, "file": "docs/cps.md", "line": 600, "anchor": "49-revocation", "hash": "sha256:empty", "tree_hash": "sha256:tree-new", "base_tree_hash": "sha256:tree-old"}}),
+	"flags": {"Fast": registered_flag("Fast", ["4.9"])},
+	"cps_changes": [{"section": "4.9.12", "change": "modified", "old_section": "", "title": "", "old_title": "", "hash": "sha256:4912", "old_hash": "sha256:old", "file": "docs/cps.md", "line": 610}],
+})
+
+test_stale_review_parent_link_subtree_changed if {
+	keys(cpsgate.deny) == {["stale_review", "Fast", "4.9"]} with input as parent_linked
+}
+
+test_stale_review_parent_link_reviewed if {
+	review := object.union(pr_review("Fast", "alice", ["4.9"]), {"section_hashes": {"4.9": "sha256:tree-new"}})
+	count(cpsgate.deny) == 0 with input as object.union(parent_linked, {"reviews": [review]})
+	old := object.union(review, {"section_hashes": {"4.9": "sha256:empty"}})
+	keys(cpsgate.deny) == {["stale_review", "Fast", "4.9"]} with input as object.union(parent_linked, {"reviews": [old]})
+}

@@ -48,3 +48,33 @@ unregistered_flag_findings contains finding if {
 		),
 	}
 }
+
+# METADATA
+# title: unregistered_flag
+# description: >-
+#   A flag that code or configuration declares or sets at head, and that this
+#   change touches, has a registry entry marked `removed`: its links are
+#   history and would not be checked, so the flag would ship unreviewed.
+# custom:
+#   enforces: >-
+#     Mozilla Root Store Policy §3.3 / CA/B Forum Baseline Requirements §2.3:
+#     CP/CPS must be kept consistent with practice, so every behaviour switch
+#     in use needs a known CPS impact
+deny contains finding if {
+	some name, flag in input.flags
+	flag.registered
+	flag.status == "removed"
+	count(flag.sources) > 0
+	touched(name)
+	source := flag.sources[0]
+	finding := {
+		"rule": "unregistered_flag",
+		"flag": name,
+		"file": source.file,
+		"line": source.line,
+		"message": sprintf(
+			"flag %s is in use (%s) but its registry entry (%s) says `status: removed`, so its CPS links are not checked: set its status to proposed or active, link the CPS sections it affects, and have them reviewed",
+			[name, location(source.file, source.line), location(flag.file, flag.line)],
+		),
+	}
+}

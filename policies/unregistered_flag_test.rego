@@ -21,3 +21,19 @@ test_unregistered_flag_warned_when_untouched if {
 	count(cpsgate.deny) == 0 with input as inp
 	keys(cpsgate.warn) == {["unregistered_flag", "Fast", ""]} with input as inp
 }
+
+# A flag registered as removed, then enabled: its links would go unchecked.
+test_removed_flag_in_use_denied if {
+	flag := object.union(registered_flag("Quiet", []), {"status": "removed", "in_base": false,
+		"sources": [{"kind": "config", "file": "deploy/prod.json", "line": 4, "environment": "prod", "path": "features", "value": true}]})
+	inp := object.union(base_input, {
+		"flags": {"Quiet": flag},
+		"flag_changes": [{"flag": "Quiet", "change": "enabled", "file": "deploy/prod.json", "line": 4, "environment": "prod", "path": "features"}],
+	})
+	keys(cpsgate.deny) == {["unregistered_flag", "Quiet", ""]} with input as inp
+}
+
+test_removed_flag_untouched_not_denied if {
+	flag := object.union(registered_flag("Quiet", []), {"status": "removed"})
+	count(cpsgate.deny) == 0 with input as object.union(base_input, {"flags": {"Quiet": flag}})
+}

@@ -12,6 +12,7 @@ package cpsgate
 #     Let's Encrypt incident remediation (Bugzilla 1715455 era): CP/CPS review
 #     for every new or changed feature flag, which a flag moved out of the
 #     check's sight would otherwise escape
+#   resolved_by: review
 deny contains finding if {
 	some change in input.source_changes
 	some name in change.flags

@@ -72,11 +72,13 @@ func (in *Input) value() ast.Value {
 	if flags == nil {
 		flags = map[string]Flag{} // an object, never null (withEmptySlices)
 	}
-	return newObj(15).
+	return newObj(18).
 		str("base", in.Base).
 		str("head", in.Head).
 		str("author", in.Author).
 		term("approvers", stringsTerm(in.Approvers)).
+		str("today", in.Today).
+		str("base_date", in.BaseDate).
 		str("config", in.Config).
 		str("registry", in.Registry).
 		term("sections", mapOf(in.Sections, (*Section).term)).
@@ -87,18 +89,20 @@ func (in *Input) value() ast.Value {
 		term("registry_changes", arrayOf(in.RegistryChanges, (*RegistryChange).term)).
 		term("policy_changes", arrayOf(in.PolicyChanges, (*PolicyChange).term)).
 		term("source_changes", arrayOf(in.SourceChanges, (*SourceChange).term)).
+		term("cps_version_changes", arrayOf(in.CPSVersionChanges, (*CPSVersionChange).term)).
 		done().Value
 }
 
 func (s *Section) term() *ast.Term {
-	return newObj(7).str("id", s.ID).str("title", s.Title).num("level", s.Level).
-		str("file", s.File).num("line", s.Line).str("anchor", s.Anchor).str("hash", s.Hash).done()
+	return newObj(9).str("id", s.ID).str("title", s.Title).num("level", s.Level).
+		str("file", s.File).num("line", s.Line).str("anchor", s.Anchor).str("hash", s.Hash).
+		str("tree_hash", s.TreeHash).str("base_tree_hash", s.BaseTreeHash).done()
 }
 
 func (f *Flag) term() *ast.Term {
-	return newObj(11).str("name", f.Name).boolean("registered", f.Registered).
+	return newObj(12).str("name", f.Name).boolean("registered", f.Registered).
 		boolean("in_base", f.InBase).boolean("in_head", f.InHead).str("status", f.Status).
-		term("cps", stringsTerm(f.CPS)).str("no_cps_impact", f.NoCPSImpact).
+		term("cps", stringsTerm(f.CPS)).term("base_cps", stringsTerm(f.BaseCPS)).str("no_cps_impact", f.NoCPSImpact).
 		str("description", f.Description).str("file", f.File).num("line", f.Line).
 		term("sources", arrayOf(f.Sources, (*FlagSource).term)).done()
 }
@@ -128,11 +132,11 @@ func (c *CPSChange) term() *ast.Term {
 }
 
 func (r *Review) term() *ast.Term {
-	return newObj(12).str("flag", r.Flag).term("sections", stringsTerm(r.Sections)).
+	return newObj(13).str("flag", r.Flag).term("sections", stringsTerm(r.Sections)).
 		str("reviewer", r.Reviewer).str("date", r.Date).str("verdict", r.Verdict).
 		str("cps_version", r.CPSVersion).
 		term("section_hashes", mapOf(r.SectionHashes, func(h *string) *ast.Term { return ast.StringTerm(*h) })).
-		str("ref", r.Ref).str("origin", r.Origin).boolean("new", r.New).
+		str("ref", r.Ref).str("notes", r.Notes).str("origin", r.Origin).boolean("new", r.New).
 		str("file", r.File).num("line", r.Line).done()
 }
 
@@ -148,4 +152,9 @@ func (c *PolicyChange) term() *ast.Term {
 func (c *SourceChange) term() *ast.Term {
 	return newObj(5).str("file", c.File).str("kind", c.Kind).str("change", c.Change).
 		term("flags", stringsTerm(c.Flags)).num("line", c.Line).done()
+}
+
+func (c *CPSVersionChange) term() *ast.Term {
+	return newObj(6).str("repo", c.Repo).str("path", c.Path).str("old_ref", c.OldRef).
+		str("ref", c.Ref).str("file", c.File).num("line", c.Line).done()
 }

@@ -199,11 +199,14 @@ func (b *builder) stepEvents(i int, s Step) {
 		e := base
 		e.Subject, e.Change, e.Section, e.OldSection, e.SectionName = SubjectSection, c.Kind, c.ID, c.OldID, c.Title
 		e.Hash, e.File, e.Line = c.Hash, c.Pos.File, c.Pos.Line
-		if c.Kind != cps.Added {
+		// A section added at an ID that another section left (an insertion
+		// moved it on) gives the flags still linking that ID new text.
+		reused := c.Kind == cps.Added && s.Before.Sections[c.ID] != nil
+		if c.Kind != cps.Added || reused {
 			e.LinkedFlags = linking(s.After, c.ID)
 			e.NeedsReview = len(e.LinkedFlags) > 0
 		}
-		if c.Kind == cps.Modified || c.Kind == cps.Renumbered {
+		if c.Kind == cps.Modified || c.Kind == cps.Renumbered || reused {
 			b.lastModified[c.ID] = i
 		}
 		b.rep.Events = append(b.rep.Events, e)

@@ -5,10 +5,23 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/cpsgate/cpsgate/internal/inert"
 )
 
-// EventsCSV writes the events timeline as CSV, one event per row.
+// EventsCSV writes the events timeline as CSV, one event per row. A cell
+// that a spreadsheet would read as a formula (it starts with = + - @, a tab
+// or a carriage return) gets a single quote before it (inert.CSVCell).
 type EventsCSV struct{}
+
+// writeRow writes one row with every cell made inert for spreadsheets.
+func writeRow(cw *csv.Writer, row []string) error {
+	out := make([]string, len(row))
+	for i, c := range row {
+		out[i] = inert.CSVCell(c)
+	}
+	return cw.Write(out)
+}
 
 // eventColumns are the header of EventsCSV.
 var eventColumns = []string{
@@ -18,6 +31,21 @@ var eventColumns = []string{
 
 // Render writes r's events.
 func (EventsCSV) Render(w io.Writer, r *Report) error {
+	return lines(w, func(w io.Writer) error { return renderEvents(w, r) })
+}
+
+// lines writes what render writes with inert.Lines: a line of a quoted
+// multi-line cell may start with "::", a CI runner's command.
+func lines(w io.Writer, render func(io.Writer) error) error {
+	var b strings.Builder
+	if err := render(&b); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, inert.Lines(b.String()))
+	return err
+}
+
+func renderEvents(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(eventColumns); err != nil {
 		return err
@@ -31,7 +59,7 @@ func (EventsCSV) Render(w io.Writer, r *Report) error {
 		for _, ref := range e.ReviewedBy {
 			by = append(by, ref.Reviewer+" "+ref.Date+" "+ref.Verdict)
 		}
-		err := cw.Write([]string{
+		err := writeRow(cw, []string{
 			e.Date, e.Commit, pr, e.Author, e.Subject, e.Change, e.Flag, e.Environment, e.Section, e.OldSection,
 			e.SectionName, e.Reviewer, e.Verdict, strconv.FormatBool(e.NeedsReview), strconv.FormatBool(e.Reviewed),
 			strings.Join(e.Missing, "; "), strings.Join(dedupe(by), "; "), e.Title,
@@ -46,17 +74,21 @@ func (EventsCSV) Render(w io.Writer, r *Report) error {
 
 // MatrixCSV writes the traceability matrix as CSV: one row per linked
 // section, one column per flag; a cell is reviewed, stale, unreviewed or
-// empty (not linked).
+// empty (not linked). Cells are made inert for spreadsheets as in EventsCSV.
 type MatrixCSV struct{}
 
 // Render writes r's matrix.
 func (MatrixCSV) Render(w io.Writer, r *Report) error {
+	return lines(w, func(w io.Writer) error { return renderMatrix(w, r) })
+}
+
+func renderMatrix(w io.Writer, r *Report) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(append([]string{"section", "title"}, r.Matrix.Flags...)); err != nil {
+	if err := writeRow(cw, append([]string{"section", "title"}, r.Matrix.Flags...)); err != nil {
 		return err
 	}
 	for _, row := range r.Matrix.Rows {
-		if err := cw.Write(append([]string{row.Section, row.Title}, row.Cells...)); err != nil {
+		if err := writeRow(cw, append([]string{row.Section, row.Title}, row.Cells...)); err != nil {
 			return err
 		}
 	}

@@ -1,22 +1,32 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/cpsgate/cpsgate/internal/inert"
 )
 
-// JSON writes the report as one indented JSON document.
+// JSON writes the report as one indented JSON document. Strings hold
+// repository text as it is; only what a CI runner would read as a command
+// in its log is written with a JSON escape (inert.JSON).
 type JSON struct{}
 
 // Render writes r as JSON.
 func (JSON) Render(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	if err := enc.Encode(r); err != nil {
+		return err
+	}
+	_, err := w.Write(inert.JSON(b.Bytes()))
+	return err
 }
 
 // What describes the event itself: "AsyncFinalize enabled in deploy/prod.json".

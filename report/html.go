@@ -6,6 +6,8 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/cpsgate/cpsgate/internal/inert"
 )
 
 // HTML writes the report as one self-contained HTML page: inline CSS, an
@@ -22,7 +24,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"what":          What,
 	"reviewStatus":  ReviewStatus,
 	"pr":            PR,
-	"day":           func(s string) string { return s[:min(10, len(s))] },
+	"day":           day,
 	"join":          strings.Join,
 	"hash":          abbrevHash,
 	"reviewSummary": reviewSummary,
@@ -41,9 +43,19 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	},
 }).Parse(htmlSource))
 
-// Render writes r as HTML.
+// Render writes r as HTML. html/template escapes every value for its
+// context; before that, control and invisible characters (ESC, bidi
+// overrides) in repository text are shown escaped (inert.Copy), as in the
+// text output, keeping the line breaks of the section texts and messages.
 func (HTML) Render(w io.Writer, r *Report) error {
-	return htmlTemplate.Execute(w, r)
+	var b strings.Builder
+	if err := htmlTemplate.Execute(&b, inert.Copy(r, "Text", "Message")); err != nil {
+		return err
+	}
+	// No line a CI runner's log would read as a command, written with
+	// character references a browser shows as the text.
+	_, err := io.WriteString(w, inert.HTMLLines(b.String()))
+	return err
 }
 
 // chart draws the events per month as an SVG bar chart.
@@ -72,14 +84,14 @@ func chart(months []MonthCount) template.HTML {
 		x := float64(left) + slot*float64(i) + (slot-bar)/2
 		h := plot * float64(m.Events) / float64(peak)
 		y := float64(height-bottom) - h
-		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar"><title>%s: %d events</title></rect>`, x, y, bar, h, m.Month, m.Events)
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" class="bar"><title>%s: %d events</title></rect>`, x, y, bar, h, template.HTMLEscapeString(m.Month), m.Events)
 		if m.Events > 0 {
 			fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" class="value" text-anchor="middle">%d</text>`, x+bar/2, y-3, m.Events)
 		}
 		if len(months) <= 24 || i%3 == 0 {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="tick" text-anchor="middle">%s</text>`, x+bar/2, height-bottom+16, m.Month)
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="tick" text-anchor="middle">%s</text>`, x+bar/2, height-bottom+16, template.HTMLEscapeString(m.Month))
 		}
 	}
 	b.WriteString(`</svg>`)
-	return template.HTML(b.String()) // built from numbers and YYYY-MM strings only
+	return template.HTML(b.String()) // built from numbers and escaped YYYY-MM strings only
 }

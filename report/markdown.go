@@ -5,41 +5,47 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cpsgate/cpsgate/internal/inert"
 )
 
 // Markdown writes the report as GitHub-flavoured markdown.
 type Markdown struct{}
 
-// cell escapes text for a markdown table cell: pipes, line breaks and the
-// characters GitHub would read as HTML.
-func cell(s string) string {
-	return cellReplacer.Replace(s)
-}
-
-// cellReplacer escapes a table cell; htmlReplacer the HTML of a quoted line.
+// Repository text is inert in the markdown report: identifiers (flags,
+// commits, hashes) in code spans, prose (authors, titles, events, messages)
+// escaped with inert.Markdown, text inside HTML with inert.HTML and the
+// reviewed section text in a fenced code block, so that nothing from the
+// repository renders as a link, an image, HTML, a mention, a reference, or
+// breaks a table.
 var (
-	cellReplacer = strings.NewReplacer("\\", "\\\\", "|", "\\|", "<", "&lt;", ">", "&gt;", "\r\n", "<br>", "\n", "<br>")
-	htmlReplacer = strings.NewReplacer("<", "&lt;", ">", "&gt;")
+	cell = inert.Markdown
+	code = inert.CodeCell
 )
 
-// code wraps s in a code span that s cannot close.
-func code(s string) string {
-	if s == "" {
-		return ""
+// cells escapes each of items with cell and joins them with a line break
+// of the table cell.
+func cells(items []string) string {
+	out := make([]string, len(items))
+	for i, s := range items {
+		out[i] = cell(s)
 	}
-	fence := "`"
-	for strings.Contains(s, fence) {
-		fence += "`"
-	}
-	pad := ""
-	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
-		pad = " "
-	}
-	return fence + pad + strings.ReplaceAll(s, "|", "\\|") + pad + fence
+	return strings.Join(out, "<br>")
 }
 
 // Render writes r as markdown.
 func (Markdown) Render(w io.Writer, r *Report) error {
+	var out strings.Builder
+	if err := render(&out, r); err != nil {
+		return err
+	}
+	// A line of the reviewed text may start with "::": on a CI runner's log
+	// it would be a command.
+	_, err := io.WriteString(w, inert.Lines(out.String()))
+	return err
+}
+
+func render(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	p := func(format string, args ...any) { fmt.Fprintf(bw, format, args...) }
 	row := func(cells ...string) { p("| %s |\n", strings.Join(cells, " | ")) }
@@ -53,9 +59,9 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 	}
 
 	p("# CPS compliance report, %s to %s\n\n", cell(r.From), cell(r.To))
-	p("Head %s", code(short(r.Head)))
+	p("Head %s", inert.Code(short(r.Head)))
 	if r.Base != "" {
-		p(", base %s", code(short(r.Base)))
+		p(", base %s", inert.Code(short(r.Base)))
 	}
 	p(". Every flag and CPS change on the first-parent history in the period, the review that covers it, and what is still unreviewed.\n\n")
 
@@ -74,7 +80,7 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 	} else {
 		head("Document", "Version", "Source", "In force since")
 		for _, v := range r.Versions {
-			row(cell(v.File), cell(v.Version), v.Source, cell(versionSince(v)))
+			row(cell(v.File), cell(v.Version), cell(v.Source), cell(versionSince(v)))
 		}
 		p("\n")
 	}
@@ -85,7 +91,7 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 	} else {
 		head("Date", "Commit", "PR", "Author", "Event", "Review")
 		for _, e := range r.Events {
-			row(e.Date[:10], code(short(e.Commit)), PR(e.PR), cell(e.Author), cell(What(e)), cell(ReviewStatus(e)))
+			row(cell(day(e.Date)), code(short(e.Commit)), PR(e.PR), cell(e.Author), cell(What(e)), cell(ReviewStatus(e)))
 		}
 		p("\n")
 	}
@@ -96,7 +102,7 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 	} else {
 		head("Flag", "Status", "Sections", "Enabled in", "Changes", "Last review", "Section hashes", "Changed since")
 		for _, f := range r.Flags {
-			secs := "§" + strings.Join(f.Sections, ", §")
+			secs := cell("§" + strings.Join(f.Sections, ", §"))
 			if len(f.Sections) == 0 {
 				secs = cell(f.NoCPSImpact)
 				if secs != "" {
@@ -108,12 +114,12 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 				var hs []string
 				for _, id := range lr.Sections {
 					if h := lr.SectionHashes[id]; h != "" {
-						hs = append(hs, id+" "+code(abbrevHash(h)))
+						hs = append(hs, cell(id)+" "+code(abbrevHash(h)))
 					}
 				}
 				hashes = strings.Join(hs, "<br>")
 			}
-			row(code(f.Name), f.Status, secs, cell(strings.Join(f.Enabled, ", ")), fmt.Sprint(f.Changed),
+			row(code(f.Name), cell(f.Status), secs, cell(strings.Join(f.Enabled, ", ")), fmt.Sprint(f.Changed),
 				cell(reviewSummary(f.LastReview)), hashes, cell(changedSince(f.LastReview)))
 		}
 		p("\n")
@@ -125,7 +131,7 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 	} else {
 		head("Section", "Title", "Changes", "Linked flags", "Needs re-review")
 		for _, s := range r.Sections {
-			row("§"+s.ID, cell(s.Title), cell(strings.Join(s.Changes, "\n")), cell(strings.Join(s.Flags, ", ")), cell(strings.Join(s.ReReview, ", ")))
+			row(cell("§"+s.ID), cell(s.Title), cells(s.Changes), cell(strings.Join(s.Flags, ", ")), cell(strings.Join(s.ReReview, ", ")))
 		}
 		p("\n")
 	}
@@ -137,7 +143,7 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 		p("%d change(s) needed a review and have none. These are the deviations the PMA must act on.\n\n", len(r.Unreviewed))
 		head("Date", "Commit", "PR", "Author", "Event", "Missing")
 		for _, e := range r.Unreviewed {
-			row(e.Date[:10], code(short(e.Commit)), PR(e.PR), cell(e.Author), cell(What(e)), cell(strings.Join(e.Missing, "\n")))
+			row(cell(day(e.Date)), code(short(e.Commit)), PR(e.PR), cell(e.Author), cell(What(e)), cells(e.Missing))
 		}
 		p("\n")
 	}
@@ -153,11 +159,11 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 		}
 		head(cols...)
 		for _, mr := range r.Matrix.Rows {
-			cells := []string{"§" + mr.Section, cell(mr.Title)}
+			rowCells := []string{cell("§" + mr.Section), cell(mr.Title)}
 			for _, c := range mr.Cells {
-				cells = append(cells, cellMark(c))
+				rowCells = append(rowCells, cell(cellMark(c)))
 			}
-			row(cells...)
+			row(rowCells...)
 		}
 		p("\n")
 	}
@@ -168,7 +174,7 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 	} else {
 		head("Section", "Title")
 		for _, s := range r.Unlinked {
-			row("§"+s.ID, cell(s.Title))
+			row(cell("§"+s.ID), cell(s.Title))
 		}
 		p("\n")
 	}
@@ -178,19 +184,17 @@ func (Markdown) Render(w io.Writer, r *Report) error {
 		p("No review was recorded in the period.\n\n")
 	}
 	for _, t := range r.Texts {
-		p("<details><summary>§%s %s: %s, reviewed by %s on %s (%s)</summary>\n\n", t.Section, cell(t.Title), cell(t.Flag), cell(t.Reviewer), t.Date, abbrevHash(t.Hash))
-		p("Commit %s, hash %s\n\n", code(short(t.Commit)), code(t.Hash))
-		for _, line := range strings.Split(t.Text, "\n") {
-			p("> %s\n", htmlReplacer.Replace(line))
-		}
-		p("\n</details>\n\n")
+		p("<details><summary>§%s %s: %s, reviewed by %s on %s (%s)</summary>\n\n", inert.HTML(t.Section), inert.HTML(t.Title),
+			inert.HTML(t.Flag), inert.HTML(t.Reviewer), inert.HTML(t.Date), inert.HTML(abbrevHash(t.Hash)))
+		p("Commit %s, hash %s\n\n", inert.Code(short(t.Commit)), inert.Code(t.Hash))
+		p("%s\n</details>\n\n", inert.CodeBlock("text", t.Text))
 	}
 
 	if len(r.Problems) > 0 {
 		p("## Unreadable revisions\n\n")
 		head("Date", "Commit", "Problem")
 		for _, pr := range r.Problems {
-			row(pr.Date[:min(10, len(pr.Date))], code(short(pr.Commit)), cell(pr.Message))
+			row(cell(day(pr.Date)), code(short(pr.Commit)), cell(pr.Message))
 		}
 		p("\n")
 	}
@@ -204,3 +208,6 @@ func abbrevHash(h string) string {
 	}
 	return h
 }
+
+// day is the YYYY-MM-DD of an RFC 3339 date.
+func day(s string) string { return s[:min(10, len(s))] }

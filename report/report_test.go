@@ -64,8 +64,9 @@ func TestDetectVersion(t *testing.T) {
 func TestCell(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"a|b", `a\|b`},
-		{"line\nbreak", "line<br>break"},
-		{"<script>", "&lt;script&gt;"},
+		{"line\nbreak", `line\\x0abreak`},
+		{"<script>", `\<script\>`},
+		{"@org/team #1", "\\@\u200dorg/team \\#\u200d1"},
 		{`back\slash`, `back\\slash`},
 	} {
 		if got := cell(tc.in); got != tc.want {

@@ -14,6 +14,11 @@ const (
 	SourceFrontMatter   = "front-matter"
 	SourceRevisionTable = "revision-table"
 	SourceTag           = "tag"
+	// SourceRef and SourceCommit name the version of a CPS kept in another
+	// repository by the ref: of the configuration, or the commit read, when
+	// neither the document nor a tag names it.
+	SourceRef    = "ref"
+	SourceCommit = "commit"
 )
 
 // versionKey matches the version key of YAML front matter.

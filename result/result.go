@@ -67,6 +67,10 @@ type Result struct {
 	// Missing lists the reviews still needed; renderers turn it into a
 	// ready-to-paste cps-review block.
 	Missing []Missing `json:"missing_reviews"`
+	// ReviewsDeferred is set when the check ran where approvals cannot be
+	// seen (a pre-commit hook): the missing reviews are what the pull
+	// request will need, reported without blocking.
+	ReviewsDeferred bool `json:"reviews_deferred,omitempty"`
 }
 
 // Compare orders findings by file, line, rule, flag, section, message and

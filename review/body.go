@@ -37,7 +37,8 @@ const paragraphTitle = "CPS Compliance Review"
 
 // ParseBody finds the reviews attached to a change description (markdown).
 //
-// Fenced code blocks (``` or ~~~, also inside lists and block quotes) whose
+// Fenced code blocks (``` or ~~~, also inside lists, but not inside block
+// quotes: a quoted review is nobody's review) whose
 // info string starts with the word cps-review hold YAML: one review mapping
 // or a list of them, each with a flag (see DecodeNode). They become reviews
 // with Origin OriginBlock and positions in the body.
@@ -95,6 +96,13 @@ func (p *bodyParser) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
 	}
+	if _, ok := n.(*ast.Blockquote); ok {
+		// A quoted review is someone else's words, often quoted to be
+		// answered or rejected: it is nobody's review. The headings
+		// inside still end a review paragraph that started before.
+		p.quotedHeadings(n)
+		return ast.WalkSkipChildren, nil
+	}
 	switch n := n.(type) {
 	case *ast.FencedCodeBlock:
 		p.block(n)
@@ -112,6 +120,19 @@ func (p *bodyParser) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		return ast.WalkSkipChildren, nil
 	}
 	return ast.WalkContinue, nil
+}
+
+// quotedHeadings records the headings inside block quote q.
+func (p *bodyParser) quotedHeadings(q ast.Node) {
+	_ = ast.Walk(q, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			line, _ := p.lineCol(h.Pos())
+			p.headings = append(p.headings, line)
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	slices.Sort(p.headings)
 }
 
 // pos returns the position of byte offset off in the body.

@@ -52,9 +52,19 @@ func TestParseBody(t *testing.T) {
 		body:        "Checklist:\n\n- reviewed:\n\n  ~~~ cps-review\n  flag: A\n  verdict: compliant\n  ~~~\n- done\n",
 		wantReviews: []Review{blockReview("A", nil, at(6, 3))},
 	}, {
-		name:        "block in a block quote",
-		body:        "> ```cps-review\n> flag: A\n> verdict: compliant\n> ```\n",
-		wantReviews: []Review{blockReview("A", nil, at(2, 3))},
+		// A quote-reply of the author's block, e.g. to reject it, is nobody's review.
+		name: "block in a block quote",
+		body: "> ```cps-review\n> flag: A\n> verdict: compliant\n> ```\n",
+	}, {
+		name: "block in a list in a block quote",
+		body: "> - item\n>   ```cps-review\n>   flag: A\n>   verdict: compliant\n>   ```\n",
+	}, {
+		name: "block in a block quote in a list",
+		body: "- item\n  > ```cps-review\n  > flag: A\n  > verdict: compliant\n  > ```\n",
+	}, {
+		name:        "block after a block quote",
+		body:        "> quoted\n\n```cps-review\nflag: A\nverdict: compliant\n```\n",
+		wantReviews: []Review{blockReview("A", nil, at(4, 1))},
 	}, {
 		name:        "BOM and CRLF",
 		body:        "\uFEFF```cps-review\r\nflag: A\r\nverdict: compliant\r\n```\r\n\r\nCPS Compliance Review: A\r\nagainst 4.3.1\r\n",
@@ -101,9 +111,12 @@ func TestParseBody(t *testing.T) {
 		body:      "**CPS Compliance Review**\n\nA: 4.3.1\n\nB: 4.3.2\n\nNext\n----\n\nCPS Compliance Review: C\nSection\n=======\n",
 		wantParas: []Paragraph{{Text: "**CPS Compliance Review**\n\nA: 4.3.1\n\nB: 4.3.2", Pos: at(1, 1)}, {Text: "CPS Compliance Review: C\nSection\n=======", Pos: at(10, 1)}},
 	}, {
-		name:      "paragraph in a block quote",
-		body:      "> CPS Compliance Review: A 4.3.1\n> more\n>\n> after\n",
-		wantParas: []Paragraph{{Text: "> CPS Compliance Review: A 4.3.1\n> more", Pos: at(1, 3)}},
+		name: "paragraph in a block quote",
+		body: "> CPS Compliance Review: A 4.3.1\n> more\n>\n> after\n",
+	}, {
+		name:      "paragraph ends at a quoted heading",
+		body:      "## CPS Compliance Review\nA 4.3.1\n> # Quoted\n> text\n",
+		wantParas: []Paragraph{{Text: "## CPS Compliance Review\nA 4.3.1", Pos: at(1, 1)}},
 	}, {
 		name:    "too large",
 		body:    strings.Repeat("x", MaxBodySize+1),

@@ -3,13 +3,27 @@
 // the `CPS Compliance Review:` paragraph in a pull-request description).
 package review
 
-import "github.com/cpsgate/cpsgate/diag"
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/cpsgate/cpsgate/diag"
+)
 
 // Verdicts a review may carry.
 const (
 	VerdictCompliant     = "compliant"
 	VerdictCPSUpdated    = "cps-updated"
 	VerdictNotApplicable = "not-applicable"
+)
+
+// The placeholders of the review block that cpsgate prints for a reviewer to
+// fill in. A review that keeps one does not count (policies/lib.rego holds
+// the same values).
+const (
+	TemplateReviewer = "YOUR-NAME"
+	TemplateDate     = "YYYY-MM-DD"
+	TemplateNotes    = "How the flag's behaviour, on and off, matches these sections."
 )
 
 // Origins of a review.
@@ -41,4 +55,25 @@ type Review struct {
 type Paragraph struct {
 	Text string
 	Pos  diag.Pos
+}
+
+// IdentityPattern is the form of a person's identity as CI systems name
+// people: a login or an e-mail address (policies/lib.rego holds the same
+// pattern).
+const IdentityPattern = `^[A-Za-z0-9][A-Za-z0-9._@+-]*$`
+
+var identityRE = regexp.MustCompile(IdentityPattern)
+
+// CheckIdentity returns an error unless s is an identity: not blank, no
+// white space, commas or control characters, not a template's placeholder.
+func CheckIdentity(s string) error {
+	switch {
+	case s == "":
+		return fmt.Errorf("empty identity")
+	case !identityRE.MatchString(s):
+		return fmt.Errorf("%q is not a login or e-mail address", s)
+	case s == TemplateReviewer:
+		return fmt.Errorf("%q is the template's placeholder, not a person", s)
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	gh "github.com/google/go-github/v60/github"
 
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/result"
 )
 
@@ -40,7 +41,9 @@ func Annotations(res *result.Result) []Annotation {
 			level = "failure"
 		}
 		line := max(f.Line, 1)
-		out = append(out, Annotation{Path: f.File, Line: line, Level: level, Title: f.Rule, Message: f.Message})
+		// Annotations are plain text: control and invisible characters
+		// of repository text are shown escaped.
+		out = append(out, Annotation{Path: f.File, Line: line, Level: level, Title: inert.Value(f.Rule), Message: inert.Value(f.Message)})
 	}
 	return out
 }
@@ -51,11 +54,7 @@ func Annotations(res *result.Result) []Annotation {
 // creation, the rest by updates. It returns the check run's id.
 func (c *Client) CheckRun(ctx context.Context, head, conclusion, title, summary string, anns []Annotation) (int64, error) {
 	if len(summary) > maxSummary {
-		cut := maxSummary - 100
-		for cut > 0 && summary[cut]&0xC0 == 0x80 {
-			cut--
-		}
-		summary = summary[:cut] + "\n\n… (cut at GitHub's size limit)\n"
+		summary = cut(summary, maxSummary-100) + "\n\n… (cut at GitHub's size limit)\n"
 	}
 	batch := func(i int) []*gh.CheckRunAnnotation {
 		var out []*gh.CheckRunAnnotation

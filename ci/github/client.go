@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -189,43 +188,6 @@ func (c *Client) PullRequest(ctx context.Context, number int) (*PullRequest, err
 		Number: pr.GetNumber(), Author: pr.GetUser().GetLogin(), Body: pr.GetBody(),
 		BaseSHA: pr.GetBase().GetSHA(), HeadSHA: pr.GetHead().GetSHA(),
 	}, nil
-}
-
-// Approvers returns the logins whose latest review of pull request number
-// is an approval, sorted. A later "changes requested" or a dismissal
-// withdraws an approval; a plain comment does not.
-func (c *Client) Approvers(ctx context.Context, number int) ([]string, error) {
-	latest := map[string]string{}
-	var order []string
-	opts := &gh.ListOptions{PerPage: perPage}
-	for {
-		reviews, resp, err := c.gh.PullRequests.ListReviews(ctx, c.Owner, c.Repo, number, opts)
-		if err != nil {
-			return nil, c.wrap("GET", fmt.Sprintf("/repos/%s/%s/pulls/%d/reviews", c.Owner, c.Repo, number), err)
-		}
-		for _, r := range reviews {
-			login := r.GetUser().GetLogin()
-			switch state := r.GetState(); state {
-			case "APPROVED", "CHANGES_REQUESTED", "DISMISSED":
-				if _, seen := latest[login]; !seen {
-					order = append(order, login)
-				}
-				latest[login] = state
-			}
-		}
-		if resp.NextPage == 0 {
-			break
-		}
-		opts.Page = resp.NextPage
-	}
-	var approvers []string
-	for _, login := range order {
-		if latest[login] == "APPROVED" && login != "" {
-			approvers = append(approvers, login)
-		}
-	}
-	slices.Sort(approvers)
-	return approvers, nil
 }
 
 // Comment is an issue comment on a pull request.

@@ -100,6 +100,8 @@ func TestCommentsPagination(t *testing.T) {
 		call{method: "GET", path: "/repos/octo-org/octo-repo/issues/7/comments", query: "page=2&per_page=100", resp: all[100:200], next: 3},
 		call{method: "GET", path: "/repos/octo-org/octo-repo/issues/7/comments", query: "page=3&per_page=100", resp: all[200:300], next: 4},
 		call{method: "GET", path: "/repos/octo-org/octo-repo/issues/7/comments", query: "page=4&per_page=100", resp: all[300:]},
+		// mallory is not in reviewers: and may only read the repository.
+		call{method: "GET", path: "/repos/octo-org/octo-repo/collaborators/mallory/permission", resp: permission(t, "mallory", "read")},
 	)
 	c := f.client(&sleeps{})
 	ctx := context.Background()
@@ -142,8 +144,12 @@ func TestTeamReviewers(t *testing.T) {
 	f := newFake(t, "",
 		call{method: "GET", path: "/orgs/ca/teams/pma/memberships/carol", resp: member},
 		call{method: "GET", path: "/orgs/ca/teams/pma/memberships/dan", status: 404, rawResp: `{"message":"Not Found"}`},
+		// Not in the team: write access to the repository also lets one approve.
+		call{method: "GET", path: "/repos/octo-org/octo-repo/collaborators/dan/permission", status: 404, rawResp: `{"message":"Not Found"}`},
 		call{method: "GET", path: "/orgs/ca/teams/pma/memberships/erin", resp: pending},
+		call{method: "GET", path: "/repos/octo-org/octo-repo/collaborators/erin/permission", resp: permission(t, "erin", "read")},
 		call{method: "GET", path: "/orgs/ca/teams/pma/memberships/frank", status: 403, rawResp: `{"message":"Resource not accessible by integration"}`},
+		call{method: "GET", path: "/repos/octo-org/octo-repo/collaborators/frank/permission", resp: permission(t, "frank", "write")},
 	)
 	r := f.client(&sleeps{}).NewReviewers([]string{"alice", "@ca/pma"})
 	ctx := context.Background()
@@ -155,7 +161,7 @@ func TestTeamReviewers(t *testing.T) {
 		}
 		got = append(got, fmt.Sprintf("%s=%v", login, ok))
 	}
-	want := []string{"alice=true", "carol=true", "dan=false", "erin=false", "frank=false", "carol=true"}
+	want := []string{"alice=true", "carol=true", "dan=false", "erin=false", "frank=true", "carol=true"}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("mismatch (-got +want):\n%s", diff)
 	}

@@ -70,7 +70,9 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t := f.t
 	body, _ := io.ReadAll(r.Body)
 	path := strings.TrimPrefix(r.URL.EscapedPath(), f.prefix)
-	if !strings.HasPrefix(r.URL.Path, f.prefix+"/") {
+	if f.prefix != "" && r.URL.Path == "/api/graphql" {
+		path = "/graphql" // GitHub Enterprise Server's GraphQL endpoint, beside /api/v3
+	} else if !strings.HasPrefix(r.URL.Path, f.prefix+"/") {
 		t.Errorf("request %s %s outside the API root %q", r.Method, r.URL, f.prefix)
 	}
 	if f.next >= len(f.calls) {
@@ -240,4 +242,24 @@ func mustJSON(v any) string {
 		panic(err)
 	}
 	return string(data)
+}
+
+// permission is GitHub's example collaborator permission of login, with
+// another permission.
+func permission(t *testing.T, login, perm string) object {
+	p := fixture(t, "api-repos-get-collaborator-permission-level.json").(object)
+	p["permission"] = perm
+	p["role_name"] = perm
+	p["user"].(object)["login"] = login
+	return p
+}
+
+// approval is GitHub's example review: an approval by login of commit at
+// submitted.
+func approval(t *testing.T, id int, login, userType, state, commit string, submitted time.Time) object {
+	r := reviewObj(t, id, login, state)
+	r["commit_id"] = commit
+	r["submitted_at"] = submitted.Format(time.RFC3339)
+	r["user"].(object)["type"] = userType
+	return r
 }

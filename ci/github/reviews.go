@@ -13,8 +13,10 @@ import (
 // Marker identifies cpsgate's sticky comment.
 const Marker = "<!-- cpsgate:check -->"
 
-// Reviewers decides who may review a change in a comment: logins, and
-// teams written @org/team (members per the API).
+// Reviewers decides who may vouch for a change (approve it, or review it
+// in a comment): people with write access to the repository, and those the
+// configuration's `reviewers:` lists, as logins or teams written @org/team
+// (members per the API).
 type Reviewers struct {
 	c       *Client
 	logins  map[string]bool
@@ -67,20 +69,34 @@ func (r *Reviewers) Allowed(ctx context.Context, login string) (bool, error) {
 			break
 		}
 	}
+	if !member {
+		w, err := r.c.CanWrite(ctx, login)
+		if err != nil {
+			if ae, ok := err.(*APIError); ok && ae.Status == http.StatusForbidden {
+				r.Notices = append(r.Notices, fmt.Sprintf("cannot read the repository permission of %s with this token: %v; list the people who may approve in `reviewers:`", login, err))
+				w = false
+			} else {
+				return false, err
+			}
+		}
+		member = w
+	}
 	r.cache[key] = member
 	return member, nil
 }
 
 // CommentReviews returns the cps-review blocks of the comments whose
-// authors may review. Such a review is by the comment's author whatever its
-// reviewer field says: GitHub vouches for who wrote the comment. The sticky
-// comment and comments by others are skipped; paragraphs in comments do not
-// count (only the description's).
+// authors may review (people: comments by bots and apps are skipped). Such a
+// review is by the comment's author whatever its reviewer field says: GitHub
+// vouches for who wrote the comment; it counts once that person approves
+// the head commit. Quoted blocks are nobody's review (see
+// review.ParseBody). The sticky comment and comments by others are skipped;
+// paragraphs in comments do not count (only the description's).
 func CommentReviews(ctx context.Context, comments []Comment, allowed func(context.Context, string) (bool, error)) ([]review.Review, error) {
 	var out []review.Review
 	var errs []error
 	for _, cm := range comments {
-		if strings.Contains(cm.Body, Marker) || !strings.Contains(cm.Body, "cps-review") {
+		if cm.Bot || strings.Contains(cm.Body, Marker) || !strings.Contains(cm.Body, "cps-review") {
 			continue
 		}
 		ok, err := allowed(ctx, cm.Author)

@@ -43,11 +43,7 @@ func (c *Client) Sticky(ctx context.Context, number int, self, body string, pass
 		text = Marker + "\n" + body
 	}
 	if len(text) > MaxCommentSize {
-		cut := MaxCommentSize - 200
-		for cut > 0 && text[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
-			cut--
-		}
-		text = text[:cut] + "\n\n… (cut: the comment reached GitHub's size limit; the job summary has the whole report)\n"
+		text = cut(text, MaxCommentSize-200) + "\n\n… (cut: the comment reached GitHub's size limit; the job summary has the whole report)\n"
 	}
 	existing, err := c.findSticky(ctx, number, self)
 	if err != nil {
@@ -113,4 +109,22 @@ func (c *Client) findSticky(ctx context.Context, number int, self string) (*Comm
 
 func containsMarker(body string) bool {
 	return strings.HasPrefix(body, Marker)
+}
+
+// cut shortens markdown to at most n bytes, at the end of a line when one
+// ends after the first: a line cut in its middle could lose the backticks
+// that close a code span and leave repository text in it live (a mention, a
+// link). A text of one line is cut at a UTF-8 character boundary.
+func cut(text string, n int) string {
+	if len(text) <= n {
+		return text
+	}
+	first := strings.IndexByte(text, '\n')
+	if i := strings.LastIndexByte(text[:n], '\n'); i > first {
+		return text[:i+1]
+	}
+	for n > 0 && text[n]&0xC0 == 0x80 { // not inside a UTF-8 sequence
+		n--
+	}
+	return text[:n]
 }

@@ -9,7 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -60,8 +62,8 @@ Reviews attached to the change are read from --pr-body FILE: fenced
 	f.StringVar(&o.head, "head", "", "head `ref` (default: the work tree)")
 	f.BoolVar(&o.staged, "staged", false, "check the index against HEAD (pre-commit)")
 	f.StringVar(&o.prBody, "pr-body", "", "`file` holding the change's description with its reviews")
-	f.StringVar(&o.author, "author", "", "the change's author, for the self_review rule")
-	f.StringSliceVar(&o.approvers, "approver", nil, "someone other than the author who approved the change (repeatable)")
+	f.StringVar(&o.author, "author", "", "the change's author, as CI knows them (login or e-mail); without it, reviews attached to the change do not count")
+	f.StringArrayVar(&o.approvers, "approver", nil, "a person other than the author who approved the change, as CI vouches for them (repeatable); a review counts only when it names an approver")
 	f.StringVar(&o.format, "format", "text", "output format: "+fmt.Sprint(output.Names()))
 	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
 	f.StringVar(&o.dumpInput, "dump-input", "", "write the policy input document to `file` (for opa eval)")
@@ -69,7 +71,7 @@ Reviews attached to the change are read from --pr-body FILE: fenced
 	f.BoolVar(&o.gh.comment, "comment", false, "with --github: keep one pull-request comment with the verdict")
 	f.BoolVar(&o.gh.checkRun, "check-run", false, "with --github: record the verdict as a check run named cpsgate")
 	f.BoolVar(&o.gh.summary, "summary", false, "append the markdown report to $GITHUB_STEP_SUMMARY (default with --github when it is set)")
-	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, "`OWNER/REPO=DIR`: a local checkout of a repository that holds a configured CPS document (repeatable)")
+	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, checkoutFlagUsage)
 	f.StringVar(&o.sarif, "sarif", "", "also write the result as SARIF 2.1.0 to `file`")
 	cmd.MarkFlagsMutuallyExclusive("head", "staged")
 	for _, other := range []string{"base", "head", "staged", "pr-body", "author", "approver"} {
@@ -106,11 +108,15 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := e.changeDates(repo, base, &ch); err != nil {
+		return err
+	}
+	ch.NoApprovals = o.staged
 	dirs, err := e.parseCheckouts(o.checkouts)
 	if err != nil {
 		return err
 	}
-	out, err := evaluate(ctx, base, head, o.config, ch, checkoutReader(ctx, dirs), builtins)
+	out, err := evaluate(ctx, base, head, o.config, ch, checkoutReader(ctx, dirs, repo.Root()), builtins)
 	if err != nil {
 		return err
 	}
@@ -181,9 +187,28 @@ func (e *env) revisions(repo *gitrepo.Repo, o *checkOptions) (base, head check.S
 	return base, head, nil
 }
 
-// change reads what is known about the change besides its files.
+// change reads what is known about the change besides its files. The
+// author and approvers are identities that CI vouches for; a blank or
+// malformed one is an error, never "someone else".
 func (e *env) change(o *checkOptions) (check.Change, error) {
-	ch := check.Change{Author: o.author, Approvers: o.approvers, Config: o.config}
+	ch := check.Change{Config: o.config}
+	if o.author != "" || len(o.approvers) > 0 {
+		if err := review.CheckIdentity(o.author); err != nil {
+			if o.author == "" {
+				return ch, errors.New("--approver needs --author: who approved can only count for someone other than the change's author")
+			}
+			return ch, fmt.Errorf("--author: %w", err)
+		}
+		ch.Author = o.author
+	}
+	for _, a := range o.approvers {
+		if err := review.CheckIdentity(a); err != nil {
+			return ch, fmt.Errorf("--approver: %w (give one identity per --approver)", err)
+		}
+		if !strings.EqualFold(a, o.author) {
+			ch.Approvers = append(ch.Approvers, a)
+		}
+	}
 	if o.prBody == "" {
 		return ch, nil
 	}
@@ -193,6 +218,28 @@ func (e *env) change(o *checkOptions) (check.Change, error) {
 	}
 	ch.Reviews, ch.Paragraphs, err = review.ParseBody(o.prBody, body)
 	return ch, err
+}
+
+// changeDates sets the bounds of a review's date: today (UTC, or
+// CPSGATE_TODAY=YYYY-MM-DD) and the base commit's committer date.
+func (e *env) changeDates(repo *gitrepo.Repo, base check.Snapshot, ch *check.Change) error {
+	today := time.Now().UTC()
+	if v := e.getenv("CPSGATE_TODAY"); v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return fmt.Errorf("CPSGATE_TODAY=%q: want a date YYYY-MM-DD", v)
+		}
+		today = t
+	}
+	ch.Today = today.Format(time.DateOnly)
+	if name := base.Name(); name != gitrepo.EmptyTree && name != gitrepo.WorkTreeName && name != gitrepo.IndexName {
+		t, err := repo.CommitTime(name)
+		if err != nil {
+			return fmt.Errorf("base: %w", err)
+		}
+		ch.BaseDate = t.Format(time.DateOnly)
+	}
+	return nil
 }
 
 // evaluate runs the pipeline: configuration and policies from base (from head
@@ -210,6 +257,10 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 	}
 	adopting := gateRev == head
 	ch.Registry = cfg.Registry
+	headCfg := cfg // the head's CPS at the head's ref: when only refs moved
+	if !adopting {
+		headCfg, ch.CPSVersions = check.VersionBump(cfg, head)
+	}
 	// The check is CPU-bound: the two revisions load and the policies of the
 	// gate revision compile in parallel.
 	var (
@@ -236,7 +287,7 @@ func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch
 		baseState, baseErr = check.Load(base, cfg, external, adopting, &shared)
 	})
 	wg.Go(func() {
-		headState, headErr = check.Load(head, cfg, external, false, &shared)
+		headState, headErr = check.Load(head, headCfg, external, false, &shared)
 	})
 	wg.Wait()
 	switch {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/internal/version"
 )
 
@@ -55,7 +56,10 @@ func (e *env) main(args []string) int {
 	case errors.Is(err, errDeny):
 		return ExitDeny
 	default:
-		msg := err.Error()
+		// Error messages quote repository text (keys, names, paths): show
+		// its control characters escaped and let no line of it be a CI
+		// runner's command.
+		msg := inert.Lines(inert.Text(err.Error()))
 		if positioned.MatchString(msg) {
 			// Keep "file:line: message" at the start of a line, where
 			// editors and CI annotations look for it.

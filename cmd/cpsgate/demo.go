@@ -10,11 +10,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cpsgate/cpsgate/output"
+	"github.com/cpsgate/cpsgate/review"
 )
 
 // demoFiles is the example repository the demo builds: a small CPS in RFC
@@ -97,22 +100,31 @@ func (e *env) runDemo(ctx context.Context, dir string, keep bool) error {
 	if err != nil {
 		return err
 	}
-	block = strings.ReplaceAll(block, "YOUR-NAME", "alice")
-	block = strings.ReplaceAll(block, "YYYY-MM-DD", "2026-11-20")
+	block = strings.ReplaceAll(block, review.TemplateReviewer, "alice")
+	block = strings.ReplaceAll(block, review.TemplateDate, time.Now().UTC().Format(time.DateOnly))
 	block = strings.ReplaceAll(block, "How the flag's behaviour, on and off, matches these sections.",
 		"The order becomes valid only after issuance and CT logging, on and off; 4.3.1 and 4.3.2 hold.")
 	body := "Turn on AsyncFinalize in production.\n\n" + block
 	if err := os.WriteFile(filepath.Join(dir, "pr-body.md"), []byte(body), 0o644); err != nil {
 		return err
 	}
-	say("\n3. Alice reads CPS 4.3.1 and 4.3.2, finds the flag compliant, and puts the block the\n"+
-		"   check printed, filled in, into the pull-request description (pr-body.md):\n\n%s\n", indent(block))
-	say("4. CI runs the check again with the description:\n\n")
-	code = e.demoCheck(append(args, "--pr-body", "pr-body.md"))
-	if code != ExitPass {
-		return fmt.Errorf("demo: the reviewed change should pass with exit %d, got %d", ExitPass, code)
+	say("\n3. Alice reads CPS 4.3.1 and 4.3.2 and finds the flag compliant. Bob puts the block the\n"+
+		"   check printed, filled in with her name, into the pull-request description (pr-body.md):\n\n%s\n", indent(block))
+	say("4. CI runs the check again with the description. The block is Bob's claim until Alice\n" +
+		"   approves the change:\n\n")
+	withBody := append(slices.Clone(args), "--pr-body", "pr-body.md")
+	code = e.demoCheck(withBody)
+	if code != ExitDeny {
+		return fmt.Errorf("demo: the review nobody approved should fail with exit %d, got %d", ExitDeny, code)
 	}
-	say("\nThe unreviewed change failed (exit 1); with the review attached it passes (exit 0).\n")
+	say("\n5. Alice approves the pull request; CI vouches for it (on GitHub, check --github reads\n" +
+		"   her approval of the head commit; elsewhere CI passes --approver):\n\n")
+	code = e.demoCheck(append(withBody, "--approver", "alice"))
+	if code != ExitPass {
+		return fmt.Errorf("demo: the approved review should pass with exit %d, got %d", ExitPass, code)
+	}
+	say("\nThe unreviewed change failed (exit 1); the review alone was only the author's claim (exit 1);\n" +
+		"with the reviewer's approval it passes (exit 0).\n")
 	return nil
 }
 

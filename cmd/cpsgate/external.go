@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -10,44 +13,104 @@ import (
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/report"
 )
 
-// parseCheckouts reads --cps-checkout REPO=DIR values.
+// checkoutEnv names local clones of CPS repositories for CI, as
+// OWNER/REPO=DIR[,OWNER/REPO=DIR]; --cps-checkout overrides it per repository.
+const checkoutEnv = "CPSGATE_CPS_CHECKOUT"
+
+// checkoutFlagUsage is the help of --cps-checkout, the same on every command.
+const checkoutFlagUsage = "`OWNER/REPO=DIR`: a local clone of a repository that holds a configured CPS document (repeatable; overrides $" + checkoutEnv + " and the checkout: key of .cpsgate.yaml)"
+
+// parseCheckouts reads the clones named by --cps-checkout REPO=DIR values
+// and by $CPSGATE_CPS_CHECKOUT (for the repositories the flag does not
+// name). Relative directories are taken from -C.
 func (e *env) parseCheckouts(values []string) (map[string]string, error) {
 	dirs := map[string]string{}
-	for _, v := range values {
-		repo, dir, ok := strings.Cut(v, "=")
+	add := func(v, from string, seen map[string]bool) error {
+		repo, dir, ok := strings.Cut(strings.TrimSpace(v), "=")
+		repo, dir = strings.TrimSpace(repo), strings.TrimSpace(dir)
 		if !ok || repo == "" || dir == "" {
-			return nil, fmt.Errorf("--cps-checkout %q: want OWNER/REPO=DIR", v)
+			return fmt.Errorf("%s %q: want OWNER/REPO=DIR", from, v)
 		}
-		if _, dup := dirs[repo]; dup {
-			return nil, fmt.Errorf("--cps-checkout: %s given twice", repo)
+		if seen[repo] {
+			return fmt.Errorf("%s: %s given twice", from, repo)
 		}
-		dirs[repo] = e.path(dir)
+		seen[repo] = true
+		if _, done := dirs[repo]; !done {
+			dirs[repo] = e.path(dir)
+		}
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, v := range values {
+		if err := add(v, "--cps-checkout", seen); err != nil {
+			return nil, err
+		}
+	}
+	seen = map[string]bool{}
+	if env := e.getenv(checkoutEnv); strings.TrimSpace(env) != "" {
+		for v := range strings.SplitSeq(env, ",") {
+			if strings.TrimSpace(v) == "" {
+				continue
+			}
+			if err := add(v, "$"+checkoutEnv, seen); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return dirs, nil
 }
 
 // checkoutReader reads CPS documents kept in other repositories from local
-// checkouts of them (--cps-checkout): at the configured ref when there is one,
-// else from the checkout's work tree. Each document is read once, for base
-// and head alike: the CPS in another repository is not part of the change.
-func checkoutReader(ctx context.Context, dirs map[string]string) check.DocReader {
+// clones of them: the one named by --cps-checkout or $CPSGATE_CPS_CHECKOUT
+// (dirs), else the configured checkout: (relative to root, the top of the
+// repository checked). The document is read at the configured ref when there
+// is one, else from the clone's work tree. Each document is read once, for
+// base and head alike.
+func checkoutReader(ctx context.Context, dirs map[string]string, root string) check.DocReader {
 	var (
 		mu    sync.Mutex
 		cache = map[config.Document]fetchedDoc{}
 	)
 	return func(doc config.Document) ([]byte, error) {
-		key := config.Document{Repo: doc.Repo, Ref: doc.Ref, Path: doc.Path}
+		key := config.Document{Repo: doc.Repo, Ref: doc.Ref, Path: doc.Path, Checkout: doc.Checkout}
 		mu.Lock()
 		defer mu.Unlock()
 		if r, ok := cache[key]; ok {
 			return r.data, r.err
 		}
-		data, err := readCheckout(ctx, dirs, doc)
-		cache[key] = fetchedDoc{data, err}
-		return data, err
+		c, err := readCheckout(ctx, dirs, root, doc, false)
+		cache[key] = fetchedDoc{c.data, err}
+		return c.data, err
 	}
+}
+
+// cloneReader is checkoutReader for the report: it also says which
+// version of the CPS each document is.
+func cloneReader(ctx context.Context, dirs map[string]string, root string) func(config.Document) (cloneDoc, error) {
+	type result struct {
+		c   cloneDoc
+		err error
+	}
+	cache := map[config.Document]result{}
+	return func(doc config.Document) (cloneDoc, error) {
+		key := config.Document{Repo: doc.Repo, Ref: doc.Ref, Path: doc.Path, Checkout: doc.Checkout}
+		if r, ok := cache[key]; ok {
+			return r.c, r.err
+		}
+		c, err := readCheckout(ctx, dirs, root, doc, true)
+		cache[key] = result{c, err}
+		return c, err
+	}
+}
+
+// cloneDoc is a document read from a clone, with the version of the CPS it
+// is (when asked for).
+type cloneDoc struct {
+	data            []byte
+	version, source string
 }
 
 type fetchedDoc struct {
@@ -55,37 +118,137 @@ type fetchedDoc struct {
 	err  error
 }
 
-func readCheckout(ctx context.Context, dirs map[string]string, doc config.Document) ([]byte, error) {
-	dir, ok := dirs[doc.Repo]
+// checkoutDir says where the clone of doc's repository is and who said so.
+func checkoutDir(dirs map[string]string, root string, doc config.Document) (dir, from string, err error) {
+	if dir, ok := dirs[doc.Repo]; ok {
+		return dir, "given for " + doc.Repo, nil
+	}
+	if doc.Checkout != "" {
+		return filepath.Join(root, filepath.FromSlash(doc.Checkout)), "checkout: " + doc.Checkout, nil
+	}
+	known := make([]string, 0, len(dirs))
+	for r := range dirs {
+		known = append(known, r)
+	}
+	sort.Strings(known)
+	hint := fmt.Sprintf("name a local clone of it: add `checkout: ../%s` (its path relative to this repository) to this entry, pass --cps-checkout %s=DIR, or set %s=%s=DIR; or run with --github to read it through the GitHub API",
+		repoName(doc.Repo), doc.Repo, checkoutEnv, doc.Repo)
+	if len(known) > 0 {
+		hint += fmt.Sprintf(" (clones given: %s)", strings.Join(known, ", "))
+	}
+	return "", "", fmt.Errorf("CPS document %s is in repository %s: %s", doc.Path, doc.Repo, hint)
+}
+
+// repoName is the name part of owner/name.
+func repoName(repo string) string {
+	_, name, ok := strings.Cut(repo, "/")
 	if !ok {
-		known := make([]string, 0, len(dirs))
-		for r := range dirs {
-			known = append(known, r)
+		return repo
+	}
+	return name
+}
+
+// readCheckout reads doc from its clone. Errors carry no position: the
+// caller puts the configuration's in front.
+//
+// With version, it also says which version of the CPS it read: the tag
+// named by ref: or on the commit read (the CPS repository's own name for
+// the version pinned), else the one the document states (front matter,
+// revision table), else the ref or the commit itself.
+func readCheckout(ctx context.Context, dirs map[string]string, root string, doc config.Document, version bool) (cloneDoc, error) {
+	data, v, err := readClone(ctx, dirs, root, doc, version)
+	if err != nil {
+		return cloneDoc{}, err
+	}
+	c := cloneDoc{data: data}
+	if version {
+		c.version, c.source = v.version, v.source
+		if v.source != report.SourceTag {
+			if dv, ds := report.DetectVersion(data); dv != "" {
+				c.version, c.source = dv, ds
+			}
 		}
-		sort.Strings(known)
-		hint := "pass --cps-checkout " + doc.Repo + "=DIR naming a local checkout of it, or run with --github to read it through the GitHub API"
-		if len(known) > 0 {
-			hint += fmt.Sprintf(" (checkouts given: %s)", strings.Join(known, ", "))
+	}
+	return c, nil
+}
+
+// refVersion is the version of a clone's commit by its tags or ref.
+type refVersion struct{ version, source string }
+
+func readClone(ctx context.Context, dirs map[string]string, root string, doc config.Document, version bool) ([]byte, refVersion, error) {
+	var v refVersion
+	dir, from, err := checkoutDir(dirs, root, doc)
+	if err != nil {
+		return nil, v, err
+	}
+	fix := fmt.Sprintf("clone %s there, or pass --cps-checkout %s=DIR", doc.Repo, doc.Repo)
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		if err == nil {
+			err = fmt.Errorf("not a directory")
 		}
-		return nil, fmt.Errorf("%s: CPS document %s is in repository %s: %s", doc.Pos, doc.Path, doc.Repo, hint)
+		return nil, v, fmt.Errorf("the clone of %s (%s) is not at %s: %v; %s", doc.Repo, from, dir, unwrapPath(err), fix)
 	}
 	repo, err := gitrepo.Open(ctx, dir)
 	if err != nil {
-		return nil, fmt.Errorf("%s: checkout of %s: %w", doc.Pos, doc.Repo, err)
+		return nil, v, fmt.Errorf("the clone of %s (%s) at %s: %w", doc.Repo, from, dir, err)
 	}
 	defer repo.Close()
+	// git finds the repository that contains dir: refuse a directory inside
+	// another repository (this one, say), whose files are not the CPS's.
+	if top, want := realPath(repo.Root()), realPath(dir); top != want {
+		return nil, v, fmt.Errorf("the clone of %s (%s) at %s is not the top of a git clone (it lies inside %s); %s", doc.Repo, from, dir, repo.Root(), fix)
+	}
 	snap := repo.WorkTree()
-	where := dir
+	where := dir + " (work tree)"
+	sha := ""
 	if doc.Ref != "" {
-		sha, err := repo.Resolve(doc.Ref)
+		sha, err = repo.Resolve(doc.Ref)
 		if err != nil {
-			return nil, fmt.Errorf("%s: checkout of %s at %s: %w", doc.Pos, doc.Repo, dir, err)
+			return nil, v, fmt.Errorf("the clone of %s at %s has no %s (%v): fetch it (git -C %s fetch --tags origin) or fix ref:", doc.Repo, dir, doc.Ref, err, dir)
 		}
 		snap, where = repo.Commit(sha), fmt.Sprintf("%s at %s", dir, doc.Ref)
 	}
 	data, err := snap.ReadFile(doc.Path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: CPS document %s of %s (checkout %s): %w", doc.Pos, doc.Path, doc.Repo, where, err)
+		return nil, v, fmt.Errorf("CPS document %s of %s (clone %s): %w", doc.Path, doc.Repo, where, err)
 	}
-	return data, nil
+	if version {
+		if sha == "" && repo.HasCommits() {
+			sha, _ = repo.Resolve("HEAD")
+		}
+		tags, err := repo.Tags(ctx)
+		if err != nil {
+			return nil, v, fmt.Errorf("the clone of %s at %s: %w", doc.Repo, dir, err)
+		}
+		switch on := tags[sha]; {
+		case doc.Ref != "" && slices.Contains(on, doc.Ref):
+			v = refVersion{doc.Ref, report.SourceTag}
+		case len(on) > 0:
+			v = refVersion{on[len(on)-1], report.SourceTag}
+		case doc.Ref != "":
+			v = refVersion{doc.Ref, report.SourceRef}
+		case sha != "":
+			v = refVersion{report.Short(sha), report.SourceCommit}
+		}
+	}
+	return data, v, nil
+}
+
+// realPath resolves symbolic links, keeping p when it cannot.
+func realPath(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	}
+	if a, err := filepath.Abs(p); err == nil {
+		p = a
+	}
+	return filepath.Clean(p)
+}
+
+// unwrapPath drops the path an *os.PathError repeats.
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/cpsgate/cpsgate/ci/github"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/output"
 	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/review"
@@ -107,11 +108,14 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := e.changeDates(repo, base, &ch); err != nil {
+		return err
+	}
 	dirs, err := e.parseCheckouts(o.checkouts)
 	if err != nil {
 		return err
 	}
-	out, err := evaluate(ctx, base, head, o.config, ch, docReader(dirs, checkoutReader(ctx, dirs), client.DocReader(ctx)), builtins)
+	out, err := evaluate(ctx, base, head, o.config, ch, docReader(dirs, checkoutReader(ctx, dirs, repo.Root()), client.DocReader(ctx)), builtins)
 	if err != nil {
 		return err
 	}
@@ -212,20 +216,35 @@ func (e *env) gitHubChange(ctx context.Context, client *github.Client, gctx *git
 		if gctx.Event != "merge_group" && pr.HeadSHA != "" && pr.HeadSHA != gctx.HeadSHA {
 			e.notice("the pull request's head is now %s; this run checks %s, the head when the event fired", short(pr.HeadSHA), short(gctx.HeadSHA))
 		}
-		approvers, err := client.Approvers(ctx, gctx.Number)
+		// An approval vouches for the change only when given on the
+		// commit this run checks (in a merge queue: the pull request's
+		// head), after the description's last edit, by a person with
+		// write access other than the author.
+		approved := gctx.HeadSHA
+		if gctx.Event == "merge_group" {
+			approved = pr.HeadSHA
+		}
+		approvals, err := client.Approvals(ctx, gctx.Number)
 		if err != nil {
 			return ch, "", err
 		}
-		for _, a := range approvers {
-			if !strings.EqualFold(a, ch.Author) {
-				ch.Approvers = append(ch.Approvers, a)
-			}
+		edited, err := client.DescriptionEdited(ctx, gctx.Number)
+		if err != nil {
+			return ch, "", err
+		}
+		reviewers := client.NewReviewers(cfg.Reviewers)
+		verified, err := github.VerifyApprovals(ctx, approvals, approved, ch.Author, edited, reviewers.Allowed)
+		if err != nil {
+			return ch, "", err
+		}
+		ch.Approvers = verified.Approvers
+		for _, why := range verified.Rejected {
+			e.notice("%s", why)
 		}
 		comments, err := client.Comments(ctx, gctx.Number)
 		if err != nil {
 			return ch, "", err
 		}
-		reviewers := client.NewReviewers(cfg.Reviewers)
 		ch.Reviews, err = github.CommentReviews(ctx, comments, reviewers.Allowed)
 		if err != nil {
 			return ch, "", fmt.Errorf("reviews in pull-request comments:\n%w", err)
@@ -238,6 +257,9 @@ func (e *env) gitHubChange(ctx context.Context, client *github.Client, gctx *git
 			return ch, "", err
 		}
 		watched = watchedLine(cfg, files)
+	}
+	if err := review.CheckIdentity(ch.Author); err != nil {
+		return ch, "", fmt.Errorf("the %s event names no author of the change: %w", gctx.Event, err)
 	}
 	reviews, paragraphs, err := review.ParseBody(bodyName, []byte(body))
 	if err != nil {
@@ -386,11 +408,10 @@ func (e *env) appendEnvFile(name, text string) error {
 	return nil
 }
 
-// notice writes a GitHub Actions notice to stderr.
+// notice writes a GitHub Actions notice to stderr, its text made inert.
 func (e *env) notice(format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	msg = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(msg)
-	fmt.Fprintf(e.stderr, "::notice title=cpsgate::%s\n", msg)
+	msg := inert.Value(fmt.Sprintf(format, args...))
+	fmt.Fprintln(e.stderr, inert.WorkflowCommand("notice", []inert.Property{{Key: "title", Value: "cpsgate"}}, msg))
 }
 
 func short(sha string) string {

@@ -60,6 +60,9 @@ func (f *ghFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	t := f.t
 	data, _ := io.ReadAll(r.Body)
 	path := strings.TrimPrefix(r.URL.Path, "/api/v3")
+	if r.URL.Path == "/api/graphql" {
+		path = "/graphql" // GraphQL beside the REST root of GitHub Enterprise Server
+	}
 	if f.next >= len(f.calls) {
 		t.Errorf("unexpected call: %s %s %s", r.Method, path, data)
 		w.WriteHeader(http.StatusTeapot)
@@ -214,10 +217,47 @@ func TestCheckGitHub(t *testing.T) {
 		p["user"].(jsonObject)["login"] = "carol"
 		return ghCall{method: "GET", path: prPath, resp: p}
 	}
-	approvals := func(t *testing.T) ghCall {
-		r := ghFixture(t, "api-pulls-list-reviews.json").([]any)
-		r[0].(jsonObject)["user"].(jsonObject)["login"] = "bob"
-		return ghCall{method: "GET", path: prPath + "/reviews", query: "per_page=100", resp: r}
+	// approved lists the pull request's reviews: GitHub's example review,
+	// an approval, once per (login, user type, commit, submitted).
+	type approval struct{ login, userType, commit, submitted string }
+	approved := func(t *testing.T, as ...approval) ghCall {
+		var list []any
+		for i, a := range as {
+			r := ghFixture(t, "api-pulls-list-reviews.json").([]any)[0].(jsonObject)
+			r["id"], r["state"], r["commit_id"], r["submitted_at"] = 80+i, "APPROVED", a.commit, a.submitted
+			r["user"].(jsonObject)["login"], r["user"].(jsonObject)["type"] = a.login, a.userType
+			list = append(list, r)
+		}
+		return ghCall{method: "GET", path: prPath + "/reviews", query: "per_page=100", resp: list}
+	}
+	at := func(login, commit string) approval { return approval{login, "User", commit, "2026-11-20T12:00:00Z"} }
+	// edited answers the GraphQL query for the description's last edit.
+	edited := func(when string) ghCall {
+		if when == "" {
+			when = "null"
+		} else {
+			when = `"` + when + `"`
+		}
+		return ghCall{method: "POST", path: "/graphql", raw: `{"data":{"repository":{"pullRequest":{"lastEditedAt":` + when + `}}}}`,
+			check: func(t *testing.T, body map[string]any) {
+				if q, _ := body["query"].(string); !strings.Contains(q, "lastEditedAt") {
+					t.Errorf("GraphQL query %q", q)
+				}
+			}}
+	}
+	perm := func(t *testing.T, login, permission string) ghCall {
+		p := ghFixture(t, "api-repos-get-collaborator-permission-level.json").(jsonObject)
+		p["permission"], p["role_name"] = permission, permission
+		p["user"].(jsonObject)["login"] = login
+		return ghCall{method: "GET", path: "/repos/octo-org/octo-repo/collaborators/" + login + "/permission", resp: p}
+	}
+	// bobApproves: bob, who may write, approved the head; his approval
+	// vouches for no review (none names him).
+	bobApproves := func(t *testing.T, head string) []ghCall {
+		return []ghCall{approved(t, at("bob", head)), edited(""), perm(t, "bob", "write")}
+	}
+	aliceApproves := func(t *testing.T, head string) []ghCall {
+		return []ghCall{approved(t, at("alice", head)), edited(""), perm(t, "alice", "write")}
 	}
 	list := func(cs ...any) ghCall {
 		return ghCall{method: "GET", path: comments, query: "per_page=100", resp: append([]any{}, cs...)}
@@ -278,7 +318,7 @@ func TestCheckGitHub(t *testing.T) {
 			args: []string{"--comment", "--check-run", "--sarif", "cpsgate.sarif"},
 			calls: func(t *testing.T, base, head string) []ghCall {
 				return []ghCall{
-					pull(t, "Turns AsyncFinalize on."), approvals(t), list(), files(t),
+					pull(t, "Turns AsyncFinalize on."), approved(t, at("bob", head)), edited(""), perm(t, "bob", "write"), list(), files(t),
 					user403, list(ghComment(t, 1, "dave", "User", "LGTM")),
 					{method: "POST", path: comments, status: 201, resp: ghFixture(t, "api-issues-create-comment.json"),
 						check: commentBody("missing_review", "AsyncFinalize")},
@@ -297,7 +337,7 @@ func TestCheckGitHub(t *testing.T) {
 			args:     []string{"--comment", "--check-run"},
 			calls: func(t *testing.T, base, head string) []ghCall {
 				return []ghCall{
-					pull(t, "Turns AsyncFinalize on."), approvals(t),
+					pull(t, "Turns AsyncFinalize on."), approved(t, at("alice", head)), edited(""),
 					list(ghComment(t, 11, "alice", "User", review)), files(t),
 					user403, list(ghComment(t, 10, "github-actions[bot]", "Bot", github.Marker+"\nold report"), ghComment(t, 11, "alice", "User", review)),
 					{method: "PATCH", path: "/repos/octo-org/octo-repo/issues/comments/10", resp: ghFixture(t, "api-issues-update-comment.json"),
@@ -317,7 +357,8 @@ func TestCheckGitHub(t *testing.T) {
 			args: []string{"--comment", "--check-run", "--summary=false"},
 			calls: func(t *testing.T, base, head string) []ghCall {
 				return []ghCall{
-					pull(t, ""), approvals(t), list(ghComment(t, 11, "mallory", "User", strings.ReplaceAll(review, "alice", "mallory"))), files(t),
+					pull(t, ""), approved(t, at("bob", head)), edited(""), perm(t, "bob", "write"),
+					list(ghComment(t, 11, "mallory", "User", strings.ReplaceAll(review, "alice", "mallory"))), perm(t, "mallory", "read"), files(t),
 					user403, list(),
 					{method: "POST", path: comments, status: 403, raw: readOnly, check: commentBody("missing_review")},
 					{method: "POST", path: runs, status: 403, raw: readOnly, check: checkRun("failure", 2)},
@@ -331,7 +372,7 @@ func TestCheckGitHub(t *testing.T) {
 		{
 			name: "review in the current description, absent from the event's",
 			calls: func(t *testing.T, base, head string) []ghCall {
-				return []ghCall{pull(t, "Reviewed:\n\n"+review), approvals(t), list(), files(t)}
+				return append(append([]ghCall{pull(t, "Reviewed:\n\n"+review)}, aliceApproves(t, head)...), list(), files(t))
 			},
 			code:    0,
 			outputs: "pass=true\ndeny=0\nwarn=0\n",
@@ -346,8 +387,8 @@ func TestCheckGitHub(t *testing.T) {
 				}
 				c := ghFixture(t, "api-repos-get-content.json").(jsonObject)
 				c["content"], c["size"], c["path"] = base64.StdEncoding.EncodeToString(cps), len(cps), "docs/CP-CPS.md"
-				return []ghCall{pull(t, "Reviewed:\n\n"+review), approvals(t), list(), files(t),
-					{method: "GET", path: "/repos/ca/policy/contents/docs/CP-CPS.md", query: "ref=v5.3", resp: c}}
+				return append(append([]ghCall{pull(t, "Reviewed:\n\n"+review)}, aliceApproves(t, head)...), list(), files(t),
+					ghCall{method: "GET", path: "/repos/ca/policy/contents/docs/CP-CPS.md", query: "ref=v5.3", resp: c})
 			},
 			code:    0,
 			outputs: "pass=true\ndeny=0\nwarn=0\n",
@@ -363,9 +404,11 @@ func TestCheckGitHub(t *testing.T) {
 				return writeEvent(t, dir, ev)
 			},
 			calls:   func(t *testing.T, base, head string) []ghCall { return nil },
-			code:    0,
+			code:    1, // a direct push has no approvals: its review is only the pusher's claim
+			stdout:  []string{"unapproved_review%3A AsyncFinalize", "alice has not approved this change"},
 			stderr:  []string{"::notice title=cpsgate::--comment: a push event has no pull request; no comment written"},
-			outputs: "pass=true\ndeny=0\nwarn=0\n",
+			outputs: "pass=false\ndeny=1\nwarn=0\n",
+			summary: []string{"unapproved_review"},
 		},
 		{
 			name: "pull_request with the test merge commit checked out: the change as it merges",
@@ -376,11 +419,98 @@ func TestCheckGitHub(t *testing.T) {
 				return gitIn(t, dir, "rev-parse", "HEAD")
 			},
 			calls: func(t *testing.T, base, head string) []ghCall {
-				return []ghCall{pull(t, ""), approvals(t), list(), files(t)}
+				return append(append([]ghCall{pull(t, "")}, bobApproves(t, head)...), list(), files(t))
 			},
 			code:    1,
 			outputs: "pass=false\ndeny=2\nwarn=0\n",
 			summary: []string{"missing_review"},
+		},
+		// Every way to pass on someone else's name is denied (issue 10).
+		{
+			name: "description names alice, who did not approve: a claim by the author",
+			calls: func(t *testing.T, base, head string) []ghCall {
+				return append(append([]ghCall{pull(t, review)}, bobApproves(t, head)...), list(), files(t))
+			},
+			code:    1,
+			stdout:  []string{"AsyncFinalize names alice as its reviewer, but alice has not approved this change", "(carol)", "verified approvers of this change are: bob"},
+			outputs: "pass=false\ndeny=1\nwarn=0\n",
+		},
+		{
+			name: "alice approved an older commit: the approval is stale",
+			calls: func(t *testing.T, base, head string) []ghCall {
+				return []ghCall{pull(t, review), approved(t, at("alice", base)), edited(""), list(), files(t)}
+			},
+			code:    1,
+			stdout:  []string{"unapproved_review%3A AsyncFinalize"},
+			stderr:  []string{"the approval by alice does not count: it approves commit ", "alice must approve again"},
+			outputs: "pass=false\ndeny=1\nwarn=0\n",
+		},
+		{
+			name: "the description was edited after alice approved",
+			calls: func(t *testing.T, base, head string) []ghCall {
+				return []ghCall{pull(t, review), approved(t, at("alice", head)), edited("2026-11-20T12:30:00Z"), list(), files(t)}
+			},
+			code:    1,
+			stdout:  []string{"unapproved_review%3A AsyncFinalize"},
+			stderr:  []string{"the approval by alice does not count: the pull-request description was edited (2026-11-20T12:30:00Z) after it was given (2026-11-20T12:00:00Z)"},
+			outputs: "pass=false\ndeny=1\nwarn=0\n",
+		},
+		{
+			name: "alice may only read the repository and is not in reviewers:",
+			calls: func(t *testing.T, base, head string) []ghCall {
+				return []ghCall{pull(t, review), approved(t, at("alice", head)), edited(""), perm(t, "alice", "read"), list(), files(t)}
+			},
+			code:    1,
+			stdout:  []string{"unapproved_review%3A AsyncFinalize"},
+			stderr:  []string{"the approval by alice does not count: alice has no write access"},
+			outputs: "pass=false\ndeny=1\nwarn=0\n",
+		},
+		{
+			name: "a bot's approval vouches for nobody",
+			calls: func(t *testing.T, base, head string) []ghCall {
+				bot := strings.ReplaceAll(review, "reviewer: alice", "reviewer: renovate")
+				return []ghCall{pull(t, bot), approved(t, approval{"renovate", "Bot", head, "2026-11-20T12:00:00Z"}), edited(""), list(), files(t)}
+			},
+			code:    1,
+			stdout:  []string{"unapproved_review%3A AsyncFinalize"},
+			stderr:  []string{"the approval by renovate does not count: it is by a bot or app"},
+			outputs: "pass=false\ndeny=1\nwarn=0\n",
+		},
+		{
+			name: "the author names themselves; another approval does not make it count",
+			calls: func(t *testing.T, base, head string) []ghCall {
+				self := strings.ReplaceAll(review, "reviewer: alice", "reviewer: carol")
+				return append(append([]ghCall{pull(t, self)}, bobApproves(t, head)...), list(), files(t))
+			},
+			code:    1,
+			stdout:  []string{"self_review%3A AsyncFinalize"},
+			outputs: "pass=false\ndeny=2\nwarn=0\n",
+		},
+		{
+			name:     "a reviewer quote-replies the author's block to reject it: nobody's review",
+			cfgExtra: "reviewers: [alice]\n",
+			calls: func(t *testing.T, base, head string) []ghCall {
+				quoted := "> " + strings.ReplaceAll(strings.TrimSuffix(review, "\n"), "\n", "\n> ") + "\n\nNo: 4.3.2 forbids this."
+				return []ghCall{pull(t, "Turns AsyncFinalize on."), approved(t, at("alice", head)), edited(""),
+					list(ghComment(t, 12, "alice", "User", quoted)), files(t)}
+			},
+			code:    1,
+			stdout:  []string{"missing_review%3A AsyncFinalize"},
+			outputs: "pass=false\ndeny=2\nwarn=0\n",
+		},
+		{
+			name: "the author is unknown to GitHub's event: exit 2",
+			event: func(t *testing.T, dir, base, head string) string {
+				ev := ghFixture(t, "event-push.json").(jsonObject)
+				ev["before"], ev["after"] = base, head
+				ev["sender"].(jsonObject)["login"] = "mallory, alice"
+				return writeEvent(t, dir, ev)
+			},
+			eventName: "push",
+			calls:     func(t *testing.T, base, head string) []ghCall { return nil },
+			code:      2,
+			stderr:    []string{"the push event names no author of the change"},
+			noSummary: true,
 		},
 		{
 			name: "the API fails: exit 2 naming the request, no token",
@@ -427,7 +557,7 @@ func TestCheckGitHub(t *testing.T) {
 			vars := map[string]string{
 				"GITHUB_EVENT_NAME": eventName, "GITHUB_EVENT_PATH": eventPath, "GITHUB_TOKEN": ghToken,
 				"GITHUB_API_URL": srv.URL + "/api/v3", "GITHUB_REPOSITORY": "octo-org/octo-repo", "GITHUB_SHA": sha,
-				"GITHUB_STEP_SUMMARY": summaryPath, "GITHUB_OUTPUT": outputPath,
+				"GITHUB_STEP_SUMMARY": summaryPath, "GITHUB_OUTPUT": outputPath, "CPSGATE_TODAY": "2026-12-01",
 			}
 			var stdout, stderr bytes.Buffer
 			e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, dir: ".",
@@ -512,7 +642,8 @@ func rewriteBaseConfig(t *testing.T, dir, cps string) {
 	run := func(args ...string) {
 		cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
 		cmd.Env = append(os.Environ(), "HOME="+dir, "GIT_CONFIG_NOSYSTEM=1",
-			"GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.org", "GIT_COMMITTER_NAME=C", "GIT_COMMITTER_EMAIL=c@example.org")
+			"GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.org", "GIT_COMMITTER_NAME=C", "GIT_COMMITTER_EMAIL=c@example.org",
+			"GIT_AUTHOR_DATE=2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE=2026-01-01T00:00:00Z")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}

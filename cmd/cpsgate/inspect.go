@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -15,21 +17,30 @@ import (
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/review"
 )
 
 // inspectOptions are shared by the commands that read one revision.
 type inspectOptions struct {
-	rev    string
-	config string
-	format string
+	rev       string
+	config    string
+	format    string
+	checkouts []string
 }
 
 func (o *inspectOptions) register(cmd *cobra.Command, formats string) {
 	f := cmd.Flags()
+	o.registerCommon(cmd)
+	f.StringVar(&o.format, "format", "text", "output format: "+formats)
+}
+
+// registerCommon registers the flags every inspecting command takes.
+func (o *inspectOptions) registerCommon(cmd *cobra.Command) {
+	f := cmd.Flags()
 	f.StringVar(&o.rev, "rev", "", "read this `ref` instead of the work tree")
 	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
-	f.StringVar(&o.format, "format", "text", "output format: "+formats)
+	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, checkoutFlagUsage)
 }
 
 // load reads the configuration and the state of one revision.
@@ -54,7 +65,11 @@ func (e *env) load(ctx context.Context, o *inspectOptions) (*config.Config, *che
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := check.Load(snap, cfg, nil, false, nil)
+	dirs, err := e.parseCheckouts(o.checkouts)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := check.Load(snap, cfg, checkoutReader(ctx, dirs, repo.Root()), false, nil)
 	return cfg, st, err
 }
 
@@ -90,7 +105,7 @@ the markdown files named as arguments), in document order.`,
 			if o.format == "json" {
 				return encodeJSON(e.stdout, list)
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			tw := inertTable(e.stdout)
 			for _, s := range list {
 				fmt.Fprintf(tw, "%s%s\t%s\t%s:%d\t%s\n", strings.Repeat("  ", strings.Count(s.ID, ".")), s.ID, s.Title, s.File, s.Line, s.Hash[:min(len(s.Hash), 19)])
 			}
@@ -113,9 +128,33 @@ func (e *env) documents(ctx context.Context, o *inspectOptions, files []string) 
 	if o.format != "text" && o.format != "json" {
 		return nil, fmt.Errorf("unknown format %q (known: json, text)", o.format)
 	}
+	read := func(f string) ([]byte, error) { return readLimited(e.path(f), cps.MaxSize) }
+	if o.rev != "" {
+		// The files as they are at --rev, named relative to -C.
+		repo, err := gitrepo.Open(ctx, e.dir)
+		if err != nil {
+			return nil, err
+		}
+		defer repo.Close()
+		sha, err := repo.Resolve(o.rev)
+		if err != nil {
+			return nil, err
+		}
+		snap := repo.Commit(sha)
+		root := realPath(repo.Root())
+		read = func(f string) ([]byte, error) {
+			p := e.path(f)
+			full := filepath.Join(realPath(filepath.Dir(p)), filepath.Base(p))
+			rel, err := filepath.Rel(root, full)
+			if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return nil, fmt.Errorf("%s: with --rev, a file must be inside the repository %s", f, repo.Root())
+			}
+			return snap.ReadFile(filepath.ToSlash(rel))
+		}
+	}
 	var docs []*cps.Document
 	for _, f := range files {
-		src, err := readLimited(e.path(f), cps.MaxSize)
+		src, err := read(f)
 		if err != nil {
 			return nil, err
 		}
@@ -162,7 +201,7 @@ func (e *env) flagsCommand() *cobra.Command {
 			if o.format == "json" {
 				return encodeJSON(e.stdout, list)
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+			tw := inertTable(e.stdout)
 			fmt.Fprintln(tw, "FLAG\tSTATUS\tCPS\tSOURCES\tLAST REVIEW")
 			for _, f := range list {
 				status := f.Status
@@ -249,8 +288,30 @@ func sortedNames[V any](m map[string]V) []string {
 }
 
 func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(inert.JSON(b.Bytes()))
+	return err
+}
+
+// inertTable is a tabwriter for a text listing: control characters in
+// repository text shown escaped and no line a CI runner reads as a command.
+// Its Flush writes to w.
+func inertTable(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(&inertWriter{w: w}, 0, 4, 2, ' ', 0)
+}
+
+// inertWriter makes each Write inert; tabwriter writes whole lines.
+type inertWriter struct{ w io.Writer }
+
+func (iw *inertWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(iw.w, inert.Lines(inert.Text(string(p)))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/internal/inert"
 )
 
 func (e *env) lintCommand() *cobra.Command {
@@ -43,7 +44,7 @@ as arguments it lints only those documents. Exit 1 when an error is found.`,
 			})
 			failed := false
 			for _, p := range problems {
-				fmt.Fprintf(e.stdout, "%s: %s: %s [%s]\n", p.Pos, p.Severity, p.Msg, p.Rule)
+				fmt.Fprintf(e.stdout, "%s\n", inert.Lines(inert.Value(fmt.Sprintf("%s: %s: %s [%s]", p.Pos, p.Severity, p.Msg, p.Rule))))
 				failed = failed || p.Severity == "error"
 			}
 			if failed {
@@ -53,8 +54,7 @@ as arguments it lints only those documents. Exit 1 when an error is found.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&o.rev, "rev", "", "read this `ref` instead of the work tree")
-	cmd.Flags().StringVar(&o.config, "config", ".cpsgate.yaml", "configuration `path`, relative to the repository root")
+	o.registerCommon(cmd)
 	return cmd
 }
 

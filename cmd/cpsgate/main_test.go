@@ -39,6 +39,7 @@ func TestScripts(t *testing.T) {
 			e.Setenv("GIT_COMMITTER_EMAIL", "committer@example.org")
 			e.Setenv("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
 			e.Setenv("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+			e.Setenv("CPSGATE_TODAY", "2026-12-01") // the bound of a review's date
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){

@@ -30,6 +30,10 @@ type reportOptions struct {
 	format   string
 	out      string
 	config   string
+	// checkouts are --cps-checkout values; external, set from them,
+	// reads a CPS kept in another repository from its clone.
+	checkouts []string
+	external  func(config.Document) (cloneDoc, error)
 }
 
 func (e *env) reportCommand() *cobra.Command {
@@ -77,6 +81,7 @@ revisions; 2 no report (bad date or ref, unreadable repository).`,
 	f.StringVar(&o.format, "format", "md", "output format: "+strings.Join(report.FormatNames, ", "))
 	f.StringVarP(&o.out, "output", "o", "", "write the report to `file` instead of stdout")
 	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
+	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, checkoutFlagUsage)
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 	return cmd
@@ -95,6 +100,11 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 		return err
 	}
 	defer repo.Close()
+	dirs, err := e.parseCheckouts(o.checkouts)
+	if err != nil {
+		return err
+	}
+	o.external = cloneReader(ctx, dirs, repo.Root())
 	var progress func(done, total int)
 	if isTerminal(e.stderr) {
 		progress = func(done, total int) {
@@ -188,6 +198,7 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 	// case they differ. While git walks, the versions of the CPS documents
 	// and of the registry the period's commits write are parsed.
 	l := newHistoryLoader(o.config)
+	l.external = o.external
 	defer l.wait()
 	var tipPaths []string
 	if tipSHA, err := repo.Resolve(tip); err == nil {
@@ -280,6 +291,9 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 
 	prev := l.load(snap(in.Base), nil, nil)
 	in.Start, in.StartVersions, in.StartProblems = prev.st, prev.versions, prev.problems
+	if l.fatal != nil {
+		return nil, l.fatal
+	}
 	snaps := make([]*walkSnapshot, len(entries))
 	for i, entry := range entries {
 		snaps[i] = newWalkSnapshot(repo, entry)
@@ -303,6 +317,11 @@ func gatherReport(ctx context.Context, repo *gitrepo.Repo, o *reportOptions, pro
 	}
 	if progress != nil {
 		progress(len(entries), len(entries))
+	}
+	if l.fatal != nil {
+		// A CPS that cannot be read would make every link look unknown
+		// and every review stale: no report rather than a false one.
+		return nil, l.fatal
 	}
 	tags := <-tagsc
 	if tags.err != nil {
@@ -406,7 +425,12 @@ type historyLoader struct {
 	prefetchCfg *config.Config
 	repo        *gitrepo.Repo
 	sem         chan struct{} // bounds the parses running at once
-	jobs        sync.WaitGroup
+	// external reads a CPS document kept in another repository, at the
+	// ref: of the configuration of the commit (nil: none can be read);
+	// fatal is the first such document that could not be read.
+	external func(config.Document) (cloneDoc, error)
+	fatal    error
+	jobs     sync.WaitGroup
 	// queue holds what prefetch has yet to read; queued signals it, and is
 	// closed when the walk is done.
 	queueMu  sync.Mutex
@@ -509,8 +533,20 @@ func (l *historyLoader) load(snap check.Snapshot, prev *histState, changed []str
 	if docsChanged {
 		var list []*cps.Document
 		for _, d := range cfg.CPS {
-			if d.Repo != "" {
-				continue // another repository: outside this history
+			if d.External() {
+				// Another repository, at the ref: this commit's
+				// configuration names.
+				doc, v, err := l.externalDoc(snap, d)
+				if err != nil {
+					if l.fatal == nil {
+						l.fatal = err
+					}
+					continue
+				}
+				h.docs[d.Name()] = doc
+				h.versions = append(h.versions, v)
+				list = append(list, doc)
+				continue
 			}
 			doc, v, err := l.doc(snap, d.Path)
 			switch {
@@ -938,6 +974,32 @@ func (l *historyLoader) doc(snap check.Snapshot, path string) (*cps.Document, re
 		l.docs[key] = r
 	}
 	return r.doc, r.version, r.err
+}
+
+// externalDoc reads and parses a CPS document kept in another repository,
+// cached by name and content. Its version is named after the repository
+// and the path, without the ref, so that a ref: bump is a new version of the
+// same document.
+func (l *historyLoader) externalDoc(snap check.Snapshot, d config.Document) (*cps.Document, report.DocVersion, error) {
+	if l.external == nil {
+		return nil, report.DocVersion{}, fmt.Errorf("%s: CPS document %s is in repository %s, which the report cannot read", d.Pos, d.Path, d.Repo)
+	}
+	c, err := l.external(d)
+	if err != nil {
+		return nil, report.DocVersion{}, fmt.Errorf("configuration at %s:\n%s: %w", short(snap.Name()), d.Pos, err)
+	}
+	name := d.Name()
+	key := name + "\x00" + string(c.data)
+	r, ok := l.docs[key]
+	if !ok {
+		r.doc, r.err = l.docCache.Parse(name, c.data)
+		l.docs[key] = r
+	}
+	if r.err == nil && len(r.doc.Sections) == 0 {
+		r.err = fmt.Errorf("%s:1: CPS document %s has no numbered sections (headings such as \"## 4.9 Revocation\")", name, name)
+	}
+	v := report.DocVersion{File: d.Repo + ":" + d.Path, Version: c.version, Source: c.source}
+	return r.doc, v, r.err
 }
 
 // registry decodes the registry at path, cached by content; a missing

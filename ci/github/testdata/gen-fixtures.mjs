@@ -50,6 +50,7 @@ const operations = [
   "repos/get-content",
   "users/get-authenticated",
   "teams/get-membership-for-user-in-org",
+  "repos/get-collaborator-permission-level",
 ];
 function deref(obj) {
   while (obj && obj.$ref) {
