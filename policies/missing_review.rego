@@ -98,15 +98,17 @@ unreviewed_changes contains [name, section] if {
 }
 
 # The review-requiring changes of each flag, ordered by file and line.
-review_requiring_changes[name] := [entry[2] |
-	some entry in sort([[change.file, change.line, change] |
-		some change in input.flag_changes
-		change.flag == name
-		change.change in review_changes
-	])
-] if {
+review_requiring_changes[name] := [entry[2] | some entry in sort(review_changes_index[name])] if {
+	some name, _ in review_changes_index
+}
+
+# [file, line, change] of the review-requiring changes, by flag: the index,
+# computed once.
+review_changes_index := review_changes_of
+
+review_changes_of[change.flag] contains [change.file, change.line, change] if {
 	some change in input.flag_changes
-	name := change.flag
+	change.change in review_changes
 }
 
 more_changes(1) := ""
