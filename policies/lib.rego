@@ -27,17 +27,31 @@ live_flags := {name: flag |
 # the time per change flat as the registry grows.
 
 # The names of the live flags that link each section ID, computed once.
-linked_by_index := linked_by
+linked_by_index := {section: names |
+	some section in {s | some flag in live_flags; some s in flag.cps}
+	names := {name |
+		some [name, s] in live_links
+		s == section
+	}
+}
 
-linked_by[section] contains name if {
+# The [flag, section] links of the live flags.
+live_links contains [name, section] if {
 	some name, flag in live_flags
 	some section in flag.cps
 }
 
 # The names of all flags, live or not, that link each section ID.
-any_linked_by_index := any_linked_by
+any_linked_by_index := {section: names |
+	some section in {s | some flag in input.flags; some s in flag.cps}
+	names := {name |
+		some [name, s] in all_links
+		s == section
+	}
+}
 
-any_linked_by[section] contains name if {
+# The [flag, section] links of all flags.
+all_links contains [name, section] if {
 	some name, flag in input.flags
 	some section in flag.cps
 }
@@ -209,11 +223,12 @@ covered_pairs contains [review.flag, section] if {
 }
 
 # Every review, by the name of the flag it reviews: the index, computed once.
-flag_reviews := reviews_of
-
-reviews_of[name] contains review if {
-	some review in input.reviews
-	name := review.flag
+flag_reviews := {name: reviews |
+	some name in {review.flag | some review in input.reviews}
+	reviews := [review |
+		some review in input.reviews
+		review.flag == name
+	]
 }
 
 # The hash of the text a link to section id covers: its own text and its
