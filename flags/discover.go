@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/gitrepo"
 )
 
 // Limits on what the sources of one revision may hold, so that a broken
@@ -152,7 +153,11 @@ func discoverConfig(fsys FS, spec SourceSpec) ([]Setting, []string, error) {
 		return nil, nil, diag.Errors{diag.Errorf(spec.Pos, "a %s source needs a glob and a key", KindConfig)}.Err()
 	}
 	files, err := fsys.Glob(spec.Glob)
-	if err != nil {
+	var link *gitrepo.LinkError
+	switch {
+	case errors.As(err, &link):
+		return nil, nil, diag.Errors{diag.Errorf(spec.Pos, "%v", err)}.Err()
+	case err != nil:
 		return nil, nil, diag.Errors{diag.Errorf(spec.Pos, "glob %q: %v", spec.Glob, err)}.Err()
 	}
 	if len(files) == 0 {
