@@ -16,6 +16,7 @@ const (
 	FieldCPS         = "cps"
 	FieldDefault     = "default"
 	FieldDescription = "description"
+	FieldKey         = "key" // the key a config file sets the flag with (a json or yaml tag)
 	FieldNoCPSImpact = "no_cps_impact"
 	FieldStatus      = "status"
 )
@@ -31,7 +32,10 @@ func Diff(base, head State) []Change {
 		switch {
 		case bf == nil:
 			changes = append(changes, Change{Flag: name, Kind: Added, Pos: hf.pos()})
-		case hf == nil:
+		case hf == nil, len(bf.defs) > 0 && len(hf.defs) == 0:
+			// Deleted from the code: its behaviour is now permanent, or a
+			// setting that still names it is dropped, whatever the
+			// registry and the configuration still say.
 			changes = append(changes, Change{Flag: name, Kind: Removed, Pos: bf.pos()})
 		default:
 			if c, ok := modification(name, bf, hf); ok {
@@ -57,7 +61,7 @@ var kindRank = map[string]int{Added: 0, Removed: 1, Modified: 2, Enabled: 3, Dis
 // snapshot indexes what one revision says about flags.
 type snapshot struct {
 	flags    map[string]*flagInfo
-	settings map[settingKey]Setting // true wins when a key is set twice
+	settings map[settingKey]Setting
 }
 
 // flagInfo is what one revision says about one flag.
@@ -67,12 +71,13 @@ type flagInfo struct {
 	settings []Setting // sorted by position
 }
 
-// settingKey identifies a setting across revisions.
-type settingKey struct{ Flag, Env, Path string }
+// settingKey identifies a setting across revisions: each file's setting is
+// its own, also when several files share one environment.
+type settingKey struct{ Flag, Env, File, Path string }
 
-// compare orders setting keys by flag, environment and path.
+// compare orders setting keys by flag, environment, file and path.
 func (k settingKey) compare(o settingKey) int {
-	return cmp.Or(cmp.Compare(k.Flag, o.Flag), cmp.Compare(k.Env, o.Env), cmp.Compare(k.Path, o.Path))
+	return cmp.Or(cmp.Compare(k.Flag, o.Flag), cmp.Compare(k.Env, o.Env), cmp.Compare(k.File, o.File), cmp.Compare(k.Path, o.Path))
 }
 
 // newSnapshot indexes st.
@@ -103,7 +108,9 @@ func newSnapshot(st State) snapshot {
 		for _, set := range inv.Settings {
 			f := info(set.Flag)
 			f.settings = append(f.settings, set)
-			key := settingKey{set.Flag, set.Env, set.Path}
+			// One map sets a flag once (Discover refuses two keys for one
+			// field); should a key repeat all the same, true wins.
+			key := settingKey{set.Flag, set.Env, set.Pos.File, set.Path}
 			if old, ok := s.settings[key]; !ok || (set.Value && !old.Value) {
 				s.settings[key] = set
 			}
@@ -139,7 +146,7 @@ func (f *flagInfo) pos() diag.Pos {
 // compared file by file (a file only one side has does not count); registry
 // fields only when both revisions have an entry.
 func modification(name string, b, h *flagInfo) (Change, bool) {
-	var desc, def, cpsLinks, status, noImpact bool // which fields changed
+	var desc, def, key, cpsLinks, status, noImpact bool // which fields changed
 	var defPos *diag.Pos
 	for _, hd := range h.defs {
 		for _, bd := range b.defs {
@@ -148,9 +155,11 @@ func modification(name string, b, h *flagInfo) (Change, bool) {
 			}
 			descChanged := bd.Description != hd.Description
 			defaultChanged := !equalDefault(bd.Default, hd.Default)
+			keyChanged := bd.JSONKey != hd.JSONKey || bd.YAMLKey != hd.YAMLKey
 			desc = desc || descChanged
 			def = def || defaultChanged
-			if (descChanged || defaultChanged) && defPos == nil {
+			key = key || keyChanged
+			if (descChanged || defaultChanged || keyChanged) && defPos == nil {
 				defPos = &hd.Pos
 			}
 		}
@@ -166,7 +175,7 @@ func modification(name string, b, h *flagInfo) (Change, bool) {
 	for _, f := range [...]struct {
 		name    string
 		changed bool
-	}{{FieldCPS, cpsLinks}, {FieldDefault, def}, {FieldDescription, desc}, {FieldNoCPSImpact, noImpact}, {FieldStatus, status}} { // sorted by name
+	}{{FieldCPS, cpsLinks}, {FieldDefault, def}, {FieldDescription, desc}, {FieldKey, key}, {FieldNoCPSImpact, noImpact}, {FieldStatus, status}} { // sorted by name
 		if f.changed {
 			c.Fields = append(c.Fields, f.name)
 		}
