@@ -165,6 +165,7 @@ type settingsWalker struct {
 	explicit    map[*cnode]map[string]bool
 	hasKeyMemo  map[hasKeyArg]bool
 	tooMany     bool
+	visits      int // values walk visited: each path through aliases counts
 }
 
 type hasKeyArg struct {
@@ -184,6 +185,14 @@ func newSettingsWalker(key, env string, json bool) *settingsWalker {
 // a flag map, through aliases and merge keys.
 func (w *settingsWalker) walk(n *cnode, p string, depth int) {
 	n = n.resolve()
+	if w.tooMany {
+		return
+	}
+	if w.visits++; w.visits > MaxConfigSettings {
+		w.tooMany = true
+		w.errs.Add(n.pos, "the file expands, through aliases and merge keys, to more than %d values on the way to flag maps (flags.MaxConfigSettings)", MaxConfigSettings)
+		return
+	}
 	if depth > maxEffectiveDepth {
 		w.errs.Add(n.pos, "nested deeper than %d levels through aliases", maxEffectiveDepth)
 		return
@@ -193,6 +202,8 @@ func (w *settingsWalker) walk(n *cnode, p string, depth int) {
 		for _, e := range w.interestingEntries(n) {
 			child := joinKey(p, e.key)
 			switch {
+			case e.keyNotString != "":
+				w.errs.Add(e.keyPos, "key %s on the way to a flag map is not a string (YAML resolves it as %s); quote it", e.key, e.keyNotString)
 			case e.key == w.key:
 				w.flagMap(e.value, child)
 			case w.json && strings.EqualFold(e.key, w.key):

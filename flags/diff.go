@@ -25,6 +25,18 @@ const (
 // (added, removed, modified, enabled, disabled), then environment and path.
 // A nil Registry or Inventory counts as empty.
 func Diff(base, head State) []Change {
+	return diff(base, head, false)
+}
+
+// DiffWithCodeRemovals is Diff, and also a Removed change for a flag that
+// base declares in code and head does not while head still names it (in the
+// registry, or a configuration that still sets it): deleting a flag from the
+// code makes its behaviour permanent, or drops the settings that name it.
+func DiffWithCodeRemovals(base, head State) []Change {
+	return diff(base, head, true)
+}
+
+func diff(base, head State, codeRemovals bool) []Change {
 	b, h := newSnapshot(base), newSnapshot(head)
 	var changes []Change
 	for _, name := range unionKeys(b.flags, h.flags, cmp.Compare[string]) {
@@ -32,10 +44,7 @@ func Diff(base, head State) []Change {
 		switch {
 		case bf == nil:
 			changes = append(changes, Change{Flag: name, Kind: Added, Pos: hf.pos()})
-		case hf == nil, len(bf.defs) > 0 && len(hf.defs) == 0:
-			// Deleted from the code: its behaviour is now permanent, or a
-			// setting that still names it is dropped, whatever the
-			// registry and the configuration still say.
+		case hf == nil, codeRemovals && len(bf.defs) > 0 && len(hf.defs) == 0:
 			changes = append(changes, Change{Flag: name, Kind: Removed, Pos: bf.pos()})
 		default:
 			if c, ok := modification(name, bf, hf); ok {
