@@ -90,7 +90,7 @@ func TestDiscover(t *testing.T) {
 		"broken/x.go":               "package broken\nfunc {\n",
 		"empty/README.md":           "",
 		"deploy/prod.json":          `{"features": {"B": true, "A": false}}`,
-		"deploy/eu/prod.yaml":       "ra:\n  features:\n    A: true\n",
+		"deploy/eu/prod.yaml":       "ra:\n  features:\n    a: true\n",
 		"deploy/bad.json":           `{"features": {"A": "on"}}`,
 	}
 	goSpec := func(p, typ string) SourceSpec {
@@ -100,7 +100,7 @@ func TestDiscover(t *testing.T) {
 		return SourceSpec{Kind: KindConfig, Glob: glob, Key: "features", Environment: env, Pos: specPos}
 	}
 	def := func(flag, desc, file string, line, col int) Definition {
-		return Definition{Flag: flag, Kind: KindGoStruct, Description: desc, Pos: diag.Pos{File: file, Line: line, Col: col}}
+		return Definition{Flag: flag, Kind: KindGoStruct, Description: desc, JSONKey: flag, YAMLKey: strings.ToLower(flag), Pos: diag.Pos{File: file, Line: line, Col: col}}
 	}
 	tests := []struct {
 		name    string
@@ -118,7 +118,7 @@ func TestDiscover(t *testing.T) {
 					def("B", "B is b.", "features/features.go", 6, 2),
 				},
 				Settings: []Setting{
-					{Flag: "A", Kind: KindConfig, Env: "deploy/eu/prod.yaml", Path: "ra.features", Value: true, Pos: diag.Pos{File: "deploy/eu/prod.yaml", Line: 3, Col: 5}},
+					{Flag: "A", Key: "a", Kind: KindConfig, Env: "deploy/eu/prod.yaml", Path: "ra.features", Value: true, Pos: diag.Pos{File: "deploy/eu/prod.yaml", Line: 3, Col: 5}},
 					{Flag: "A", Kind: KindConfig, Env: "deploy/prod.json", Path: "features", Value: false, Pos: diag.Pos{File: "deploy/prod.json", Line: 1, Col: 26}},
 					{Flag: "B", Kind: KindConfig, Env: "deploy/prod.json", Path: "features", Value: true, Pos: diag.Pos{File: "deploy/prod.json", Line: 1, Col: 15}},
 				},
@@ -129,7 +129,7 @@ func TestDiscover(t *testing.T) {
 			name:  "named environment",
 			specs: []SourceSpec{cfgSpec("deploy/*/prod.yaml", "prod")},
 			want: &Inventory{Settings: []Setting{
-				{Flag: "A", Kind: KindConfig, Env: "prod", Path: "ra.features", Value: true, Pos: diag.Pos{File: "deploy/eu/prod.yaml", Line: 3, Col: 5}},
+				{Flag: "a", Kind: KindConfig, Env: "prod", Path: "ra.features", Value: true, Pos: diag.Pos{File: "deploy/eu/prod.yaml", Line: 3, Col: 5}},
 			}, Files: []string{"deploy/eu/prod.yaml"}},
 		},
 		{

@@ -3,8 +3,10 @@
 # documents the input document they work on.
 package cpsgate
 
-# Flag changes that need a review of the flag's linked CPS sections.
-review_changes := {"added", "modified", "enabled", "disabled"}
+# Flag changes that need a review of the flag's linked CPS sections. Removing
+# a flag from the code makes its behaviour permanent (or drops the settings
+# that still name it): it needs the review as well.
+review_changes := {"added", "removed", "modified", "enabled", "disabled"}
 
 # Verdicts that make a review count.
 valid_verdicts := {"compliant", "cps-updated", "not-applicable"}
