@@ -92,6 +92,7 @@ Exit codes: 0 no deny finding, 1 at least one deny finding, 2 could not decide.`
 		e.reportCommand(),
 		e.demoCommand(),
 		e.hookCommand(),
+		e.initCommand(),
 		e.versionCommand(),
 	)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
