@@ -41,12 +41,21 @@ type Match struct {
 // section's title names its subject, the text also mentions its neighbours.
 const (
 	k1            = 1.2
-	titleWeight   = 3.0
 	contextWeight = 0.75
 	textWeight    = 1.0
 	titleB        = 0.3
-	textB         = 0.75
-	nameBoost     = 2.0 // a word of the flag's name counts twice a word of its comment
+	// emptyPrior scales the score of a section with next to no text of its
+	// own ("No stipulation."): a flag acts on what the CPS commits to, so a
+	// bare title is a weaker match than the same words in a commitment.
+	emptyWords = 4 // fewer words than this is next to no text
+)
+
+// Tunables, variables for the experiments of the accuracy tests.
+var (
+	textB       = 0.3
+	titleWeight = 3.0
+	nameBoost   = 2.0 // a word of the flag's name counts twice a word of its comment
+	emptyPrior  = 0.5
 )
 
 // field indexes of a document.
@@ -58,8 +67,6 @@ const (
 )
 
 var (
-	fieldWeight = [nFields]float64{titleWeight, contextWeight, textWeight}
-	fieldB      = [nFields]float64{titleB, titleB, textB}
 )
 
 // Index is a set of sections ready to rank.
@@ -69,11 +76,13 @@ type Index struct {
 	length [][nFields]float64
 	avg    [nFields]float64
 	df     map[string]int
+	empty  []bool // next to no text
 }
 
 // NewIndex indexes docs; their order breaks ties in Rank.
 func NewIndex(docs []Doc) *Index {
 	ix := &Index{docs: docs, df: map[string]int{}}
+	var nonEmpty [nFields]float64
 	for _, d := range docs {
 		tf := map[string][nFields]float64{}
 		var l [nFields]float64
@@ -91,12 +100,21 @@ func NewIndex(docs []Doc) *Index {
 		}
 		for f := range nFields {
 			ix.avg[f] += l[f]
+			if l[f] >= emptyWords {
+				nonEmpty[f]++
+			}
 		}
 		ix.tf = append(ix.tf, tf)
 		ix.length = append(ix.length, l)
+		ix.empty = append(ix.empty, l[fText] < emptyWords)
 	}
+	// The average length of a field is over the sections where it is not
+	// empty: a CPS has many sections without text, which would make every
+	// section with some text look long.
 	for f := range nFields {
-		if len(docs) > 0 {
+		if nonEmpty[f] > 0 {
+			ix.avg[f] /= nonEmpty[f]
+		} else if len(docs) > 0 {
 			ix.avg[f] /= float64(len(docs))
 		}
 		if ix.avg[f] == 0 {
@@ -129,6 +147,12 @@ func terms(q Query) []queryTerm {
 		}
 	}
 	add(q.Name, nameBoost)
+	// Adjacent words of the name joined, as a text may write them
+	// ("CAAAccountURI": "accounturi").
+	name := Words(q.Name)
+	for i := 0; i+1 < len(name); i++ {
+		add(name[i]+name[i+1], nameBoost)
+	}
 	add(q.Text, 1)
 	return out
 }
@@ -137,6 +161,8 @@ func terms(q Query) []queryTerm {
 // share no word with it. Equal scores keep the index's order.
 func (ix *Index) Rank(q Query, n int) []Match {
 	qt := terms(q)
+	fieldB := [nFields]float64{titleB, titleB, textB}
+	fieldWeight := [nFields]float64{titleWeight, contextWeight, textWeight}
 	type scored struct {
 		i     int
 		score float64
@@ -161,6 +187,9 @@ func (ix *Index) Rank(q Query, n int) []Match {
 			c := t.weight * idf * pseudo / (k1 + pseudo)
 			s.score += c
 			s.parts = append(s.parts, part{t.word, c})
+		}
+		if ix.empty[i] {
+			s.score *= emptyPrior
 		}
 		if s.score > 0 {
 			all = append(all, s)

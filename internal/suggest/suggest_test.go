@@ -79,7 +79,7 @@ func TestRank(t *testing.T) {
 	}{
 		{"name only", Query{Name: "RevokeOnKeyCompromise"}, []string{"4.9.1", "6.1.5"}, []string{"revoke", "compromise", "key"}},
 		{"title beats text", Query{Name: "OCSPResponderAvailability"}, []string{"4.9.9"}, []string{"availability", "ocsp", "responder"}},
-		{"comment decides", Query{Name: "CheckCAA", Text: "Check CAA records for every domain before issuance."}, []string{"3.2.2", "4.9.9"}, []string{"domain", "caa", "check", "records", "issuance"}},
+		{"comment decides", Query{Name: "CheckCAA", Text: "Check CAA records for every domain before issuance."}, []string{"3.2.2", "4.9.9"}, []string{"caa", "domain", "check", "records", "issuance"}},
 		{"acronym", Query{Name: "ECDSAKeySizes"}, []string{"6.1.5", "4.9.1"}, []string{"sizes", "key", "ecdsa"}},
 		{"nothing in common", Query{Name: "DarkMode", Text: "Paints the UI black."}, nil, nil},
 	}
@@ -113,5 +113,55 @@ func TestRankDeterministic(t *testing.T) {
 	got := ix.Rank(Query{Name: "Key"}, 3)
 	if len(got) != 2 || got[0].ID != "1" || got[1].ID != "2" || got[0].Score != got[1].Score {
 		t.Errorf("Rank = %+v, want sections 1 then 2 with equal scores", got)
+	}
+}
+
+func TestRankRules(t *testing.T) {
+	tests := []struct {
+		name string
+		docs []Doc
+		q    Query
+		want string // the best section
+	}{
+		{
+			name: "joined name words match a compound in the text",
+			docs: []Doc{
+				{ID: "1", Title: "Accounts", Text: "Each account has a contact and a key, and is checked."},
+				{ID: "2", Title: "CAA", Text: "The accounturi parameter binds issuance to one ACME account."},
+			},
+			q:    Query{Name: "AccountURI", Text: "Check the account."},
+			want: "2",
+		},
+		{
+			name: "a bare title counts less than the same words in a commitment",
+			docs: []Doc{
+				{ID: "1", Title: "Revocation request grace period", Text: "No stipulation."},
+				{ID: "2", Title: "Procedure for revocation request", Text: "Requests are signed; the grace period is one day."},
+			},
+			q:    Query{Name: "RevocationGracePeriod"},
+			want: "2",
+		},
+		{
+			name: "a long section is not buried by its length",
+			docs: []Doc{
+				{ID: "1", Title: "Logs", Text: "Every CAA check is logged with its account."},
+				{ID: "2", Title: "Validation", Text: "Validation uses HTTP, DNS and TLS-ALPN methods from several perspectives, with a validating resolver and retries. " +
+					"Before issuing, the CA checks CAA for every name and honours the account parameter of RFC 8657."},
+			},
+			q:    Query{Name: "CAAAccount", Text: "Honour the account parameter of CAA."},
+			want: "2",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Unrelated sections, so that the words of the query are rare.
+			filler := []Doc{{ID: "9.1", Title: "Fees", Text: "No fees are charged for certificates."},
+				{ID: "9.2", Title: "Financial responsibility", Text: "The CA maintains insurance coverage."},
+				{ID: "9.3", Title: "Confidentiality", Text: "Business information is kept confidential."}}
+			got := NewIndex(append(tt.docs, filler...)).Rank(tt.q, 1)
+			if len(got) == 0 || got[0].ID != tt.want {
+				t.Errorf("Rank = %+v, want section %s first", got, tt.want)
+			}
+		})
 	}
 }
