@@ -66,8 +66,7 @@ const (
 	nFields
 )
 
-var (
-)
+var ()
 
 // Index is a set of sections ready to rank.
 type Index struct {
