@@ -93,6 +93,7 @@ Exit codes: 0 no deny finding, 1 at least one deny finding, 2 could not decide.`
 		e.demoCommand(),
 		e.hookCommand(),
 		e.initCommand(),
+		e.reviewCommand(),
 		e.versionCommand(),
 	)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
