@@ -94,6 +94,7 @@ Exit codes: 0 no deny finding, 1 at least one deny finding, 2 could not decide.`
 		e.hookCommand(),
 		e.initCommand(),
 		e.reviewCommand(),
+		e.explainCommand(),
 		e.versionCommand(),
 	)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
