@@ -36,13 +36,17 @@ func Discover(fsys FS, specs []SourceSpec) (*Inventory, error) {
 				inv.Defs = append(inv.Defs, gs.Defs...)
 			}
 			addError(&errs, spec.Pos, err)
+		case KindGoEnum:
+			defs, err := discoverGoEnum(fsys, spec)
+			inv.Defs = append(inv.Defs, defs...)
+			addError(&errs, spec.Pos, err)
 		case KindConfig:
 			settings, files, err := discoverConfig(fsys, spec)
 			inv.Settings = append(inv.Settings, settings...)
 			inv.Files = append(inv.Files, files...)
 			addError(&errs, spec.Pos, err)
 		default:
-			errs.Add(spec.Pos, "unknown source kind %q (want %s or %s)", spec.Kind, KindGoStruct, KindConfig)
+			errs.Add(spec.Pos, "unknown source kind %q (want %s, %s or %s)", spec.Kind, KindGoStruct, KindGoEnum, KindConfig)
 		}
 	}
 	if err := errs.Err(); err == nil {
@@ -94,7 +98,7 @@ func checkFileCount(spec SourceSpec, files []string) error {
 		return nil
 	}
 	what := spec.Glob
-	if spec.Kind == KindGoStruct {
+	if spec.Kind != KindConfig {
 		what = spec.Path
 	}
 	return diag.Errors{diag.Errorf(spec.Pos, "%s matches %d files, more than the limit of %d (flags.MaxSourceFiles)", what, len(files), MaxSourceFiles)}.Err()

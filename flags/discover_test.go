@@ -155,7 +155,7 @@ func TestDiscover(t *testing.T) {
 				".cpsgate.yaml:7:5: no Go files in empty",
 				".cpsgate.yaml:7:5: open nofile.go: file does not exist",
 				".cpsgate.yaml:7:5: type Missing not found in features/",
-				`.cpsgate.yaml:7:5: unknown source kind "toml" (want go-struct or config)`,
+				`.cpsgate.yaml:7:5: unknown source kind "toml" (want go-struct, go-enum or config)`,
 				"broken/x.go:2:6: expected 'IDENT', found '{'",
 				`deploy/bad.json:1:20: flag A under features must be true or false, got "on"`,
 			}, "\n"),
