@@ -120,7 +120,7 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 
 	baseFlags := flags.State{Registry: base.Registry, Inventory: base.Inventory}
 	headFlags := flags.State{Registry: head.Registry, Inventory: head.Inventory}
-	for _, c := range flags.Diff(baseFlags, headFlags) {
+	for _, c := range flags.DiffWithCodeRemovals(baseFlags, headFlags) {
 		if c.Kind == flags.Modified && slices.Contains(c.Fields, flags.FieldCPS) &&
 			linksFollowRenumbering(base.Registry, head.Registry, c.Flag, renumbered) {
 			// The links changed only to follow renumbered sections: the

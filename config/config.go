@@ -290,7 +290,7 @@ func sources(d *yamlnode.Decoder, n *yaml.Node) []flags.SourceSpec {
 			Key: d.Get(fields, "key"), Environment: d.Get(fields, "environment"),
 		}
 		if v := d.Required(item, fields, "source", "kind"); v != nil {
-			s.Kind = d.Enum(v, "kind", flags.KindGoStruct, flags.KindConfig)
+			s.Kind = d.Enum(v, "kind", flags.KindGoStruct, flags.KindGoEnum, flags.KindConfig)
 		}
 		if f, ok := fields["path"]; ok {
 			s.Path = relPath(d, f.Value, "path")
@@ -309,11 +309,11 @@ func checkSource(d *yamlnode.Decoder, s flags.SourceSpec) {
 		}
 	}
 	switch s.Kind {
-	case flags.KindGoStruct:
+	case flags.KindGoStruct, flags.KindGoEnum:
 		need(s.Path != "", "path")
 		need(s.Type != "", "type")
 		if s.Glob != "" || s.Key != "" || s.Environment != "" {
-			d.Errs.Add(s.Pos, "a go-struct source takes path and type only")
+			d.Errs.Add(s.Pos, "a %s source takes path and type only", s.Kind)
 		}
 	case flags.KindConfig:
 		need(s.Glob != "", "glob")

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -59,9 +60,15 @@ func ExtractConfig(file string, src []byte, key, env string) ([]Setting, error) 
 	if env == "" {
 		env = file
 	}
-	w := &settingsWalker{key: key, env: env, merged: make(map[*cnode][]centry)}
+	w := newSettingsWalker(key, env, strings.ToLower(path.Ext(file)) == ".json")
+	for _, doc := range docs {
+		w.checkObjects(doc)
+	}
+	if err := w.errs.Err(); err != nil {
+		return nil, err
+	}
 	for i, doc := range docs {
-		w.walk(doc, documentPath(i))
+		w.walk(doc, documentPath(i), 0)
 	}
 	if err := w.errs.Err(); err != nil {
 		return nil, err
@@ -117,7 +124,10 @@ type centry struct {
 	key    string
 	keyPos diag.Pos
 	merge  bool // a YAML merge key (<<): its value's entries are merged in
-	value  *cnode
+	// keyNotString is the YAML tag a plain key resolves to when it is not a
+	// string (!!int, !!bool, !!null, !!float).
+	keyNotString string
+	value        *cnode
 }
 
 // describe names the value for an error message.
@@ -131,43 +141,197 @@ func (n *cnode) describe() string {
 	return n.text
 }
 
-// settingsWalker searches a configuration tree for flag maps.
+// Limits on what a configuration file expands to through YAML aliases and
+// merge keys, which a program decoding it follows.
+const (
+	MaxConfigSettings = 1 << 18 // settings of one file, counting each path an alias gives
+	maxEffectiveDepth = 1000    // nesting of values through aliases
+)
+
+// settingsWalker searches a configuration tree for flag maps, as the program
+// decoding it would see the tree: YAML aliases stand for their anchored
+// value, and merge keys (<<) are resolved as yaml v3 resolves them. Aliases
+// share nodes, so the walk only goes where a flag map can be, and the work
+// memoized per node: a large anchor merged many times costs its size once.
 type settingsWalker struct {
 	key, env string
+	json     bool // the file is JSON: keys match fields under case folding
 	settings []Setting
 	errs     diag.Errors
-	merged   map[*cnode][]centry // memo of mergedEntries
+	// memos, by node
+	contains    map[*cnode]bool
+	interesting map[*cnode][]centry
+	flagEntries map[*cnode][]centry
+	explicit    map[*cnode]map[string]bool
+	hasKeyMemo  map[hasKeyArg]bool
+	tooMany     bool
+	visits      int // values walk visited: each path through aliases counts
 }
 
-// walk visits n, found at key path p, and every value below it. Aliases and
-// merge keys are not followed: what they stand for is visited where its
-// anchor is defined.
-func (w *settingsWalker) walk(n *cnode, p string) {
+type hasKeyArg struct {
+	n   *cnode
+	key string
+}
+
+func newSettingsWalker(key, env string, json bool) *settingsWalker {
+	return &settingsWalker{
+		key: key, env: env, json: json,
+		contains: map[*cnode]bool{}, interesting: map[*cnode][]centry{}, flagEntries: map[*cnode][]centry{},
+		explicit: map[*cnode]map[string]bool{}, hasKeyMemo: map[hasKeyArg]bool{},
+	}
+}
+
+// walk visits n, found at key path p, and every value below it that holds
+// a flag map, through aliases and merge keys.
+func (w *settingsWalker) walk(n *cnode, p string, depth int) {
+	n = n.resolve()
+	if w.tooMany {
+		return
+	}
+	if w.visits++; w.visits > MaxConfigSettings {
+		w.tooMany = true
+		w.errs.Add(n.pos, "the file expands, through aliases and merge keys, to more than %d values on the way to flag maps (flags.MaxConfigSettings)", MaxConfigSettings)
+		return
+	}
+	if depth > maxEffectiveDepth {
+		w.errs.Add(n.pos, "nested deeper than %d levels through aliases", maxEffectiveDepth)
+		return
+	}
 	switch n.kind {
 	case objectNode:
-		w.checkDuplicates(n)
-		for _, e := range n.entries {
-			if e.merge {
-				continue
-			}
+		for _, e := range w.interestingEntries(n) {
 			child := joinKey(p, e.key)
-			if e.key == w.key {
+			switch {
+			case e.keyNotString != "":
+				w.errs.Add(e.keyPos, "key %s on the way to a flag map is not a string (YAML resolves it as %s); quote it", e.key, e.keyNotString)
+			case e.key == w.key:
 				w.flagMap(e.value, child)
-			} else if strings.EqualFold(e.key, w.key) {
+			case w.json && strings.EqualFold(e.key, w.key):
 				// Go's encoding/json matches keys to fields without regard
 				// to case, so the program would read these flags.
 				w.errs.Add(e.keyPos, "key %q differs from the configured key %q only in case; a Go program may read it as the same key, so rename it", e.key, w.key)
-			} else if e.value.aliasOf == nil {
-				w.walk(e.value, child)
+			default:
+				w.walk(e.value, child, depth+1)
 			}
 		}
 	case arrayNode:
 		for i, item := range n.items {
-			if item.aliasOf == nil {
-				w.walk(item, fmt.Sprintf("%s[%d]", p, i))
+			if w.holds(item, 0) {
+				w.walk(item, fmt.Sprintf("%s[%d]", p, i), depth+1)
 			}
 		}
 	}
+}
+
+// holds reports whether the value n, through aliases and merge keys, has a
+// flag map at or below it.
+func (w *settingsWalker) holds(n *cnode, depth int) bool {
+	n = n.resolve()
+	if v, ok := w.contains[n]; ok {
+		return v
+	}
+	if depth > maxEffectiveDepth {
+		return true // walk reports the depth
+	}
+	w.contains[n] = false // a cycle, which the converter refuses anyway, ends here
+	v := false
+	switch n.kind {
+	case objectNode:
+		v = len(w.interestingEntriesAt(n, depth)) > 0
+	case arrayNode:
+		for _, item := range n.items {
+			if w.holds(item, depth+1) {
+				v = true
+				break
+			}
+		}
+	}
+	w.contains[n] = v
+	return v
+}
+
+func (w *settingsWalker) interestingEntries(n *cnode) []centry {
+	return w.interestingEntriesAt(n, 0)
+}
+
+// interestingEntriesAt returns the entries of object n, merge keys resolved,
+// whose key is the configured key (or, in JSON, equals it under case
+// folding) or whose value holds a flag map.
+func (w *settingsWalker) interestingEntriesAt(n *cnode, depth int) []centry {
+	if out, ok := w.interesting[n]; ok {
+		return out
+	}
+	w.interesting[n] = nil
+	interesting := func(e centry) bool {
+		return e.key == w.key || w.json && strings.EqualFold(e.key, w.key) || w.holds(e.value, depth+1)
+	}
+	var out []centry
+	var merge *centry
+	for i, e := range n.entries {
+		if e.merge {
+			merge = &n.entries[i]
+			continue
+		}
+		if interesting(e) {
+			out = append(out, e)
+		}
+	}
+	if merge != nil {
+		sources := mergeSources(merge.value.resolve())
+		explicit := w.explicitKeys(n)
+		for j, src := range sources {
+			for _, e := range w.interestingEntriesAt(src, depth+1) {
+				if explicit[e.key] || slices.ContainsFunc(out, func(o centry) bool { return o.key == e.key }) {
+					continue
+				}
+				if slices.ContainsFunc(sources[:j], func(earlier *cnode) bool { return w.hasKey(earlier, e.key, 0) }) {
+					continue // an earlier merged map has the key: it wins
+				}
+				out = append(out, e)
+			}
+		}
+	}
+	w.interesting[n] = out
+	return out
+}
+
+// explicitKeys returns the keys written in object n itself.
+func (w *settingsWalker) explicitKeys(n *cnode) map[string]bool {
+	if keys, ok := w.explicit[n]; ok {
+		return keys
+	}
+	keys := make(map[string]bool, len(n.entries))
+	for _, e := range n.entries {
+		if !e.merge {
+			keys[e.key] = true
+		}
+	}
+	w.explicit[n] = keys
+	return keys
+}
+
+// hasKey reports whether object n, merge keys resolved, has key.
+func (w *settingsWalker) hasKey(n *cnode, key string, depth int) bool {
+	arg := hasKeyArg{n, key}
+	if v, ok := w.hasKeyMemo[arg]; ok {
+		return v
+	}
+	w.hasKeyMemo[arg] = false
+	v := w.explicitKeys(n)[key]
+	if !v && depth <= maxEffectiveDepth {
+		for _, e := range n.entries {
+			if e.merge {
+				for _, src := range mergeSources(e.value.resolve()) {
+					if w.hasKey(src, key, depth+1) {
+						v = true
+						break
+					}
+				}
+			}
+		}
+	}
+	w.hasKeyMemo[arg] = v
+	return v
 }
 
 // flagMap records the settings of the flag map n at key path p.
@@ -180,12 +344,24 @@ func (w *settingsWalker) flagMap(n *cnode, p string) {
 		w.errs.Add(n.pos, "%s must be an object of flag names to true or false, got %s", p, n.describe())
 		return
 	}
-	w.checkDuplicates(n)
-	for _, e := range w.mergedEntries(n) {
+	entries := w.mergedEntries(n, 0)
+	if w.json {
+		w.checkFolded(entries)
+	}
+	if len(w.settings)+len(entries) > MaxConfigSettings {
+		if !w.tooMany {
+			w.tooMany = true
+			w.errs.Add(n.pos, "the file sets more than %d flags, counting each key path that aliases and merge keys give (flags.MaxConfigSettings)", MaxConfigSettings)
+		}
+		return
+	}
+	for _, e := range entries {
 		v := e.value.resolve()
 		switch {
 		case e.key == "":
 			w.errs.Add(e.keyPos, "empty flag name under %s", p)
+		case e.keyNotString != "":
+			w.errs.Add(e.keyPos, "flag name %s under %s is not a string (YAML resolves it as %s); quote it", e.key, p, e.keyNotString)
 		case !v.isBool:
 			w.errs.Add(v.pos, "flag %s under %s must be true or false, got %s", e.key, p, v.describe())
 		default:
@@ -197,17 +373,17 @@ func (w *settingsWalker) flagMap(n *cnode, p string) {
 }
 
 // mergedEntries returns the entries of object n with YAML merge keys (<<)
-// resolved, as YAML specifies: the keys written in n override merged ones,
-// and an earlier merged object overrides a later one. Results are memoized,
-// so that merges of merges cannot take exponential time.
-func (w *settingsWalker) mergedEntries(n *cnode) []centry {
-	if out, ok := w.merged[n]; ok {
+// resolved, as yaml v3 decodes them: the keys written in n override merged
+// ones, and an earlier merged object overrides a later one. Results are
+// memoized, so that merges of merges cannot take exponential time.
+func (w *settingsWalker) mergedEntries(n *cnode, depth int) []centry {
+	if out, ok := w.flagEntries[n]; ok {
 		return out
 	}
-	w.merged[n] = nil // a merge cycle, which YAML forbids anyway, ends here
+	w.flagEntries[n] = nil // a merge cycle, which the converter refuses anyway, ends here
 	taken := make(map[string]bool)
 	for _, e := range n.entries {
-		taken[e.key] = !e.merge
+		taken[e.key] = taken[e.key] || !e.merge
 	}
 	var out []centry
 	for _, e := range n.entries {
@@ -215,8 +391,12 @@ func (w *settingsWalker) mergedEntries(n *cnode) []centry {
 			out = append(out, e)
 			continue
 		}
+		if depth > maxEffectiveDepth {
+			w.errs.Add(e.keyPos, "merge keys nest deeper than %d levels", maxEffectiveDepth)
+			continue
+		}
 		for _, src := range mergeSources(e.value.resolve()) {
-			for _, m := range w.mergedEntries(src) {
+			for _, m := range w.mergedEntries(src, depth+1) {
 				if !taken[m.key] {
 					taken[m.key] = true
 					out = append(out, m)
@@ -224,12 +404,12 @@ func (w *settingsWalker) mergedEntries(n *cnode) []centry {
 			}
 		}
 	}
-	w.merged[n] = out
+	w.flagEntries[n] = out
 	return out
 }
 
 // mergeSources returns the objects a merge key's value names: one object or
-// an array of objects.
+// an array of objects (the converter refuses anything else).
 func mergeSources(v *cnode) []*cnode {
 	if v.kind == objectNode {
 		return []*cnode{v}
@@ -243,11 +423,121 @@ func mergeSources(v *cnode) []*cnode {
 	return objs
 }
 
-// checkDuplicates reports keys written twice in object n.
+// checkFolded reports keys of a JSON object that differ but are equal under
+// Unicode case folding: encoding/json decodes them into one struct field,
+// the last one winning, while cpsgate would read two.
+func (w *settingsWalker) checkFolded(entries []centry) {
+	if len(entries) < 2 {
+		return
+	}
+	first := make(map[string]centry, len(entries))
+	for _, e := range entries {
+		f := foldKey(e.key)
+		if prev, ok := first[f]; ok && prev.key != e.key {
+			w.errs.Add(e.keyPos, "keys %q (line %d) and %q are one key for Go's encoding/json, which matches keys to struct fields without regard to case and reads the last one; keep one", prev.key, prev.keyPos.Line, e.key)
+			continue
+		}
+		first[f] = e
+	}
+}
+
+// foldKey maps a key to a form that two keys share exactly when
+// strings.EqualFold holds for them, as encoding/json's foldName does.
+func foldKey(s string) string {
+	if isASCII(s) {
+		return strings.ToUpper(s) // the smallest of the orbit of an ASCII letter is its upper case
+	}
+	var b strings.Builder
+	for _, r := range s {
+		// The smallest rune of r's fold orbit stands for the orbit.
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m = min(m, f)
+		}
+		b.WriteRune(m)
+	}
+	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// checkObjects reports, in every object of the document once: keys written
+// twice, more than one merge key, and in JSON, keys equal under case
+// folding when one of them leads to a flag map (encoding/json decodes both
+// into one field: the program reads them merged).
+func (w *settingsWalker) checkObjects(doc *cnode) {
+	seen := map[*cnode]bool{}
+	stack := []*cnode{doc}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if n.aliasOf != nil || seen[n] {
+			continue
+		}
+		seen[n] = true
+		switch n.kind {
+		case objectNode:
+			w.checkDuplicates(n)
+			if w.json {
+				var folded []centry
+				for _, e := range n.entries {
+					if strings.EqualFold(e.key, w.key) || w.holds(e.value, 0) {
+						folded = append(folded, e)
+					}
+				}
+				if len(folded) > 0 {
+					w.checkSiblings(n, folded)
+				}
+			}
+			for i := len(n.entries) - 1; i >= 0; i-- {
+				stack = append(stack, n.entries[i].value)
+			}
+		case arrayNode:
+			for i := len(n.items) - 1; i >= 0; i-- {
+				stack = append(stack, n.items[i])
+			}
+		}
+	}
+}
+
+// checkSiblings reports a key of object n that equals one of the keys that
+// lead to flag maps under case folding, but not exactly.
+func (w *settingsWalker) checkSiblings(n *cnode, leads []centry) {
+	for _, l := range leads {
+		f := foldKey(l.key)
+		for _, e := range n.entries {
+			if e.key != l.key && foldKey(e.key) == f {
+				a, b := l, e
+				if b.keyPos.Compare(a.keyPos) < 0 {
+					a, b = b, a
+				}
+				if a.key == w.key || b.key == w.key {
+					continue // reported as a key in another case by walk
+				}
+				w.errs.Add(b.keyPos, "keys %q (line %d) and %q are one key for Go's encoding/json, which decodes both into one struct field; keep one", a.key, a.keyPos.Line, b.key)
+			}
+		}
+	}
+}
+
+// checkDuplicates reports keys written twice in object n, and a second
+// merge key.
 func (w *settingsWalker) checkDuplicates(n *cnode) {
 	first := make(map[string]diag.Pos, len(n.entries))
+	var merge *diag.Pos
 	for _, e := range n.entries {
 		if e.merge {
+			if merge != nil {
+				w.errs.Add(e.keyPos, "a second merge key << (first at line %d); yaml v3 refuses it", merge.Line)
+			}
+			merge = &e.keyPos
 			continue
 		}
 		if p, dup := first[e.key]; dup {
@@ -659,8 +949,9 @@ func parseYAML(file string, src []byte) ([]*cnode, error) {
 // converted once and shared by their aliases, so that alias bombs cannot make
 // the tree grow.
 type yamlConverter struct {
-	file    string
-	anchors map[*yaml.Node]*cnode
+	file       string
+	anchors    map[*yaml.Node]*cnode
+	inProgress map[*yaml.Node]bool
 }
 
 // convert converts n, nested in depth mappings and sequences.
@@ -669,6 +960,11 @@ func (c *yamlConverter) convert(n *yaml.Node, depth int) (*cnode, error) {
 	if (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && depth >= MaxConfigDepth {
 		return nil, diag.Errors{diag.Errorf(pos, "nested deeper than %d levels", MaxConfigDepth)}.Err()
 	}
+	if c.inProgress == nil {
+		c.inProgress = map[*yaml.Node]bool{}
+	}
+	c.inProgress[n] = true
+	defer delete(c.inProgress, n)
 	var out *cnode
 	var err error
 	switch n.Kind {
@@ -694,8 +990,12 @@ func (c *yamlConverter) convert(n *yaml.Node, depth int) (*cnode, error) {
 
 // alias returns a node standing for the converted anchor of alias n.
 func (c *yamlConverter) alias(n *yaml.Node, depth int) (*cnode, error) {
+	pos := diag.Pos{File: c.file, Line: n.Line, Col: n.Column}
 	if n.Alias == nil {
-		return &cnode{pos: diag.Pos{File: c.file, Line: n.Line, Col: n.Column}, text: "null", isNull: true}, nil
+		return &cnode{pos: pos, text: "null", isNull: true}, nil
+	}
+	if c.inProgress[n.Alias] {
+		return nil, diag.Errors{diag.Errorf(pos, "alias *%s stands for a value that contains it; yaml v3 refuses it", n.Value)}.Err()
 	}
 	target, ok := c.anchors[n.Alias]
 	if !ok {
@@ -704,26 +1004,95 @@ func (c *yamlConverter) alias(n *yaml.Node, depth int) (*cnode, error) {
 			return nil, err
 		}
 	}
-	return &cnode{pos: diag.Pos{File: c.file, Line: n.Line, Col: n.Column}, aliasOf: target}, nil
+	return &cnode{pos: pos, aliasOf: target}, nil
 }
 
-// mapping converts the key/value pairs of mapping n.
+// isMergeKey reports whether key k is a merge key (<<), exactly as yaml v3
+// decides it.
+func isMergeKey(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" &&
+		(k.Tag == "" || k.Tag == "!" || k.Tag == "!!merge" || k.Tag == "tag:yaml.org,2002:merge")
+}
+
+// mapping converts the key/value pairs of mapping n. Keys must be strings
+// cpsgate reads as yaml v3 does: an alias, a key with a tag other than
+// !!str (such as !!binary, which yaml v3 decodes) or a mapping or list as
+// a key is refused. A merge key's value must be a mapping or a list of
+// mappings, as yaml v3 requires.
 func (c *yamlConverter) mapping(n *yaml.Node, pos diag.Pos, depth int) (*cnode, error) {
 	out := &cnode{kind: objectNode, pos: pos}
+	var errs diag.Errors
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
+		keyPos := diag.Pos{File: c.file, Line: k.Line, Col: k.Column}
+		merge := isMergeKey(k)
+		switch {
+		case merge:
+		case k.Kind == yaml.AliasNode:
+			errs.Add(keyPos, "YAML alias *%s as a key is not supported; write the key out", k.Value)
+			continue
+		case k.Kind != yaml.ScalarNode:
+			errs.Add(keyPos, "a %s as a key is not supported; keys must be strings", kindWord(k))
+			continue
+		case k.Style&yaml.TaggedStyle != 0 && k.ShortTag() != "!!str":
+			errs.Add(keyPos, "key with tag %s is not supported; write the key as a plain string", k.Tag)
+			continue
+		}
 		value, err := c.convert(v, depth)
 		if err != nil {
 			return nil, err
 		}
-		out.entries = append(out.entries, centry{
-			key:    k.Value,
-			keyPos: diag.Pos{File: c.file, Line: k.Line, Col: k.Column},
-			merge:  k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge",
-			value:  value,
-		})
+		if merge {
+			if msg := mergeValueProblem(value); msg != "" {
+				errs.Add(keyPos, "%s", msg)
+				continue
+			}
+		}
+		e := centry{key: k.Value, keyPos: keyPos, merge: merge, value: value}
+		if !merge && k.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0 && k.Style&yaml.TaggedStyle == 0 {
+			if tag := k.ShortTag(); tag != "!!str" {
+				e.keyNotString = tag
+			}
+		}
+		out.entries = append(out.entries, e)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// mergeValueProblem says why v cannot be the value of a merge key, as yaml
+// v3 would fail on it, or returns "".
+func mergeValueProblem(v *cnode) string {
+	const msg = "the value of a merge key << must be a mapping or a list of mappings (yaml v3 refuses %s)"
+	r := v.resolve()
+	switch r.kind {
+	case objectNode:
+		return ""
+	case arrayNode:
+		if v.aliasOf != nil {
+			return fmt.Sprintf(msg, "an alias of a list")
+		}
+		for _, item := range r.items {
+			if item.resolve().kind != objectNode {
+				return fmt.Sprintf(msg, item.describe())
+			}
+		}
+		return ""
+	}
+	return fmt.Sprintf(msg, r.describe())
+}
+
+// kindWord names the kind of a YAML node.
+func kindWord(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "mapping"
+	case yaml.SequenceNode:
+		return "list"
+	}
+	return "node"
 }
 
 // sequence converts the elements of sequence n.

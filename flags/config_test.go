@@ -309,3 +309,53 @@ func FuzzExtractConfig(f *testing.F) {
 		}
 	})
 }
+
+// mergeHeavyYAML is a YAML config of about size bytes that merges one large
+// anchor (n keys and a flag map) into as many mappings as fit.
+func mergeHeavyYAML(size, n int) []byte {
+	var b strings.Builder
+	b.WriteString("base: &base\n  features:\n    AsyncFinalize: true\n")
+	for i := range n {
+		fmt.Fprintf(&b, "  key%d: value%d\n", i, i)
+	}
+	for i := 0; b.Len() < size; i++ {
+		fmt.Fprintf(&b, "svc%d: {<<: *base, name: s%d}\n", i, i)
+	}
+	return []byte(b.String())
+}
+
+func TestMergeHeavyYAML(t *testing.T) {
+	src := mergeHeavyYAML(64<<10, 500)
+	settings, err := ExtractConfig("a.yaml", src, "features", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	merges := strings.Count(string(src), "<<: *base")
+	if got, want := len(settings), merges+1; got != want {
+		t.Errorf("%d settings, want one per merge and the anchor's own, %d", got, want)
+	}
+}
+
+// BenchmarkExtractConfigMergeHeavy reads a 6.5 MB YAML config that merges
+// one large anchor many times; it must take seconds, not minutes.
+func BenchmarkExtractConfigMergeHeavy(b *testing.B) {
+	src := mergeHeavyYAML(6500<<10, 20000)
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := ExtractConfig("a.yaml", src, "features", ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestAliasBombTowardsFlagMaps(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [{features: {}}, {features: {}}, {features: {}}, {features: {}}, {features: {}}, {features: {}}, {features: {}}, {features: {}}, {features: {}}]\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	_, err := ExtractConfig("a.yaml", []byte(b.String()), "features", "")
+	if want := "more than 262144 values on the way to flag maps"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want it to contain %q", err, want)
+	}
+}

@@ -16,6 +16,7 @@ const (
 	FieldCPS         = "cps"
 	FieldDefault     = "default"
 	FieldDescription = "description"
+	FieldKey         = "key" // the key a config file sets the flag with (a json or yaml tag)
 	FieldNoCPSImpact = "no_cps_impact"
 	FieldStatus      = "status"
 )
@@ -24,6 +25,18 @@ const (
 // (added, removed, modified, enabled, disabled), then environment and path.
 // A nil Registry or Inventory counts as empty.
 func Diff(base, head State) []Change {
+	return diff(base, head, false)
+}
+
+// DiffWithCodeRemovals is Diff, and also a Removed change for a flag that
+// base declares in code and head does not while head still names it (in the
+// registry, or a configuration that still sets it): deleting a flag from the
+// code makes its behaviour permanent, or drops the settings that name it.
+func DiffWithCodeRemovals(base, head State) []Change {
+	return diff(base, head, true)
+}
+
+func diff(base, head State, codeRemovals bool) []Change {
 	b, h := newSnapshot(base), newSnapshot(head)
 	var changes []Change
 	for _, name := range unionKeys(b.flags, h.flags, cmp.Compare[string]) {
@@ -31,7 +44,7 @@ func Diff(base, head State) []Change {
 		switch {
 		case bf == nil:
 			changes = append(changes, Change{Flag: name, Kind: Added, Pos: hf.pos()})
-		case hf == nil:
+		case hf == nil, codeRemovals && len(bf.defs) > 0 && len(hf.defs) == 0:
 			changes = append(changes, Change{Flag: name, Kind: Removed, Pos: bf.pos()})
 		default:
 			if c, ok := modification(name, bf, hf); ok {
@@ -57,7 +70,7 @@ var kindRank = map[string]int{Added: 0, Removed: 1, Modified: 2, Enabled: 3, Dis
 // snapshot indexes what one revision says about flags.
 type snapshot struct {
 	flags    map[string]*flagInfo
-	settings map[settingKey]Setting // true wins when a key is set twice
+	settings map[settingKey]Setting
 }
 
 // flagInfo is what one revision says about one flag.
@@ -67,12 +80,13 @@ type flagInfo struct {
 	settings []Setting // sorted by position
 }
 
-// settingKey identifies a setting across revisions.
-type settingKey struct{ Flag, Env, Path string }
+// settingKey identifies a setting across revisions: each file's setting is
+// its own, also when several files share one environment.
+type settingKey struct{ Flag, Env, File, Path string }
 
-// compare orders setting keys by flag, environment and path.
+// compare orders setting keys by flag, environment, file and path.
 func (k settingKey) compare(o settingKey) int {
-	return cmp.Or(cmp.Compare(k.Flag, o.Flag), cmp.Compare(k.Env, o.Env), cmp.Compare(k.Path, o.Path))
+	return cmp.Or(cmp.Compare(k.Flag, o.Flag), cmp.Compare(k.Env, o.Env), cmp.Compare(k.File, o.File), cmp.Compare(k.Path, o.Path))
 }
 
 // newSnapshot indexes st.
@@ -103,7 +117,9 @@ func newSnapshot(st State) snapshot {
 		for _, set := range inv.Settings {
 			f := info(set.Flag)
 			f.settings = append(f.settings, set)
-			key := settingKey{set.Flag, set.Env, set.Path}
+			// One map sets a flag once (Discover refuses two keys for one
+			// field); should a key repeat all the same, true wins.
+			key := settingKey{set.Flag, set.Env, set.Pos.File, set.Path}
 			if old, ok := s.settings[key]; !ok || (set.Value && !old.Value) {
 				s.settings[key] = set
 			}
@@ -139,7 +155,7 @@ func (f *flagInfo) pos() diag.Pos {
 // compared file by file (a file only one side has does not count); registry
 // fields only when both revisions have an entry.
 func modification(name string, b, h *flagInfo) (Change, bool) {
-	var desc, def, cpsLinks, status, noImpact bool // which fields changed
+	var desc, def, key, cpsLinks, status, noImpact bool // which fields changed
 	var defPos *diag.Pos
 	for _, hd := range h.defs {
 		for _, bd := range b.defs {
@@ -148,9 +164,11 @@ func modification(name string, b, h *flagInfo) (Change, bool) {
 			}
 			descChanged := bd.Description != hd.Description
 			defaultChanged := !equalDefault(bd.Default, hd.Default)
+			keyChanged := bd.JSONKey != hd.JSONKey || bd.YAMLKey != hd.YAMLKey
 			desc = desc || descChanged
 			def = def || defaultChanged
-			if (descChanged || defaultChanged) && defPos == nil {
+			key = key || keyChanged
+			if (descChanged || defaultChanged || keyChanged) && defPos == nil {
 				defPos = &hd.Pos
 			}
 		}
@@ -166,7 +184,7 @@ func modification(name string, b, h *flagInfo) (Change, bool) {
 	for _, f := range [...]struct {
 		name    string
 		changed bool
-	}{{FieldCPS, cpsLinks}, {FieldDefault, def}, {FieldDescription, desc}, {FieldNoCPSImpact, noImpact}, {FieldStatus, status}} { // sorted by name
+	}{{FieldCPS, cpsLinks}, {FieldDefault, def}, {FieldDescription, desc}, {FieldKey, key}, {FieldNoCPSImpact, noImpact}, {FieldStatus, status}} { // sorted by name
 		if f.changed {
 			c.Fields = append(c.Fields, f.name)
 		}

@@ -236,3 +236,64 @@ func TestDiffRegistry(t *testing.T) {
 		})
 	}
 }
+
+func TestDiffReaderClasses(t *testing.T) {
+	def := func(flag, jsonKey string, line int) Definition {
+		return Definition{Flag: flag, Kind: KindGoStruct, JSONKey: jsonKey, YAMLKey: "a", Pos: at("f.go", line)}
+	}
+	setting := func(flag, file string, value bool, line int) Setting {
+		return Setting{Flag: flag, Kind: KindConfig, Env: "prod", Path: "features", Value: value, Pos: at(file, line)}
+	}
+	reg := &Registry{Flags: []Entry{{Name: "A", Status: StatusActive, Pos: at("reg.yaml", 1)}}}
+	tests := []struct {
+		name       string
+		base, head State
+		diff       func(base, head State) []Change
+		want       []Change
+	}{
+		{
+			name: "a tag changes the key: modified",
+			base: State{Inventory: &Inventory{Defs: []Definition{def("A", "A", 3)}}},
+			head: State{Inventory: &Inventory{Defs: []Definition{def("A", "other", 3)}}},
+			diff: Diff,
+			want: []Change{{Flag: "A", Kind: Modified, Fields: []string{FieldKey}, Pos: at("f.go", 3)}},
+		},
+		{
+			name: "two files of one environment: each file's setting is its own",
+			base: State{Inventory: &Inventory{Settings: []Setting{setting("A", "a.json", true, 2), setting("A", "b.json", false, 2)}}},
+			head: State{Inventory: &Inventory{Settings: []Setting{setting("A", "a.json", true, 2), setting("A", "b.json", true, 2)}}},
+			diff: Diff,
+			want: []Change{{Flag: "A", Kind: Enabled, Env: "prod", Path: "features", Pos: at("b.json", 2)}},
+		},
+		{
+			name: "deleted from the code, still set and registered: removed",
+			base: State{Registry: reg, Inventory: &Inventory{Defs: []Definition{def("A", "A", 3)}, Settings: []Setting{setting("A", "a.json", true, 2)}}},
+			head: State{Registry: reg, Inventory: &Inventory{Settings: []Setting{setting("A", "a.json", true, 2)}}},
+			diff: DiffWithCodeRemovals,
+			want: []Change{{Flag: "A", Kind: Removed, Pos: at("f.go", 3)}},
+		},
+		{
+			name: "deleted from the code, still set: Diff alone lists nothing",
+			base: State{Registry: reg, Inventory: &Inventory{Defs: []Definition{def("A", "A", 3)}, Settings: []Setting{setting("A", "a.json", true, 2)}}},
+			head: State{Registry: reg, Inventory: &Inventory{Settings: []Setting{setting("A", "a.json", true, 2)}}},
+			diff: Diff,
+		},
+		{
+			name: "deleted from code and config, still registered: removed and the setting disabled",
+			base: State{Registry: reg, Inventory: &Inventory{Defs: []Definition{def("A", "A", 3)}, Settings: []Setting{setting("A", "a.json", true, 2)}}},
+			head: State{Registry: reg, Inventory: &Inventory{}},
+			diff: DiffWithCodeRemovals,
+			want: []Change{
+				{Flag: "A", Kind: Removed, Pos: at("f.go", 3)},
+				{Flag: "A", Kind: Disabled, Env: "prod", Path: "features", Pos: at("a.json", 2)},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.diff(tt.base, tt.head), tt.want); diff != "" {
+				t.Errorf("changes (-got +want):\n%s", diff)
+			}
+		})
+	}
+}

@@ -8,13 +8,14 @@ import (
 	"strings"
 
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/gitrepo"
 )
 
 // Limits on what the sources of one revision may hold, so that a broken
 // glob or a generated file makes the check fail at once rather than slowly.
 const (
-	MaxSourceFiles = 1000 // files one source may read (glob matches, Go files of a directory)
-	MaxFlags       = 5000 // distinct flag names in all sources; also registry entries
+	MaxSourceFiles = 5000   // files one source may read (glob matches, Go files of a directory)
+	MaxFlags       = 100000 // distinct flag names in all sources; also registry entries
 )
 
 // Discover reads every source in specs from fsys and returns what they
@@ -25,10 +26,18 @@ const (
 func Discover(fsys FS, specs []SourceSpec) (*Inventory, error) {
 	inv := &Inventory{}
 	var errs diag.Errors
+	var structs []*GoStruct
 	for _, spec := range specs {
 		switch spec.Kind {
 		case KindGoStruct:
-			defs, err := discoverGoStruct(fsys, spec)
+			gs, err := discoverGoStruct(fsys, spec)
+			if gs != nil {
+				structs = append(structs, gs)
+				inv.Defs = append(inv.Defs, gs.Defs...)
+			}
+			addError(&errs, spec.Pos, err)
+		case KindGoEnum:
+			defs, err := discoverGoEnum(fsys, spec)
 			inv.Defs = append(inv.Defs, defs...)
 			addError(&errs, spec.Pos, err)
 		case KindConfig:
@@ -37,8 +46,11 @@ func Discover(fsys FS, specs []SourceSpec) (*Inventory, error) {
 			inv.Files = append(inv.Files, files...)
 			addError(&errs, spec.Pos, err)
 		default:
-			errs.Add(spec.Pos, "unknown source kind %q (want %s or %s)", spec.Kind, KindGoStruct, KindConfig)
+			errs.Add(spec.Pos, "unknown source kind %q (want %s, %s or %s)", spec.Kind, KindGoStruct, KindGoEnum, KindConfig)
 		}
+	}
+	if err := errs.Err(); err == nil {
+		addError(&errs, diag.Pos{}, resolveSettings(inv.Settings, structs))
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -86,50 +98,70 @@ func checkFileCount(spec SourceSpec, files []string) error {
 		return nil
 	}
 	what := spec.Glob
-	if spec.Kind == KindGoStruct {
+	if spec.Kind != KindConfig {
 		what = spec.Path
 	}
 	return diag.Errors{diag.Errorf(spec.Pos, "%s matches %d files, more than the limit of %d (flags.MaxSourceFiles)", what, len(files), MaxSourceFiles)}.Err()
 }
 
-// discoverGoStruct returns the fields of spec.Type in spec.Path, a .go file
-// or a directory whose non-test .go files are read.
-func discoverGoStruct(fsys FS, spec SourceSpec) ([]Definition, error) {
+// discoverGoStruct reads the struct type spec.Type in spec.Path, a .go file
+// or a directory whose non-test .go files are read. The other .go files of
+// a file's directory are read for the types it refers to.
+func discoverGoStruct(fsys FS, spec SourceSpec) (*GoStruct, error) {
 	if spec.Path == "" || spec.Type == "" {
 		return nil, diag.Errors{diag.Errorf(spec.Pos, "a %s source needs a path and a type", KindGoStruct)}.Err()
 	}
-	files, err := goFiles(fsys, spec.Path)
+	names, err := goFiles(fsys, spec.Path)
 	if err != nil {
 		return nil, diag.Errors{diag.Errorf(spec.Pos, "%v", err)}.Err()
 	}
-	if err := checkFileCount(spec, files); err != nil {
+	if err := checkFileCount(spec, names); err != nil {
 		return nil, err
 	}
-	var defs []Definition
 	var errs diag.Errors
-	found := false
-	for _, file := range files {
-		src, err := fsys.ReadFile(file)
-		if err != nil {
-			errs.Add(spec.Pos, "%v", err)
-			continue
+	read := func(names []string) []GoFile {
+		var files []GoFile
+		for _, name := range names {
+			src, err := fsys.ReadFile(name)
+			if err != nil {
+				errs.Add(spec.Pos, "%v", err)
+				continue
+			}
+			files = append(files, GoFile{Name: name, Src: src})
 		}
-		d, ok, err := ExtractGoStruct(file, src, spec.Type)
-		defs = append(defs, d...)
-		found = found || ok
-		addError(&errs, spec.Pos, err)
+		return files
 	}
-	if !found && len(errs) == 0 {
-		errs.Add(spec.Pos, "type %s not found in %s", spec.Type, spec.Path)
+	files := read(names)
+	var others []GoFile
+	if strings.HasSuffix(spec.Path, ".go") {
+		siblings, err := goFiles(fsys, path.Dir(spec.Path))
+		var link *gitrepo.LinkError
+		if errors.As(err, &link) {
+			errs.Add(spec.Pos, "%v", err)
+		}
+		if len(siblings) > MaxSourceFiles {
+			siblings = nil
+		}
+		others = read(slices.DeleteFunc(siblings, func(f string) bool { return f == path.Clean(spec.Path) }))
 	}
-	return defs, errs.Err()
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	gs, found, err := ExtractGoPackage(files, others, spec.Type)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, diag.Errors{diag.Errorf(spec.Pos, "type %s not found in %s", spec.Type, spec.Path)}.Err()
+	}
+	return gs, nil
 }
 
 // goFiles returns p itself when it names a .go file, else the non-test .go
 // files directly in directory p.
 func goFiles(fsys FS, p string) ([]string, error) {
 	if strings.HasSuffix(p, ".go") {
-		return []string{p}, nil
+		return []string{path.Clean(p)}, nil
 	}
 	pattern := "*.go"
 	if dir := path.Clean(p); dir != "." {
@@ -152,7 +184,11 @@ func discoverConfig(fsys FS, spec SourceSpec) ([]Setting, []string, error) {
 		return nil, nil, diag.Errors{diag.Errorf(spec.Pos, "a %s source needs a glob and a key", KindConfig)}.Err()
 	}
 	files, err := fsys.Glob(spec.Glob)
-	if err != nil {
+	var link *gitrepo.LinkError
+	switch {
+	case errors.As(err, &link):
+		return nil, nil, diag.Errors{diag.Errorf(spec.Pos, "%v", err)}.Err()
+	case err != nil:
 		return nil, nil, diag.Errors{diag.Errorf(spec.Pos, "glob %q: %v", spec.Glob, err)}.Err()
 	}
 	if len(files) == 0 {

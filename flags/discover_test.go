@@ -90,7 +90,7 @@ func TestDiscover(t *testing.T) {
 		"broken/x.go":               "package broken\nfunc {\n",
 		"empty/README.md":           "",
 		"deploy/prod.json":          `{"features": {"B": true, "A": false}}`,
-		"deploy/eu/prod.yaml":       "ra:\n  features:\n    A: true\n",
+		"deploy/eu/prod.yaml":       "ra:\n  features:\n    a: true\n",
 		"deploy/bad.json":           `{"features": {"A": "on"}}`,
 	}
 	goSpec := func(p, typ string) SourceSpec {
@@ -100,7 +100,7 @@ func TestDiscover(t *testing.T) {
 		return SourceSpec{Kind: KindConfig, Glob: glob, Key: "features", Environment: env, Pos: specPos}
 	}
 	def := func(flag, desc, file string, line, col int) Definition {
-		return Definition{Flag: flag, Kind: KindGoStruct, Description: desc, Pos: diag.Pos{File: file, Line: line, Col: col}}
+		return Definition{Flag: flag, Kind: KindGoStruct, Description: desc, JSONKey: flag, YAMLKey: strings.ToLower(flag), Pos: diag.Pos{File: file, Line: line, Col: col}}
 	}
 	tests := []struct {
 		name    string
@@ -118,7 +118,7 @@ func TestDiscover(t *testing.T) {
 					def("B", "B is b.", "features/features.go", 6, 2),
 				},
 				Settings: []Setting{
-					{Flag: "A", Kind: KindConfig, Env: "deploy/eu/prod.yaml", Path: "ra.features", Value: true, Pos: diag.Pos{File: "deploy/eu/prod.yaml", Line: 3, Col: 5}},
+					{Flag: "A", Key: "a", Kind: KindConfig, Env: "deploy/eu/prod.yaml", Path: "ra.features", Value: true, Pos: diag.Pos{File: "deploy/eu/prod.yaml", Line: 3, Col: 5}},
 					{Flag: "A", Kind: KindConfig, Env: "deploy/prod.json", Path: "features", Value: false, Pos: diag.Pos{File: "deploy/prod.json", Line: 1, Col: 26}},
 					{Flag: "B", Kind: KindConfig, Env: "deploy/prod.json", Path: "features", Value: true, Pos: diag.Pos{File: "deploy/prod.json", Line: 1, Col: 15}},
 				},
@@ -129,7 +129,7 @@ func TestDiscover(t *testing.T) {
 			name:  "named environment",
 			specs: []SourceSpec{cfgSpec("deploy/*/prod.yaml", "prod")},
 			want: &Inventory{Settings: []Setting{
-				{Flag: "A", Kind: KindConfig, Env: "prod", Path: "ra.features", Value: true, Pos: diag.Pos{File: "deploy/eu/prod.yaml", Line: 3, Col: 5}},
+				{Flag: "a", Kind: KindConfig, Env: "prod", Path: "ra.features", Value: true, Pos: diag.Pos{File: "deploy/eu/prod.yaml", Line: 3, Col: 5}},
 			}, Files: []string{"deploy/eu/prod.yaml"}},
 		},
 		{
@@ -155,7 +155,7 @@ func TestDiscover(t *testing.T) {
 				".cpsgate.yaml:7:5: no Go files in empty",
 				".cpsgate.yaml:7:5: open nofile.go: file does not exist",
 				".cpsgate.yaml:7:5: type Missing not found in features/",
-				`.cpsgate.yaml:7:5: unknown source kind "toml" (want go-struct or config)`,
+				`.cpsgate.yaml:7:5: unknown source kind "toml" (want go-struct, go-enum or config)`,
 				"broken/x.go:2:6: expected 'IDENT', found '{'",
 				`deploy/bad.json:1:20: flag A under features must be true or false, got "on"`,
 			}, "\n"),
@@ -213,7 +213,7 @@ func TestDiscoverLimits(t *testing.T) {
 	var manyFlags strings.Builder
 	manyFlags.WriteString("{\"features\": {\n")
 	for i := range MaxFlags + 1 {
-		fmt.Fprintf(&manyFlags, "\"F%04d\": true,\n", i)
+		fmt.Fprintf(&manyFlags, "\"F%06d\": true,\n", i)
 	}
 	manyFlags.WriteString("\"Last\": false}}\n")
 	tests := []struct {

@@ -12,7 +12,7 @@ import (
 func TestExtractGoStruct(t *testing.T) {
 	const file = "features/features.go"
 	def := func(flag, desc string, line, col int) Definition {
-		return Definition{Flag: flag, Kind: KindGoStruct, Description: desc, Pos: diag.Pos{File: file, Line: line, Col: col}}
+		return Definition{Flag: flag, Kind: KindGoStruct, Description: desc, JSONKey: flag, YAMLKey: strings.ToLower(flag), Pos: diag.Pos{File: file, Line: line, Col: col}}
 	}
 	tests := []struct {
 		name      string
@@ -56,8 +56,6 @@ type Config struct {
 	Name string
 	Ptr  *bool
 	List []bool
-	Embedded
-	*Other
 	F bool ` + "`json:\"f\"`" + `
 }
 `,
@@ -66,7 +64,8 @@ type Config struct {
 				def("A", "both", 4, 2),
 				def("B", "both", 4, 5),
 				def("D", "", 6, 2),
-				def("F", "", 12, 2),
+				def("Ptr", "", 8, 2),
+				{Flag: "F", Kind: KindGoStruct, JSONKey: "f", YAMLKey: "f", Pos: diag.Pos{File: file, Line: 10, Col: 2}},
 			},
 			wantFound: true,
 		},

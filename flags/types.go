@@ -70,12 +70,17 @@ type Definition struct {
 	Kind        string // source kind
 	Description string // doc comment, white space folded
 	Default     *bool  // nil when the source has no notion of a default
-	Pos         diag.Pos
+	// JSONKey and YAMLKey are the keys encoding/json and yaml v3 read the
+	// flag from ("" when they read none: a "-" tag, a field they do not
+	// promote); a change of them is a modification (FieldKey).
+	JSONKey, YAMLKey string
+	Pos              diag.Pos
 }
 
 // Setting is a flag's value in one environment (e.g. a config file).
 type Setting struct {
-	Flag  string
+	Flag  string // the flag the key sets, as the program decoding the file reads it
+	Key   string // the key as written (after YAML decoding), when it differs from Flag
 	Kind  string // source kind
 	Env   string // environment: the configured name or the file path
 	Path  string // dotted key path of the map inside the file, e.g. "ra.features"

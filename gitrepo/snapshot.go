@@ -34,8 +34,13 @@ func readError(snap, name string, err error) error {
 }
 
 // glob validates pattern, lists the candidates under its literal directory
-// and returns those that match, sorted.
-func glob(pattern string, list func(prefix string) ([]string, error)) ([]string, error) {
+// and returns those that match, sorted. A symbolic link or a submodule that
+// the pattern matches, or that it could reach files through, is an error:
+// the program that reads the files would follow it to content that cpsgate
+// does not read. list marks such entries with markLink; stat, when not nil,
+// classifies an entry on disk (a link, a missing file) as the work tree
+// needs.
+func glob(pattern string, list func(prefix string) ([]string, error), stat func(name string) (link string, absent bool)) ([]string, error) {
 	if err := checkPattern(pattern); err != nil {
 		return nil, err
 	}
@@ -44,13 +49,96 @@ func glob(pattern string, list func(prefix string) ([]string, error)) ([]string,
 		return nil, err
 	}
 	var out []string
+	var link *LinkError // the first by path, so that the error is deterministic
 	for _, name := range names {
-		if Match(pattern, name) {
+		kind, name := unmarkLink(name)
+		matches := Match(pattern, name)
+		if !matches && !MatchUnder(pattern, name) {
+			continue
+		}
+		if kind == "" && stat != nil {
+			var absent bool
+			if kind, absent = stat(name); absent {
+				continue
+			}
+		}
+		if kind != "" && (link == nil || name < link.Path) {
+			link = &LinkError{Path: name, Kind: kind, Pattern: pattern}
+		}
+		if matches {
 			out = append(out, name)
 		}
 	}
+	if link != nil {
+		return nil, link
+	}
 	slices.Sort(out)
 	return slices.Compact(out), nil
+}
+
+// Kinds of links, as LinkError names them.
+const (
+	KindSymlink = "a symbolic link"
+	KindGitlink = "a submodule (gitlink)"
+)
+
+// LinkError is a symbolic link or a submodule at Path that glob Pattern
+// matches or reaches files through.
+type LinkError struct {
+	Path, Kind, Pattern string
+}
+
+func (e *LinkError) Error() string {
+	return fmt.Sprintf("%s is %s that glob %q reaches; cpsgate does not follow links, so it cannot read what the program reading these files would read (replace it with the files themselves)", e.Path, e.Kind, e.Pattern)
+}
+
+// linkMark starts the entry of a link in a listing: the mark, the kind's
+// letter, the path. Paths never hold a NUL.
+const linkMark = "\x00"
+
+// markLink returns the listing entry of path p with git mode mode: p itself
+// for a file, a marked entry for a symbolic link or a submodule.
+func markLink(mode uint32, p string) string {
+	switch mode & modeType {
+	case modeSymlink:
+		return linkMark + "l" + p
+	case modeGitlink:
+		return linkMark + "g" + p
+	}
+	return p
+}
+
+// unmarkLink splits a listing entry into the kind of link (empty for a
+// file) and its path.
+func unmarkLink(entry string) (kind, p string) {
+	if !strings.HasPrefix(entry, linkMark) {
+		return "", entry
+	}
+	if entry[1] == 'l' {
+		return KindSymlink, entry[2:]
+	}
+	return KindGitlink, entry[2:]
+}
+
+// MatchUnder reports whether pattern could match a path below directory
+// dir, so that a link at dir would let it reach files elsewhere.
+func MatchUnder(pattern, dir string) bool {
+	pat, segs := strings.Split(pattern, "/"), strings.Split(dir, "/")
+	var under func(p, n int) bool
+	under = func(p, n int) bool {
+		switch {
+		case n == len(segs):
+			return p < len(pat)
+		case p == len(pat):
+			return false
+		case pat[p] == "**":
+			return true // it matches dir itself, and then anything below
+		case matchSegment(pat[p], segs[n]):
+			return under(p+1, n+1)
+		}
+		return false
+	}
+	return under(0, 0)
 }
 
 // listing returns the cached listing under key, or runs git with args and
@@ -136,14 +224,14 @@ func (s commitSnapshot) Glob(pattern string) ([]string, error) {
 		}
 		args := append([]string{"ls-tree", "-r", "-z", "--full-tree", s.rev}, pathspec(prefix)...)
 		return s.r.listing(listKey{rev: s.rev, prefix: prefix}, args, parseLsTree)
-	})
+	}, nil)
 }
 
 // maxWalkTrees is how many tree objects a listing reads through the batch
 // process before it leaves a large directory to one git ls-tree.
 const maxWalkTrees = 64
 
-// walk lists, as git ls-tree -r would, the files (not submodules) at or
+// walk lists, as git ls-tree -r would, the files and links (marked) at or
 // under prefix in revision rev, reading tree objects through the batch
 // process: no process of its own, and trees that base and head share are read
 // once. It gives up (ok false) past limit trees.
@@ -160,10 +248,8 @@ func (r *Repo) walk(rev, prefix string, limit int) (names []string, ok bool, err
 			return nil, true, nil
 		case err != nil:
 			return nil, false, nil // ls-tree says what it makes of it
-		case e.mode&modeType == modeGitlink:
-			return nil, true, nil
 		case e.mode&modeType != modeDir:
-			return []string{prefix}, true, nil
+			return []string{markLink(e.mode, prefix)}, true, nil
 		}
 		tree, err = r.tree(e.id)
 	}
@@ -184,7 +270,6 @@ func (r *Repo) walk(rev, prefix string, limit int) (names []string, ok bool, err
 				p = d.path + "/" + name
 			}
 			switch e.mode & modeType {
-			case modeGitlink:
 			case modeDir:
 				if read++; read > limit {
 					return nil, false, nil
@@ -195,7 +280,7 @@ func (r *Repo) walk(rev, prefix string, limit int) (names []string, ok bool, err
 				}
 				queue = append(queue, dir{p, sub})
 			default:
-				names = append(names, p)
+				names = append(names, markLink(e.mode, p))
 			}
 		}
 	}
@@ -203,7 +288,7 @@ func (r *Repo) walk(rev, prefix string, limit int) (names []string, ok bool, err
 }
 
 // parseLsTree returns the paths of `git ls-tree -r -z` output
-// ("<mode> <type> <id>\t<path>"), leaving out submodules.
+// ("<mode> <type> <id>\t<path>"), symbolic links and submodules marked.
 func parseLsTree(out []byte) ([]string, error) {
 	var names []string
 	for _, rec := range records(out) {
@@ -212,9 +297,11 @@ func parseLsTree(out []byte) ([]string, error) {
 		if !ok || len(f) != 3 {
 			return nil, fmt.Errorf("unexpected record %q", rec)
 		}
-		if f[1] != "commit" {
-			names = append(names, name)
+		mode, err := parseMode(f[0])
+		if err != nil {
+			return nil, fmt.Errorf("unexpected mode in record %q", rec)
 		}
+		names = append(names, markLink(mode, name))
 	}
 	return names, nil
 }
@@ -287,7 +374,7 @@ func (s indexSnapshot) Glob(pattern string) ([]string, error) {
 			return nil, err
 		}
 		return s.r.indexed, nil
-	})
+	}, nil)
 }
 
 // loadIndex reads the whole index once, with `git ls-files -z --stage`.
@@ -308,8 +395,8 @@ func (r *Repo) loadIndex() error {
 		if err != nil {
 			return fmt.Errorf("git %s: %w", strings.Join(args, " "), err)
 		}
-		if _, seen := index[name]; !seen && e.mode&modeType != modeGitlink {
-			names = append(names, name)
+		if _, seen := index[name]; !seen {
+			names = append(names, markLink(e.mode, name))
 		}
 		index[name] = e
 	}
@@ -411,23 +498,28 @@ func diskMode(fi fs.FileInfo) uint32 {
 }
 
 func (s workTreeSnapshot) Glob(pattern string) ([]string, error) {
-	names, err := glob(pattern, func(prefix string) ([]string, error) {
+	return glob(pattern, func(prefix string) ([]string, error) {
 		args := append([]string{"ls-files", "-z", "--cached", "--others", "--exclude-standard"}, pathspec(prefix)...)
 		return s.r.listing(listKey{workTree: true, prefix: prefix}, args, func(out []byte) ([]string, error) {
 			return records(out), nil
 		})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return slices.DeleteFunc(names, s.absent), nil
+	}, s.stat)
 }
 
-// absent reports whether a listed path is missing on disk or is a directory
-// (a submodule, or an untracked nested repository).
-func (s workTreeSnapshot) absent(name string) bool {
-	fi, err := os.Lstat(filepath.Join(s.r.root, filepath.FromSlash(name)))
-	return err != nil || fi.IsDir()
+// stat classifies a listed path by what is on disk: a symbolic link, a
+// directory (a submodule, or an untracked nested repository, which ls-files
+// lists with a trailing slash) as a link; a missing path as absent.
+func (s workTreeSnapshot) stat(name string) (link string, absent bool) {
+	fi, err := os.Lstat(filepath.Join(s.r.root, filepath.FromSlash(strings.TrimSuffix(name, "/"))))
+	switch {
+	case err != nil:
+		return "", true
+	case fi.Mode().Type()&fs.ModeSymlink != 0:
+		return KindSymlink, false
+	case fi.IsDir():
+		return KindGitlink, false
+	}
+	return "", false
 }
 
 // Empty returns a snapshot without files, the base for a repository

@@ -392,17 +392,62 @@ func TestSymlinks(t *testing.T) {
 				t.Errorf("%s: ReadFile(%q): err = %v, want it to contain %q", snap.Name(), tt.name, err, tt.want)
 			}
 		}
-		names, err := snap.Glob("**")
-		if err != nil {
-			t.Fatal(err)
+		// A glob that matches a link, or could reach files through it, is
+		// refused; one that cannot reach it lists the files.
+		globs := []struct{ pattern, wantErr string }{
+			{"**", `dirlink is a symbolic link that glob "**" reaches`},
+			{"inner", `inner is a symbolic link that glob "inner" reaches`},
+			{"dirlink/*.md", `dirlink is a symbolic link that glob "dirlink/*.md" reaches`},
+			{"*/cps.md", `dirlink is a symbolic link that glob "*/cps.md" reaches`},
+			{"real/*.md", ""},
+			{"*.md", ""},
 		}
-		if diff := cmp.Diff(names, []string{"dirlink", "escape", "inner", "real/cps.md"}); diff != "" {
-			t.Errorf("%s: symlinks are listed (-got +want):\n%s", snap.Name(), diff)
+		for _, g := range globs {
+			names, err := snap.Glob(g.pattern)
+			got := ""
+			if err != nil {
+				got = err.Error()
+				var le *LinkError
+				if !errors.As(err, &le) {
+					t.Errorf("%s: Glob(%q): err %v is not a *LinkError", snap.Name(), g.pattern, err)
+				}
+			}
+			if g.wantErr == "" && err != nil || g.wantErr != "" && !strings.HasPrefix(got, g.wantErr) {
+				t.Errorf("%s: Glob(%q): err = %q, want %q", snap.Name(), g.pattern, got, g.wantErr)
+			}
+			if g.pattern == "real/*.md" {
+				if diff := cmp.Diff(names, []string{"real/cps.md"}); diff != "" {
+					t.Errorf("%s: listing (-got +want):\n%s", snap.Name(), diff)
+				}
+			}
 		}
 	}
 }
 
-func TestSubmodulesAreSkipped(t *testing.T) {
+func TestMatchUnder(t *testing.T) {
+	tests := []struct {
+		pattern, dir string
+		want         bool
+	}{
+		{"deploy/**/*.json", "deploy/eu", true},
+		{"deploy/**/*.json", "deploy", true},
+		{"deploy/*.json", "deploy/eu", false},
+		{"deploy/*/*.json", "deploy/eu", true},
+		{"deploy/*/*.json", "deploy/eu/x", false},
+		{"deploy/*.json", "other", false},
+		{"**", "x", true},
+		{"*.json", "x", false},
+		{"a/b/c.json", "a", true},
+		{"a/b/c.json", "a/c", false},
+	}
+	for _, tt := range tests {
+		if got := MatchUnder(tt.pattern, tt.dir); got != tt.want {
+			t.Errorf("MatchUnder(%q, %q) = %v, want %v", tt.pattern, tt.dir, got, tt.want)
+		}
+	}
+}
+
+func TestSubmodulesAreRefused(t *testing.T) {
 	tr := newTestRepo(t)
 	first := tr.commit("first", map[string]string{"a.txt": "a"})
 	tr.git("update-index", "--add", "--cacheinfo", "160000,"+first+",vendor/sub")
@@ -414,7 +459,11 @@ func TestSubmodulesAreSkipped(t *testing.T) {
 	r := tr.open()
 
 	for _, snap := range []Snapshot{r.Commit(head), r.Index(), r.WorkTree()} {
-		names, err := snap.Glob("**")
+		_, err := snap.Glob("**")
+		if want := `vendor/sub is a submodule (gitlink) that glob "**" reaches`; err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: Glob(**): err = %v, want %q", snap.Name(), err, want)
+		}
+		names, err := snap.Glob("*.txt")
 		if err != nil {
 			t.Fatal(err)
 		}

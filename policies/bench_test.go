@@ -73,3 +73,58 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
+
+// scaled is an input of a large registry: n flags over 2,000 sections, each
+// flag linking 2 sections, reviewed once in the registry (every other flag
+// twice), declared in Go and set in envs environments, and a change that
+// flips every flag in every environment (n*envs flag changes).
+func scaled(n, envs int) *Input {
+	return newInput(func(in *Input) {
+		in.Sections = make(map[string]Section, 2000)
+		ids := make([]string, 2000)
+		for i := range ids {
+			id := fmt.Sprintf("%d.%d.%d", 1+i/200, 1+i/20%10, 1+i%20)
+			ids[i] = id
+			in.Sections[id] = Section{ID: id, Title: "Section " + id, Level: 3, File: "docs/cps.md", Line: 10 + 5*i, Hash: "sha256:" + id, TreeHash: "sha256:" + id, BaseTreeHash: "sha256:" + id}
+		}
+		for i := range n {
+			name := fmt.Sprintf("Flag%05d", i)
+			links := []string{ids[(7*i)%2000], ids[(7*i+1)%2000]}
+			f := registered(name, 10+20*i, links...)
+			for env := range envs {
+				on := true
+				f.Sources = append(f.Sources, FlagSource{Kind: "config", File: fmt.Sprintf("deploy/env%03d.json", env), Line: 3 + i, Environment: fmt.Sprintf("env%03d", env), Value: &on})
+				in.FlagChanges = append(in.FlagChanges, FlagChange{
+					Flag: name, Change: "enabled", Environment: fmt.Sprintf("env%03d", env),
+					File: fmt.Sprintf("deploy/env%03d.json", env), Line: 3 + i,
+				})
+			}
+			in.Flags[name] = f
+			in.Reviews = append(in.Reviews, oldReview(name, "2024-01-01", 12+20*i, links...))
+			if i%2 == 1 {
+				in.Reviews = append(in.Reviews, oldReview(name, "2024-06-01", 15+20*i, links...))
+			}
+			if i%3 == 0 { // a third are reviewed in the change
+				in.Reviews = append(in.Reviews, prReview(name, "bob", links...))
+			}
+		}
+	})
+}
+
+// BenchmarkEvalScale evaluates the built-in rules on growing registries; the
+// time per flag stays flat when no rule is quadratic.
+func BenchmarkEvalScale(b *testing.B) {
+	for _, tc := range []struct{ flags, envs int }{{1000, 1}, {2000, 1}, {4000, 1}, {500, 10}, {1000, 10}} {
+		b.Run(fmt.Sprintf("flags=%d/envs=%d", tc.flags, tc.envs), func(b *testing.B) {
+			e := builtin(b)
+			in := scaled(tc.flags, tc.envs)
+			ctx := context.Background()
+			for b.Loop() {
+				if _, _, err := e.Eval(ctx, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(tc.flags*tc.envs), "µs/change")
+		})
+	}
+}

@@ -188,7 +188,7 @@ func TestEvalBuiltinRules(t *testing.T) {
 			deny: []result.Finding{{Severity: "deny", Rule: "missing_review", Flag: "Fast", Section: "4.9.12", File: "deploy/prod.json", Line: 4, Message: "flag Fast was enabled in prod (and in 1 other place); CPS section 4.9.12 \"Special requirements re key compromise\" has no review of it in this change: attach a `cps-review` block for flag Fast, section 4.9.12 to the pull-request description, or add a review to the flag's registry entry"}},
 		},
 		{
-			name: "added flag lacks all reviews; a removal needs none",
+			name: "added flag lacks all reviews; a removal needs one too",
 			in: newInput(func(in *Input) {
 				in.Flags["Fast"] = registered("Fast", 7, "4.3.1")
 				in.Flags["Old"] = registered("Old", 30, "4.9.12")
@@ -198,7 +198,10 @@ func TestEvalBuiltinRules(t *testing.T) {
 				}
 				in.Reviews = []Review{oldReview("Old", "2024-01-01", 31, "4.9.12")}
 			}),
-			deny: []result.Finding{{Severity: "deny", Rule: "missing_review", Flag: "Fast", Section: "4.3.1", File: "features/features.go", Line: 10, Message: "flag Fast was added in features/features.go:10; CPS section 4.3.1 \"CA actions during certificate issuance\" has no review of it in this change: attach a `cps-review` block for flag Fast, section 4.3.1 to the pull-request description, or add a review to the flag's registry entry"}},
+			deny: []result.Finding{
+				{Severity: "deny", Rule: "missing_review", Flag: "Fast", Section: "4.3.1", File: "features/features.go", Line: 10, Message: "flag Fast was added in features/features.go:10; CPS section 4.3.1 \"CA actions during certificate issuance\" has no review of it in this change: attach a `cps-review` block for flag Fast, section 4.3.1 to the pull-request description, or add a review to the flag's registry entry"},
+				{Severity: "deny", Rule: "missing_review", Flag: "Old", Section: "4.9.12", File: "features/features.go", Line: 12, Message: "flag Old was removed in features/features.go:12; CPS section 4.9.12 \"Special requirements re key compromise\" has no review of it in this change: attach a `cps-review` block for flag Old, section 4.9.12 to the pull-request description, or add a review to the flag's registry entry"},
+			},
 		},
 		{
 			name: "review with an invalid verdict does not count",

@@ -3,8 +3,10 @@
 # documents the input document they work on.
 package cpsgate
 
-# Flag changes that need a review of the flag's linked CPS sections.
-review_changes := {"added", "modified", "enabled", "disabled"}
+# Flag changes that need a review of the flag's linked CPS sections. Removing
+# a flag from the code makes its behaviour permanent (or drops the settings
+# that still name it): it needs the review as well.
+review_changes := {"added", "removed", "modified", "enabled", "disabled"}
 
 # Verdicts that make a review count.
 valid_verdicts := {"compliant", "cps-updated", "not-applicable"}
@@ -12,10 +14,48 @@ valid_verdicts := {"compliant", "cps-updated", "not-applicable"}
 # Registered flags that are still in service (status other than removed), by
 # name. A removed flag keeps its registry entry as an audit trail; its links
 # are history and are not checked against the current CPS.
-live_flags[name] := flag if {
+# (A complete rule: evaluated once per query, then looked up by key.)
+live_flags := {name: flag |
 	some name, flag in input.flags
 	flag.registered
 	flag.status != "removed"
+}
+
+# Performance note for the helpers below: a rule or function that scans an
+# input array for each flag, section or change is quadratic at a large CA's
+# scale. They instead build an index once, as the full extent of a
+# multi-value rule assigned to a complete rule (evaluated once per query),
+# and look keys up in it. policies/bench_test.go's BenchmarkEvalScale keeps
+# the time per change flat as the registry grows.
+
+# The names of the live flags that link each section ID, computed once.
+linked_by_index := {section: names |
+	some section in {s | some flag in live_flags; some s in flag.cps}
+	names := {name |
+		some [name, s] in live_links
+		s == section
+	}
+}
+
+# The [flag, section] links of the live flags.
+live_links contains [name, section] if {
+	some name, flag in live_flags
+	some section in flag.cps
+}
+
+# The names of all flags, live or not, that link each section ID.
+any_linked_by_index := {section: names |
+	some section in {s | some flag in input.flags; some s in flag.cps}
+	names := {name |
+		some [name, s] in all_links
+		s == section
+	}
+}
+
+# The [flag, section] links of all flags.
+all_links contains [name, section] if {
+	some name, flag in input.flags
+	some section in flag.cps
 }
 
 # touched(f) holds when this change concerns flag f: the flag changed, its
@@ -34,8 +74,7 @@ touched_flags contains change.flag if {
 touched_flags contains name if {
 	some change in input.cps_changes
 	some section in cps_change_ids(change)
-	some name, flag in input.flags
-	section in flag.cps
+	some name in any_linked_by_index[section]
 }
 
 # The section IDs a CPS change concerns: its head ID and, when renumbered,
@@ -68,10 +107,12 @@ counts(review, name, section) if {
 # unapproved_review, invalid_review, missing_review's verdict check,
 # stale_review's hash check), so that each cause is reported once. Every
 # review in this change that does not count is denied by one of those.
-reviewed_in_change(name, section) if {
+reviewed_in_change(name, section) if [name, section] in reviewed_pairs
+
+# The [flag, section] pairs that reviews in this change name, computed once.
+reviewed_pairs contains [review.flag, section] if {
 	some review in new_reviews
-	review.flag == name
-	section in review.sections
+	some section in review.sections
 }
 
 # Identity. A review in this change (attached to it, or added to the
@@ -175,15 +216,21 @@ early_reason(review) := ", when the flag did not exist yet" if {
 
 # covered(f, s) holds when any review, new or old and whatever its verdict,
 # names flag f and section s.
-covered(name, section) if {
-	some review in flag_reviews[name]
-	section in review.sections
+covered(name, section) if [name, section] in covered_pairs
+
+# The [flag, section] pairs that any review names, computed once.
+covered_pairs contains [review.flag, section] if {
+	some review in input.reviews
+	some section in review.sections
 }
 
-# Every review, by the name of the flag it reviews.
-flag_reviews[name] contains review if {
-	some review in input.reviews
-	name := review.flag
+# Every review, by the name of the flag it reviews: the index, computed once.
+flag_reviews := {name: reviews |
+	some name in {review.flag | some review in input.reviews}
+	reviews := [review |
+		some review in input.reviews
+		review.flag == name
+	]
 }
 
 # The hash of the text a link to section id covers: its own text and its

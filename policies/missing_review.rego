@@ -98,15 +98,23 @@ unreviewed_changes contains [name, section] if {
 }
 
 # The review-requiring changes of each flag, ordered by file and line.
-review_requiring_changes[name] := [entry[2] |
-	some entry in sort([[change.file, change.line, change] |
-		some change in input.flag_changes
+review_requiring_changes[name] := [input.flag_changes[entry[2]] |
+	some entry in sort([[input.flag_changes[i].file, input.flag_changes[i].line, i] | some i in indexes])
+] if {
+	some name, indexes in review_changes_index
+}
+
+# The indexes in input.flag_changes of the review-requiring changes, by
+# flag: the index, computed once. (Indexes, not the changes: a set of
+# numbers is cheap to build.)
+review_changes_index := {name: indexes |
+	some name in {change.flag | some change in input.flag_changes}
+	indexes := [i |
+		some i, change in input.flag_changes
 		change.flag == name
 		change.change in review_changes
-	])
-] if {
-	some change in input.flag_changes
-	name := change.flag
+	]
+	count(indexes) > 0
 }
 
 more_changes(1) := ""

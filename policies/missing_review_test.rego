@@ -27,12 +27,14 @@ test_missing_review_located_at_first_change if {
 	contains(f.message, "(and in 1 other place)")
 }
 
-test_missing_review_not_needed_for_removal if {
+test_missing_review_needed_for_removal if {
 	inp := object.union(base_input, {
 		"flags": {"Fast": registered_flag("Fast", ["4.3.1"])},
 		"flag_changes": [{"flag": "Fast", "change": "removed", "file": "features/features.go", "line": 10}],
 	})
-	count(cpsgate.deny) == 0 with input as inp
+	keys(cpsgate.deny) == {["missing_review", "Fast", "4.3.1"]} with input as inp
+	some f in cpsgate.deny with input as inp
+	contains(f.message, "was removed in features/features.go:10")
 }
 
 test_missing_review_invalid_verdict_denied if {

@@ -15,8 +15,7 @@ deny contains finding if {
 	some change in input.cps_changes
 	change.change in text_changes
 	section := change.section
-	some name, flag in live_flags
-	section in flag.cps
+	some name in linked_by_index[section]
 	not reviewed_in_change(name, section)
 	finding := {
 		"rule": "stale_review",

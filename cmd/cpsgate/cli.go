@@ -96,6 +96,9 @@ Exit codes: 0 no deny finding, 1 at least one deny finding, 2 could not decide.`
 		e.reportCommand(),
 		e.demoCommand(),
 		e.hookCommand(),
+		e.initCommand(),
+		e.reviewCommand(),
+		e.explainCommand(),
 		e.versionCommand(),
 	)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {

@@ -1,0 +1,208 @@
+// Package regedit edits the flag registry as text, so that an edit keeps
+// the file's comments, order and formatting: it appends a review to a
+// flag's entry (`cpsgate review add`) by inserting lines, and checks the
+// result by decoding it.
+package regedit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/review"
+)
+
+// AppendReview returns src with r appended to the reviews of flag's entry
+// (a `reviews:` list is added when the entry has none). Nothing else in the
+// text changes. The result is decoded as the registry, and must hold the
+// review as given.
+func AppendReview(file string, src []byte, flag string, r review.Review) ([]byte, error) {
+	if bytes.Contains(src, []byte("\r")) {
+		return nil, fmt.Errorf("%s: has CR line ends; convert it to LF first", file)
+	}
+	before, err := flags.DecodeRegistry(file, src)
+	if err != nil {
+		return nil, err
+	}
+	entry := before.Lookup(flag)
+	if entry == nil {
+		return nil, fmt.Errorf("flag %s has no entry in %s: register it first", flag, file)
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	list := mapValue(doc.Content[0], "flags")
+	var item *yaml.Node
+	next := 0 // line of the next flag entry, 0 at the end of the file
+	for i, it := range list.Content {
+		if name := mapValue(it, "name"); name != nil && name.Value == flag {
+			item = it
+			if i+1 < len(list.Content) {
+				next = list.Content[i+1].Line
+			}
+		}
+	}
+	keyCol := item.Content[0].Column // the entry's keys
+	lines := strings.SplitAfter(string(src), "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	// Insert before the key after reviews, or the next entry, or at the end,
+	// leaving blank and comment lines that precede it where they are.
+	at := len(lines) + 1
+	if next > 0 {
+		at = next
+	}
+	var reviews *yaml.Node
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		if item.Content[i].Value == "reviews" {
+			reviews = item.Content[i+1]
+			if i+2 < len(item.Content) {
+				at = item.Content[i+2].Line
+			}
+		}
+	}
+	for at > 1 && isBlankOrComment(lines[at-2]) {
+		at--
+	}
+	var add strings.Builder
+	dash := keyCol - 1 + 2
+	switch {
+	case reviews == nil:
+		fmt.Fprintf(&add, "%sreviews:\n", strings.Repeat(" ", keyCol-1))
+	case reviews.Kind != yaml.SequenceNode || reviews.Style&yaml.FlowStyle != 0:
+		return nil, fmt.Errorf("%s:%d: the reviews of flag %s are not a block list (\"- date: ...\" lines): write them as one to append", file, reviews.Line, flag)
+	case len(reviews.Content) > 0:
+		dash = reviews.Content[0].Column - 3
+	}
+	writeReview(&add, strings.Repeat(" ", dash), r)
+	if at > len(lines) && len(lines) > 0 && !strings.HasSuffix(lines[len(lines)-1], "\n") {
+		lines[len(lines)-1] += "\n"
+	}
+	out := slices.Concat(lines[:at-1], []string{add.String()}, lines[at-1:])
+	res := []byte(strings.Join(out, ""))
+	after, err := flags.DecodeRegistry(file, res)
+	if err != nil {
+		return nil, fmt.Errorf("the edited registry does not decode: %w", err)
+	}
+	e := after.Lookup(flag)
+	if e == nil || len(e.Reviews) != len(entry.Reviews)+1 {
+		return nil, fmt.Errorf("%s: could not append the review to flag %s's entry", file, flag)
+	}
+	got := e.Reviews[len(e.Reviews)-1]
+	if got.Date != r.Date || got.Reviewer != r.Reviewer || !slices.Equal(got.Sections, r.Sections) || got.Verdict != r.Verdict || got.Notes != r.Notes {
+		return nil, fmt.Errorf("%s: the review appended to flag %s reads back differently", file, flag)
+	}
+	return res, nil
+}
+
+// mapValue returns the value of key in mapping n, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func isBlankOrComment(line string) bool {
+	t := strings.TrimSpace(line)
+	return t == "" || strings.HasPrefix(t, "#")
+}
+
+// quote returns s as a double-quoted YAML scalar.
+func quote(s string) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// writeReview writes r as a block list item whose dash is at indent.
+func writeReview(b *strings.Builder, indent string, r review.Review) {
+	in := indent + "  "
+	fmt.Fprintf(b, "%s- date: %s\n", indent, r.Date)
+	fmt.Fprintf(b, "%sreviewer: %s\n", in, quote(r.Reviewer))
+	ids := make([]string, len(r.Sections))
+	for i, s := range r.Sections {
+		ids[i] = quote(s)
+	}
+	fmt.Fprintf(b, "%ssections: [%s]\n", in, strings.Join(ids, ", "))
+	fmt.Fprintf(b, "%sverdict: %s\n", in, r.Verdict)
+	if r.CPSVersion != "" {
+		fmt.Fprintf(b, "%scps_version: %s\n", in, quote(r.CPSVersion))
+	}
+	if len(r.SectionHashes) > 0 {
+		var pairs []string
+		for _, s := range r.Sections {
+			if h, ok := r.SectionHashes[s]; ok {
+				pairs = append(pairs, quote(s)+": "+quote(h))
+			}
+		}
+		fmt.Fprintf(b, "%ssection_hashes: {%s}\n", in, strings.Join(pairs, ", "))
+	}
+	if r.Ref != "" {
+		fmt.Fprintf(b, "%sref: %s\n", in, quote(r.Ref))
+	}
+	fmt.Fprintf(b, "%snotes: %s\n", in, quote(r.Notes))
+}
+
+// NotesTemplate is the file the editor opens for a review's notes.
+func NotesTemplate(flag string, sections []string) string {
+	return fmt.Sprintf("\n# Notes of the review of flag %s against CPS sections %s:\n# how the flag's behaviour, on and off, matches them. Lines starting\n# with # are left out; empty notes cancel the review.\n", flag, strings.Join(sections, ", "))
+}
+
+// ParseNotes returns the notes written in the editor's file: the lines
+// not starting with #, white space folded.
+func ParseNotes(text string) string {
+	var keep []string
+	for _, line := range strings.Split(text, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "#") {
+			keep = append(keep, line)
+		}
+	}
+	return strings.Join(strings.Fields(strings.Join(keep, " ")), " ")
+}
+
+// Verdicts a review may carry.
+var verdicts = []string{review.VerdictCompliant, review.VerdictCPSUpdated, review.VerdictNotApplicable}
+
+// NewReview builds the review of flag by reviewer of the given sections
+// (the flag's links when none), with their current hashes from sections.
+func NewReview(entry *flags.Entry, current map[string]string, ids []string, reviewer, verdict, date, version string) (review.Review, error) {
+	if err := review.CheckIdentity(reviewer); err != nil {
+		return review.Review{}, fmt.Errorf("--reviewer: %w", err)
+	}
+	if !slices.Contains(verdicts, verdict) {
+		return review.Review{}, fmt.Errorf("--verdict %q is not one of %s", verdict, strings.Join(verdicts, ", "))
+	}
+	if len(ids) == 0 {
+		ids = entry.CPS
+	}
+	if len(ids) == 0 {
+		return review.Review{}, fmt.Errorf("flag %s links no CPS section: name the reviewed sections with --sections", entry.Name)
+	}
+	r := review.Review{Flag: entry.Name, Date: date, Reviewer: reviewer, Verdict: verdict, CPSVersion: version, SectionHashes: map[string]string{}}
+	for _, id := range ids {
+		h, ok := current[id]
+		if !ok {
+			return review.Review{}, fmt.Errorf("section %s is not in the CPS (see cpsgate sections)", id)
+		}
+		if !slices.Contains(r.Sections, id) {
+			r.Sections = append(r.Sections, id)
+			r.SectionHashes[id] = h
+		}
+	}
+	return r, nil
+}
