@@ -116,7 +116,6 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 		in.Sections[id] = sec
 	}
 	in.PolicyChanges, in.CPSVersionChanges = versionChanges(in.PolicyChanges, ch)
-	addFlags(in, base, head)
 
 	baseFlags := flags.State{Registry: base.Registry, Inventory: base.Inventory}
 	headFlags := flags.State{Registry: head.Registry, Inventory: head.Inventory}
@@ -135,6 +134,7 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 			Environment: c.Env, Path: c.Path, Fields: c.Fields,
 		})
 	}
+	addFlags(in, base, head, changedFiles(in))
 	for _, c := range cpsChanges {
 		in.CPSChanges = append(in.CPSChanges, policies.CPSChange{
 			Section: c.ID, Change: c.Kind, OldSection: c.OldID, Title: c.Title, OldTitle: c.OldTitle,
@@ -204,8 +204,27 @@ func linksFollowRenumbering(base, head *flags.Registry, name string, renumbered 
 	return slices.Equal(got, want)
 }
 
-// addFlags records every flag known at base or head.
-func addFlags(in *policies.Input, base, head *State) {
+// changedFiles are the configuration files where this change sets a flag
+// differently (a flag change is reported there) or that the sources stopped
+// reading.
+func changedFiles(in *policies.Input) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range in.FlagChanges {
+		out[c.File] = true
+	}
+	for _, c := range in.SourceChanges {
+		out[c.File] = true
+	}
+	return out
+}
+
+// addFlags records every flag known at base or head. A flag's sources are
+// its declarations, its first setting, and its settings in changed files;
+// its other settings (in files the change leaves as they were) are counted
+// in SettingsOmitted: at a large CA's scale (thousands of flags set in
+// hundreds of files) listing them all would make the input, and its
+// evaluation, hundreds of times larger than the change.
+func addFlags(in *policies.Input, base, head *State, changed map[string]bool) {
 	get := func(name string) policies.Flag {
 		f, ok := in.Flags[name]
 		if !ok {
@@ -251,11 +270,17 @@ func addFlags(in *policies.Input, base, head *State) {
 			}
 			in.Flags[d.Flag] = f
 		}
+		firstSetting := map[string]bool{}
 		for _, s := range side.st.Inventory.Settings {
 			f := mark(s.Flag)
 			if side.head {
-				v := s.Value
-				f.Sources = append(f.Sources, policies.FlagSource{Kind: s.Kind, File: s.Pos.File, Line: s.Pos.Line, Environment: s.Env, Path: s.Path, Value: &v})
+				if changed[s.Pos.File] || !firstSetting[s.Flag] {
+					v := s.Value
+					f.Sources = append(f.Sources, policies.FlagSource{Kind: s.Kind, File: s.Pos.File, Line: s.Pos.Line, Environment: s.Env, Path: s.Path, Value: &v})
+				} else {
+					f.SettingsOmitted++
+				}
+				firstSetting[s.Flag] = true
 			}
 			in.Flags[s.Flag] = f
 		}
