@@ -17,6 +17,7 @@ import (
 	"github.com/cpsgate/cpsgate/output"
 	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/review"
+	"github.com/cpsgate/cpsgate/revision"
 )
 
 // maxEventSize is the largest event payload read (GitHub caps webhooks at 25 MB).
@@ -76,7 +77,7 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	builtins := compileBuiltins(ctx) // while git and the API are asked
+	builtins := check.CompileBuiltins(ctx) // while git and the API are asked
 	format := o.format
 	if !o.gh.formatSet {
 		format = "github"
@@ -100,7 +101,7 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	}
 	// The configuration of the base revision says who may review in a
 	// comment; evaluate reads it again, from the same revision.
-	cfg, _, err := loadConfig(base, head, o.config)
+	cfg, _, err := revision.LoadConfig(base, head, o.config)
 	if err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	out, err := evaluate(ctx, base, head, o.config, ch, docReader(dirs, checkoutReader(ctx, dirs, repo.Root()), client.DocReader(ctx)), builtins)
+	out, err := check.Evaluate(ctx, base, head, o.config, ch, docReader(dirs, checkoutReader(ctx, dirs, repo.Root()), client.DocReader(ctx)), builtins)
 	if err != nil {
 		return err
 	}

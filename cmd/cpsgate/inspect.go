@@ -19,6 +19,7 @@ import (
 	"github.com/cpsgate/cpsgate/gitrepo"
 	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/review"
+	"github.com/cpsgate/cpsgate/revision"
 )
 
 // inspectOptions are shared by the commands that read one revision.
@@ -61,7 +62,7 @@ func (e *env) load(ctx context.Context, o *inspectOptions) (*config.Config, *che
 		}
 		snap = repo.Commit(sha)
 	}
-	cfg, _, err := loadConfig(snap, snap, o.config)
+	cfg, _, err := revision.LoadConfig(snap, snap, o.config)
 	if err != nil {
 		return nil, nil, err
 	}
