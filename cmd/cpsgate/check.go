@@ -16,6 +16,7 @@ import (
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/internal/clone"
 	"github.com/cpsgate/cpsgate/output"
 	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/review"
@@ -114,7 +115,7 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	out, err := check.Evaluate(ctx, base, head, o.config, ch, checkoutReader(ctx, dirs, repo.Root()), builtins)
+	out, err := check.Evaluate(ctx, base, head, o.config, ch, clone.Reader(ctx, dirs, repo.Root()), builtins)
 	if err != nil {
 		return err
 	}

@@ -11,12 +11,11 @@ import (
 
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/ci/github"
-	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/internal/clone"
 	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/output"
 	"github.com/cpsgate/cpsgate/result"
-	"github.com/cpsgate/cpsgate/review"
 	"github.com/cpsgate/cpsgate/revision"
 )
 
@@ -91,7 +90,7 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 		return err
 	}
 	defer repo.Close()
-	base, head, err := gitHubRevisions(repo, gctx)
+	base, head, err := github.Revisions(repo, gctx)
 	if err != nil {
 		return err
 	}
@@ -105,7 +104,7 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	ch, watched, err := e.gitHubChange(ctx, client, gctx, cfg, o.config)
+	ch, watched, err := github.BuildChange(ctx, client, gctx, cfg, o.config, e.notice)
 	if err != nil {
 		return err
 	}
@@ -116,7 +115,7 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	if err != nil {
 		return err
 	}
-	out, err := check.Evaluate(ctx, base, head, o.config, ch, docReader(dirs, checkoutReader(ctx, dirs, repo.Root()), client.DocReader(ctx)), builtins)
+	out, err := check.Evaluate(ctx, base, head, o.config, ch, clone.APIOrClone(dirs, clone.Reader(ctx, dirs, repo.Root()), client.DocReader(ctx)), builtins)
 	if err != nil {
 		return err
 	}
@@ -147,16 +146,16 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 			return err
 		}
 	}
-	if err := e.appendEnvFile("GITHUB_OUTPUT", stepOutputs(res)); err != nil {
+	if err := e.appendEnvFile("GITHUB_OUTPUT", github.StepOutputs(res)); err != nil {
 		return err
 	}
 	if o.gh.comment {
-		if err := e.stickyComment(ctx, client, gctx, res, md); err != nil {
+		if err := github.StickyComment(ctx, client, gctx, res, md, e.notice); err != nil {
 			return err
 		}
 	}
 	if o.gh.checkRun {
-		if err := e.checkRun(ctx, client, gctx, res, md); err != nil {
+		if err := github.RecordCheckRun(ctx, client, gctx, res, md, e.notice); err != nil {
 			return err
 		}
 	}
@@ -164,188 +163,6 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 		return errDeny
 	}
 	return nil
-}
-
-// gitHubRevisions picks base and head from the event. For a pull_request
-// event whose test merge commit is checked out, that commit is the head and
-// its first parent (the base branch) the base: the change as it will merge.
-// A commit missing from the clone is an error, never a pass.
-func gitHubRevisions(repo *gitrepo.Repo, gctx *github.Context) (base, head check.Snapshot, err error) {
-	resolve := func(what, sha string) (string, error) {
-		got, err := repo.Resolve(sha)
-		if err != nil {
-			return "", fmt.Errorf("the %s commit %s of the %s event is not in the local clone (%v): check out the full history with `fetch-depth: 0` in actions/checkout", what, sha, gctx.Event, err)
-		}
-		return got, nil
-	}
-	baseSHA, err := resolve("base", gctx.BaseSHA)
-	if err != nil {
-		return nil, nil, err
-	}
-	headSHA, err := resolve("head", gctx.HeadSHA)
-	if err != nil {
-		return nil, nil, err
-	}
-	if gctx.MergeSHA != "" {
-		p2, err2 := repo.Resolve(gctx.MergeSHA + "^2")
-		p1, err1 := repo.Resolve(gctx.MergeSHA + "^1")
-		if err1 == nil && err2 == nil && p2 == headSHA {
-			merge, _ := repo.Resolve(gctx.MergeSHA)
-			return repo.Commit(p1), repo.Commit(merge), nil
-		}
-	}
-	return repo.Commit(baseSHA), repo.Commit(headSHA), nil
-}
-
-// gitHubChange reads the change from the API: the current description, the
-// approvals, the cps-review blocks of comments by configured reviewers, and
-// the changed files (to say how many of them the check watches).
-func (e *env) gitHubChange(ctx context.Context, client *github.Client, gctx *github.Context, cfg *config.Config, cfgPath string) (check.Change, string, error) {
-	ch := check.Change{Author: gctx.Author, Config: cfgPath}
-	body, bodyName := gctx.Body, "commit message"
-	var watched string
-	if gctx.Number > 0 {
-		bodyName = fmt.Sprintf("pull request #%d description", gctx.Number)
-		pr, err := client.PullRequest(ctx, gctx.Number)
-		if err != nil {
-			return ch, "", err
-		}
-		body = pr.Body
-		if pr.Author != "" {
-			ch.Author = pr.Author
-		}
-		if gctx.Event != "merge_group" && pr.HeadSHA != "" && pr.HeadSHA != gctx.HeadSHA {
-			e.notice("the pull request's head is now %s; this run checks %s, the head when the event fired", short(pr.HeadSHA), short(gctx.HeadSHA))
-		}
-		// An approval vouches for the change only when given on the
-		// commit this run checks (in a merge queue: the pull request's
-		// head), after the description's last edit, by a person with
-		// write access other than the author.
-		approved := gctx.HeadSHA
-		if gctx.Event == "merge_group" {
-			approved = pr.HeadSHA
-		}
-		approvals, err := client.Approvals(ctx, gctx.Number)
-		if err != nil {
-			return ch, "", err
-		}
-		edited, err := client.DescriptionEdited(ctx, gctx.Number)
-		if err != nil {
-			return ch, "", err
-		}
-		reviewers := client.NewReviewers(cfg.Reviewers)
-		verified, err := github.VerifyApprovals(ctx, approvals, approved, ch.Author, edited, reviewers.Allowed)
-		if err != nil {
-			return ch, "", err
-		}
-		ch.Approvers = verified.Approvers
-		for _, why := range verified.Rejected {
-			e.notice("%s", why)
-		}
-		comments, err := client.Comments(ctx, gctx.Number)
-		if err != nil {
-			return ch, "", err
-		}
-		ch.Reviews, err = github.CommentReviews(ctx, comments, reviewers.Allowed)
-		if err != nil {
-			return ch, "", fmt.Errorf("reviews in pull-request comments:\n%w", err)
-		}
-		for _, n := range reviewers.Notices {
-			e.notice("%s", n)
-		}
-		files, err := client.Files(ctx, gctx.Number)
-		if err != nil {
-			return ch, "", err
-		}
-		watched = watchedLine(cfg, files)
-	}
-	if err := review.CheckIdentity(ch.Author); err != nil {
-		return ch, "", fmt.Errorf("the %s event names no author of the change: %w", gctx.Event, err)
-	}
-	reviews, paragraphs, err := review.ParseBody(bodyName, []byte(body))
-	if err != nil {
-		return ch, "", err
-	}
-	ch.Reviews = append(reviews, ch.Reviews...)
-	ch.Paragraphs = paragraphs
-	return ch, watched, nil
-}
-
-// docReader reads a CPS in another repository from its local checkout when
-// --cps-checkout names one, else through the contents API.
-func docReader(dirs map[string]string, local, api check.DocReader) check.DocReader {
-	return func(doc config.Document) ([]byte, error) {
-		if _, ok := dirs[doc.Repo]; ok {
-			return local(doc)
-		}
-		return api(doc)
-	}
-}
-
-// watchedLine says how many of the changed files are inputs of the check.
-func watchedLine(cfg *config.Config, files []github.ChangedFile) string {
-	exact, globs := cfg.Paths()
-	n := 0
-	for _, f := range files {
-		for _, p := range []string{f.Path, f.Previous} {
-			if p != "" && watches(exact, globs, p) {
-				n++
-				break
-			}
-		}
-	}
-	return fmt.Sprintf("<sub>cpsgate reads %d of the %d files this pull request changes.</sub>", n, len(files))
-}
-
-func watches(exact, globs []string, p string) bool {
-	for _, x := range exact {
-		if p == x || strings.HasPrefix(p, strings.TrimSuffix(x, "/")+"/") {
-			return true
-		}
-	}
-	for _, g := range globs {
-		if gitrepo.Match(g, p) {
-			return true
-		}
-	}
-	return false
-}
-
-// stickyComment writes the report into the pull request's one cpsgate
-// comment, or the short pass note when the check passes.
-func (e *env) stickyComment(ctx context.Context, client *github.Client, gctx *github.Context, res *result.Result, md string) error {
-	if gctx.Number == 0 {
-		e.notice("--comment: a %s event has no pull request; no comment written", gctx.Event)
-		return nil
-	}
-	self, err := client.Self(ctx)
-	if err != nil {
-		return err
-	}
-	body := md
-	if res.Pass {
-		body = github.PassNote(res.Head)
-	}
-	_, err = client.Sticky(ctx, gctx.Number, self, body, res.Pass)
-	if github.IsReadOnly(err) {
-		e.notice("the token may not write to %s/%s (a pull request from a fork?): the pull-request comment was skipped; the verdict stands", gctx.Owner, gctx.Repo)
-		return nil
-	}
-	return err
-}
-
-// checkRun records the verdict as a check run on the change's head.
-func (e *env) checkRun(ctx context.Context, client *github.Client, gctx *github.Context, res *result.Result, md string) error {
-	conclusion, title := "success", "cpsgate: pass"
-	if !res.Pass {
-		conclusion, title = "failure", fmt.Sprintf("cpsgate: %d to fix", countSeverity(res, result.Deny))
-	}
-	_, err := client.CheckRun(ctx, gctx.HeadSHA, conclusion, title, md, github.Annotations(res))
-	if github.IsReadOnly(err) {
-		e.notice("the token may not create check runs in %s/%s (a pull request from a fork, or no checks: write permission): the check run was skipped; the verdict stands", gctx.Owner, gctx.Repo)
-		return nil
-	}
-	return err
 }
 
 // markdownReport renders the result for the job summary and the comment.
@@ -371,21 +188,6 @@ func (e *env) writeSARIF(path string, res *result.Result) error {
 		return fmt.Errorf("--sarif: %w", err)
 	}
 	return nil
-}
-
-// stepOutputs are the step's outputs in the GITHUB_OUTPUT format.
-func stepOutputs(res *result.Result) string {
-	return fmt.Sprintf("pass=%t\ndeny=%d\nwarn=%d\n", res.Pass, countSeverity(res, result.Deny), countSeverity(res, result.Warn))
-}
-
-func countSeverity(res *result.Result, sev string) int {
-	n := 0
-	for _, f := range res.Findings {
-		if f.Severity == sev {
-			n++
-		}
-	}
-	return n
 }
 
 // appendEnvFile appends text to the file the environment variable names;

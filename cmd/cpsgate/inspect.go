@@ -17,6 +17,7 @@ import (
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/internal/clone"
 	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/review"
 	"github.com/cpsgate/cpsgate/revision"
@@ -70,7 +71,7 @@ func (e *env) load(ctx context.Context, o *inspectOptions) (*config.Config, *che
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := check.Load(snap, cfg, checkoutReader(ctx, dirs, repo.Root()), false, nil)
+	st, err := check.Load(snap, cfg, clone.Reader(ctx, dirs, repo.Root()), false, nil)
 	return cfg, st, err
 }
 
@@ -142,10 +143,10 @@ func (e *env) documents(ctx context.Context, o *inspectOptions, files []string) 
 			return nil, err
 		}
 		snap := repo.Commit(sha)
-		root := realPath(repo.Root())
+		root := clone.RealPath(repo.Root())
 		read = func(f string) ([]byte, error) {
 			p := e.path(f)
-			full := filepath.Join(realPath(filepath.Dir(p)), filepath.Base(p))
+			full := filepath.Join(clone.RealPath(filepath.Dir(p)), filepath.Base(p))
 			rel, err := filepath.Rel(root, full)
 			if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 				return nil, fmt.Errorf("%s: with --rev, a file must be inside the repository %s", f, repo.Root())
