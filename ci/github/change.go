@@ -201,4 +201,3 @@ func CountSeverity(res *result.Result, sev string) int {
 	}
 	return n
 }
-

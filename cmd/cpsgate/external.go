@@ -52,4 +52,3 @@ func (e *env) parseCheckouts(values []string) (map[string]string, error) {
 	}
 	return dirs, nil
 }
-

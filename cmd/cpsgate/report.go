@@ -17,11 +17,11 @@ import (
 )
 
 type reportOptions struct {
-	from, to string
-	branch   string
-	format   string
-	out      string
-	config   string
+	from, to  string
+	branch    string
+	format    string
+	out       string
+	config    string
 	checkouts []string // --cps-checkout values
 }
 
@@ -124,4 +124,3 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	}
 	return nil
 }
-
