@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"regexp"
 	"runtime"
@@ -981,4 +982,16 @@ func short(sha string) string {
 		return sha[:12]
 	}
 	return sha
+}
+
+// Progress writes the progress of Load to a terminal w, on one line that
+// it clears at the end.
+func Progress(w io.Writer) func(done, total int) {
+	return func(done, total int) {
+		if done == total {
+			fmt.Fprintf(w, "\r%60s\r", "")
+			return
+		}
+		fmt.Fprintf(w, "\rcpsgate report: commit %d of %d", done, total)
+	}
 }

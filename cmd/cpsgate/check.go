@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,7 +18,6 @@ import (
 	"github.com/cpsgate/cpsgate/gitrepo"
 	"github.com/cpsgate/cpsgate/internal/clone"
 	"github.com/cpsgate/cpsgate/output"
-	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/review"
 	"github.com/cpsgate/cpsgate/revision"
 )
@@ -119,25 +118,8 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	if o.dumpInput != "" {
-		if err := writeJSON(e.path(o.dumpInput), out.Input); err != nil {
-			return err
-		}
-	}
-	if err := reporter.Report(e.stdout, out.Result); err != nil {
+	if _, err := e.emit(o, reporter, out, o.gh.summary, ""); err != nil {
 		return err
-	}
-	if err := e.writeSARIF(o.sarif, out.Result); err != nil {
-		return err
-	}
-	if o.gh.summary {
-		md, err := markdownReport(out.Result)
-		if err != nil {
-			return err
-		}
-		if err := e.appendEnvFile("GITHUB_STEP_SUMMARY", md); err != nil {
-			return err
-		}
 	}
 	if !out.Result.Pass {
 		return errDeny
@@ -145,27 +127,46 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	return nil
 }
 
+// emit writes the result: to stdout with reporter, the policy input with
+// --dump-input, SARIF with --sarif, and with summary the markdown report
+// (and the extra line) to the job summary. It returns the markdown report.
+func (e *env) emit(o *checkOptions, reporter output.Reporter, out *check.Outcome, summary bool, extra string) (string, error) {
+	if o.dumpInput != "" {
+		if err := writeJSON(e.path(o.dumpInput), out.Input); err != nil {
+			return "", err
+		}
+	}
+	if err := reporter.Report(e.stdout, out.Result); err != nil {
+		return "", err
+	}
+	if err := e.writeSARIF(o.sarif, out.Result); err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := (output.Markdown{}).Report(&b, out.Result); err != nil {
+		return "", err
+	}
+	md := b.String()
+	if summary {
+		text := md
+		if extra != "" {
+			// Only here: the comment keeps the report's own size limit.
+			text += "\n\n" + extra + "\n"
+		}
+		if err := e.appendEnvFile("GITHUB_STEP_SUMMARY", text); err != nil {
+			return "", err
+		}
+	}
+	return md, nil
+}
+
 // change reads what is known about the change besides its files. The
 // author and approvers are identities that CI vouches for; a blank or
 // malformed one is an error, never "someone else".
 func (e *env) change(o *checkOptions) (check.Change, error) {
-	ch := check.Change{Config: o.config}
-	if o.author != "" || len(o.approvers) > 0 {
-		if err := review.CheckIdentity(o.author); err != nil {
-			if o.author == "" {
-				return ch, errors.New("--approver needs --author: who approved can only count for someone other than the change's author")
-			}
-			return ch, fmt.Errorf("--author: %w", err)
-		}
-		ch.Author = o.author
-	}
-	for _, a := range o.approvers {
-		if err := review.CheckIdentity(a); err != nil {
-			return ch, fmt.Errorf("--approver: %w (give one identity per --approver)", err)
-		}
-		if !strings.EqualFold(a, o.author) {
-			ch.Approvers = append(ch.Approvers, a)
-		}
+	ch, err := check.NewChange(o.config, o.author, o.approvers)
+	if err != nil {
+		return ch, err
 	}
 	if o.prBody == "" {
 		return ch, nil
@@ -181,16 +182,10 @@ func (e *env) change(o *checkOptions) (check.Change, error) {
 // changeDates sets the bounds of a review's date: today (UTC, or
 // CPSGATE_TODAY=YYYY-MM-DD) and the base commit's committer date.
 func (e *env) changeDates(repo *gitrepo.Repo, base check.Snapshot, ch *check.Change) error {
-	today := time.Now().UTC()
-	if v := e.getenv("CPSGATE_TODAY"); v != "" {
-		t, err := time.Parse(time.DateOnly, v)
-		if err != nil {
-			return fmt.Errorf("CPSGATE_TODAY=%q: want a date YYYY-MM-DD", v)
-		}
-		today = t
-	}
-	ch.Today = today.Format(time.DateOnly)
 	var err error
+	if ch.Today, err = check.Today(e.getenv("CPSGATE_TODAY"), time.Now()); err != nil {
+		return err
+	}
 	ch.BaseDate, err = revision.BaseDate(repo, base)
 	return err
 }
@@ -237,12 +232,4 @@ func isTerminal(w any) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-func decodeResult(data []byte) (*result.Result, error) {
-	var res result.Result
-	if err := json.Unmarshal(data, &res); err != nil {
-		return nil, fmt.Errorf("decoding check result: %w", err)
-	}
-	return &res, nil
 }

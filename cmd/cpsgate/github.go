@@ -3,11 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/ci/github"
@@ -19,9 +17,6 @@ import (
 	"github.com/cpsgate/cpsgate/revision"
 )
 
-// maxEventSize is the largest event payload read (GitHub caps webhooks at 25 MB).
-const maxEventSize = 25 << 20
-
 // gitHubOptions are the flags of check that concern GitHub.
 type gitHubOptions struct {
 	enabled    bool // --github
@@ -32,43 +27,13 @@ type gitHubOptions struct {
 	formatSet  bool // --format given explicitly
 }
 
-// gitHubEnv reads what GitHub Actions tells a step: the only place the
-// GitHub integration touches the environment and the event file.
-func (e *env) gitHubEnv() (github.Env, error) {
-	ge := github.Env{
-		EventName:  e.getenv("GITHUB_EVENT_NAME"),
-		Repository: e.getenv("GITHUB_REPOSITORY"),
-		SHA:        e.getenv("GITHUB_SHA"),
-		Token:      e.getenv("GITHUB_TOKEN"),
-		APIURL:     e.getenv("GITHUB_API_URL"),
-	}
-	path := e.getenv("GITHUB_EVENT_PATH")
-	if path == "" {
-		return ge, errors.New("GITHUB_EVENT_PATH is not set: check --github runs in a GitHub Actions job")
-	}
-	data, err := readLimited(path, maxEventSize)
-	if err != nil {
-		return ge, fmt.Errorf("reading the event payload (GITHUB_EVENT_PATH): %w", err)
-	}
-	ge.Event = data
-	if ge.Token == "" {
-		return ge, errors.New("GITHUB_TOKEN is not set: give the step `env: GITHUB_TOKEN: ${{ github.token }}` " +
-			"(permissions: contents: read; pull-requests: write for --comment; checks: write for --check-run)")
-	}
-	return ge, nil
-}
-
 // runGitHub is check --github: base, head, author, description, approvals
 // and comment reviews come from the event and the API; the verdict goes to
 // stdout, the job summary, the step outputs and, when asked, a sticky
 // comment and a check run.
 func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
-	ge, err := e.gitHubEnv()
-	defer func() {
-		if err != nil && ge.Token != "" {
-			err = redacted{err, ge.Token}
-		}
-	}()
+	ge, err := github.ReadEnv(e.getenv, readLimited)
+	defer func() { err = github.Redact(err, ge.Token) }()
 	if err != nil {
 		return err
 	}
@@ -120,31 +85,10 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 		return err
 	}
 	res := out.Result
-	if o.dumpInput != "" {
-		if err := writeJSON(e.path(o.dumpInput), out.Input); err != nil {
-			return err
-		}
-	}
-	if err := reporter.Report(e.stdout, res); err != nil {
-		return err
-	}
-	if err := e.writeSARIF(o.sarif, res); err != nil {
-		return err
-	}
-	md, err := markdownReport(res)
+	summary := o.gh.summary || (!o.gh.summarySet && e.getenv("GITHUB_STEP_SUMMARY") != "")
+	md, err := e.emit(o, reporter, out, summary, watched)
 	if err != nil {
 		return err
-	}
-	summary := o.gh.summary || (!o.gh.summarySet && e.getenv("GITHUB_STEP_SUMMARY") != "")
-	if summary {
-		text := md
-		if watched != "" {
-			// Only here: the comment keeps the report's own size limit.
-			text += "\n\n" + watched + "\n"
-		}
-		if err := e.appendEnvFile("GITHUB_STEP_SUMMARY", text); err != nil {
-			return err
-		}
 	}
 	if err := e.appendEnvFile("GITHUB_OUTPUT", github.StepOutputs(res)); err != nil {
 		return err
@@ -163,15 +107,6 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 		return errDeny
 	}
 	return nil
-}
-
-// markdownReport renders the result for the job summary and the comment.
-func markdownReport(res *result.Result) (string, error) {
-	var b bytes.Buffer
-	if err := (output.Markdown{}).Report(&b, res); err != nil {
-		return "", err
-	}
-	return b.String(), nil
 }
 
 // writeSARIF writes the result as SARIF to path (--sarif), besides the
@@ -216,19 +151,3 @@ func (e *env) notice(format string, args ...any) {
 	msg := inert.Value(fmt.Sprintf(format, args...))
 	fmt.Fprintln(e.stderr, inert.WorkflowCommand("notice", []inert.Property{{Key: "title", Value: "cpsgate"}}, msg))
 }
-
-func short(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
-}
-
-// redacted hides a token in an error's message.
-type redacted struct {
-	err   error
-	token string
-}
-
-func (r redacted) Error() string { return strings.ReplaceAll(r.err.Error(), r.token, "***") }
-func (r redacted) Unwrap() error { return r.err }

@@ -1,17 +1,12 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
-	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/cpsgate/cpsgate/cps"
-	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/internal/lint"
-	"github.com/cpsgate/cpsgate/policies"
-	"github.com/cpsgate/cpsgate/revision"
 )
 
 func (e *env) lintCommand() *cobra.Command {
@@ -41,25 +36,13 @@ as arguments it lints only those documents. Exit 1 when an error is found.`,
 				if err != nil {
 					return err
 				}
-				eng, err := policies.New(cmd.Context(), revision.UserPolicies(st.Gate))
-				if err != nil {
-					return fmt.Errorf("policies:\n%w", err)
-				}
-				reg, err := lint.Registry(cmd.Context(), eng, st, cfg.File, cfg.Registry)
+				reg, err := lint.Registry(cmd.Context(), st, cfg.File, cfg.Registry)
 				if err != nil {
 					return err
 				}
 				problems = append(cps.Lint(st.Docs), reg...)
 			}
-			slices.SortStableFunc(problems, func(a, b cps.Problem) int {
-				return cmp.Or(a.Pos.Compare(b.Pos), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Msg, b.Msg))
-			})
-			failed := false
-			for _, p := range problems {
-				fmt.Fprintf(e.stdout, "%s\n", inert.Lines(inert.Value(fmt.Sprintf("%s: %s: %s [%s]", p.Pos, p.Severity, p.Msg, p.Rule))))
-				failed = failed || p.Severity == "error"
-			}
-			if failed {
+			if lint.Write(e.stdout, problems) {
 				return errDeny
 			}
 			fmt.Fprintf(e.stdout, "cpsgate lint: %d warnings, no errors\n", len(problems))

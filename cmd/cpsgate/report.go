@@ -95,13 +95,7 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	}
 	var progress func(done, total int)
 	if isTerminal(e.stderr) {
-		progress = func(done, total int) {
-			if done == total {
-				fmt.Fprintf(e.stderr, "\r%60s\r", "")
-				return
-			}
-			fmt.Fprintf(e.stderr, "\rcpsgate report: commit %d of %d", done, total)
-		}
+		progress = history.Progress(e.stderr)
 	}
 	in, err := history.Load(ctx, repo, history.Options{From: o.from, To: o.to, Branch: o.branch, Config: o.config, External: clone.VersionedReader(ctx, dirs, repo.Root()), Progress: progress})
 	if err != nil {

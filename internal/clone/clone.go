@@ -224,3 +224,43 @@ func unwrapPath(err error) error {
 	}
 	return err
 }
+
+// Dirs reads the clones named by --cps-checkout REPO=DIR values and by
+// env, the value of $CPSGATE_CPS_CHECKOUT (for the repositories the flag
+// does not name). path makes a directory absolute.
+func Dirs(values []string, env string, path func(string) string) (map[string]string, error) {
+	dirs := map[string]string{}
+	add := func(v, from string, seen map[string]bool) error {
+		repo, dir, ok := strings.Cut(strings.TrimSpace(v), "=")
+		repo, dir = strings.TrimSpace(repo), strings.TrimSpace(dir)
+		if !ok || repo == "" || dir == "" {
+			return fmt.Errorf("%s %q: want OWNER/REPO=DIR", from, v)
+		}
+		if seen[repo] {
+			return fmt.Errorf("%s: %s given twice", from, repo)
+		}
+		seen[repo] = true
+		if _, done := dirs[repo]; !done {
+			dirs[repo] = path(dir)
+		}
+		return nil
+	}
+	seen := map[string]bool{}
+	for _, v := range values {
+		if err := add(v, "--cps-checkout", seen); err != nil {
+			return nil, err
+		}
+	}
+	seen = map[string]bool{}
+	if strings.TrimSpace(env) != "" {
+		for v := range strings.SplitSeq(env, ",") {
+			if strings.TrimSpace(v) == "" {
+				continue
+			}
+			if err := add(v, "$"+Env, seen); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return dirs, nil
+}

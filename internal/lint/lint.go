@@ -9,22 +9,31 @@
 package lint
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"io"
+	"slices"
 
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/policies"
 	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/revision"
 )
 
 // Registry returns the problems of st's registry: the findings of the
-// policies of eng with base = head = st, deny as errors and warn as
+// policies of st's gate (the built-in ones and those its configuration
+// adds) with base = head = st, deny as errors and warn as
 // warnings, and the reviews of unlinked sections. configFile and registry
 // are the configuration's path and the registry's.
-func Registry(ctx context.Context, eng *policies.Engine, st *revision.State, configFile, registry string) ([]cps.Problem, error) {
+func Registry(ctx context.Context, st *revision.State, configFile, registry string) ([]cps.Problem, error) {
+	eng, err := policies.New(ctx, revision.UserPolicies(st.Gate))
+	if err != nil {
+		return nil, fmt.Errorf("policies:\n%w", err)
+	}
 	in := check.BuildInput(st, st, check.Change{Config: configFile, Registry: registry})
 	deny, warn, err := eng.Eval(ctx, in)
 	if err != nil {
@@ -76,4 +85,17 @@ func unlinkedReviews(st *revision.State) []cps.Problem {
 		}
 	}
 	return out
+}
+
+// Write sorts problems by position and writes them, one a line made inert,
+// and says whether any is an error.
+func Write(w io.Writer, problems []cps.Problem) (failed bool) {
+	slices.SortStableFunc(problems, func(a, b cps.Problem) int {
+		return cmp.Or(a.Pos.Compare(b.Pos), cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.Msg, b.Msg))
+	})
+	for _, p := range problems {
+		fmt.Fprintf(w, "%s\n", inert.Lines(inert.Value(fmt.Sprintf("%s: %s: %s [%s]", p.Pos, p.Severity, p.Msg, p.Rule))))
+		failed = failed || p.Severity == cps.SeverityError
+	}
+	return failed
 }
