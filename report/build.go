@@ -582,14 +582,6 @@ func linking(st *check.State, id string) []string {
 	return slices.Compact(out)
 }
 
-func sectionList(st *check.State) []cps.Section {
-	var out []cps.Section
-	for _, d := range st.Docs {
-		out = append(out, d.Sections...)
-	}
-	return out
-}
-
 func flagNames(st *check.State) []string {
 	set := map[string]bool{}
 	if st.Registry != nil {
@@ -606,10 +598,6 @@ func flagNames(st *check.State) []string {
 		}
 	}
 	return slices.Sorted(maps.Keys(set))
-}
-
-func sectionIDs(st *check.State) []string {
-	return slices.SortedFunc(maps.Keys(st.Sections), cps.CompareIDs)
 }
 
 // short abbreviates a commit id.
