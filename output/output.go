@@ -3,6 +3,7 @@
 package output
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -41,4 +42,11 @@ func For(name string) (Reporter, error) {
 		return nil, fmt.Errorf("unknown format %q (known: %v)", name, Names())
 	}
 	return r, nil
+}
+
+// Render returns res as r renders it.
+func Render(r Reporter, res *result.Result) ([]byte, error) {
+	var b bytes.Buffer
+	err := r.Report(&b, res)
+	return b.Bytes(), err
 }

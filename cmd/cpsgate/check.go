@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -139,14 +138,20 @@ func (e *env) emit(o *checkOptions, reporter output.Reporter, out *check.Outcome
 	if err := reporter.Report(e.stdout, out.Result); err != nil {
 		return "", err
 	}
-	if err := e.writeSARIF(o.sarif, out.Result); err != nil {
+	if o.sarif != "" {
+		sarif, err := output.Render(output.SARIF{}, out.Result)
+		if err == nil {
+			err = os.WriteFile(e.path(o.sarif), sarif, 0o644)
+		}
+		if err != nil {
+			return "", fmt.Errorf("--sarif: %w", err)
+		}
+	}
+	b, err := output.Render(output.Markdown{}, out.Result)
+	if err != nil {
 		return "", err
 	}
-	var b bytes.Buffer
-	if err := (output.Markdown{}).Report(&b, out.Result); err != nil {
-		return "", err
-	}
-	md := b.String()
+	md := string(b)
 	if summary {
 		text := md
 		if extra != "" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -118,20 +117,7 @@ from its build; a go install or pre-commit build takes them from the module
 version and the git revision Go recorded.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			info := version.Get()
-			switch format {
-			case "text":
-				_, err := io.WriteString(e.stdout, info.Text())
-				return err
-			case "json":
-				data, err := json.MarshalIndent(info, "", "  ")
-				if err != nil {
-					return err
-				}
-				_, err = e.stdout.Write(append(data, '\n'))
-				return err
-			}
-			return fmt.Errorf("unknown format %q (known: json, text)", format)
+			return version.Get().Write(e.stdout, format)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -13,7 +12,6 @@ import (
 	"github.com/cpsgate/cpsgate/internal/clone"
 	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/output"
-	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/revision"
 )
 
@@ -105,22 +103,6 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	}
 	if !res.Pass {
 		return errDeny
-	}
-	return nil
-}
-
-// writeSARIF writes the result as SARIF to path (--sarif), besides the
-// normal output.
-func (e *env) writeSARIF(path string, res *result.Result) error {
-	if path == "" {
-		return nil
-	}
-	var b bytes.Buffer
-	if err := (output.SARIF{}).Report(&b, res); err != nil {
-		return err
-	}
-	if err := os.WriteFile(e.path(path), b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("--sarif: %w", err)
 	}
 	return nil
 }

@@ -10,9 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/internal/regedit"
-	"github.com/cpsgate/cpsgate/report"
 )
 
 func (e *env) reviewCommand() *cobra.Command {
@@ -33,26 +33,13 @@ review is the change author's claim until the reviewer approves the change.`,
 			if err != nil {
 				return err
 			}
-			entry := st.Registry.Lookup(args[0])
-			if entry == nil {
-				return fmt.Errorf("flag %s has no entry in %s: register it first", args[0], cfg.Registry)
-			}
-			today := time.Now().UTC().Format(time.DateOnly)
-			if v := e.getenv("CPSGATE_TODAY"); v != "" {
-				today = v
-			}
-			hashes := map[string]string{}
-			for id, s := range st.Sections {
-				hashes[id] = s.Hash
-			}
-			r, err := regedit.NewReview(entry, hashes, sections, reviewer, verdict, today, "")
+			today, err := check.Today(e.getenv("CPSGATE_TODAY"), time.Now())
 			if err != nil {
 				return err
 			}
-			if s := st.Sections[r.Sections[0]]; s != nil {
-				if src, err := os.ReadFile(e.path(s.Pos.File)); err == nil {
-					r.CPSVersion, _ = report.DetectVersion(src)
-				}
+			r, err := regedit.Draft(st, cfg.Registry, func(p string) ([]byte, error) { return os.ReadFile(e.path(p)) }, args[0], sections, reviewer, verdict, today)
+			if err != nil {
+				return err
 			}
 			if notes == "" {
 				if notes, err = e.editNotes(regedit.NotesTemplate(r.Flag, r.Sections)); err != nil {

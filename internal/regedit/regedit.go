@@ -8,13 +8,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/report"
 	"github.com/cpsgate/cpsgate/review"
+	"github.com/cpsgate/cpsgate/revision"
 )
 
 // AppendReview returns src with r appended to the reviews of flag's entry
@@ -202,6 +206,33 @@ func NewReview(entry *flags.Entry, current map[string]string, ids []string, revi
 		if !slices.Contains(r.Sections, id) {
 			r.Sections = append(r.Sections, id)
 			r.SectionHashes[id] = h
+		}
+	}
+	return r, nil
+}
+
+// Draft is NewReview for flag, whose entry is in st (read from the file
+// registry), against the CPS of st: the sections' current
+// hashes are the hashes a link covers (cps.TreeHashes: a parent's covers its
+// subsections, as the policies compare them), and the CPS version is what
+// the first reviewed section's document states (read with readFile; none
+// when it cannot be read).
+func Draft(st *revision.State, registry string, readFile func(string) ([]byte, error), flag string, ids []string, reviewer, verdict, date string) (review.Review, error) {
+	entry := st.Registry.Lookup(flag)
+	if entry == nil {
+		return review.Review{}, fmt.Errorf("flag %s has no entry in %s: register it first", flag, registry)
+	}
+	hashes := map[string]string{}
+	for _, d := range st.Docs {
+		maps.Copy(hashes, cps.TreeHashes(d.Sections))
+	}
+	r, err := NewReview(entry, hashes, ids, reviewer, verdict, date, "")
+	if err != nil {
+		return r, err
+	}
+	if s := st.Sections[r.Sections[0]]; s != nil {
+		if src, err := readFile(s.Pos.File); err == nil {
+			r.CPSVersion, _ = report.DetectVersion(src)
 		}
 	}
 	return r, nil

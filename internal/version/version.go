@@ -14,6 +14,9 @@
 package version
 
 import (
+	"encoding/json"
+	"fmt"
+	"io"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -118,4 +121,22 @@ func (info Info) Text() string {
 	line("go:     ", info.Go)
 	line("opa:    ", info.OPA)
 	return b.String()
+}
+
+// Write writes info to w in format: "text" (Text) or "json" (indented, with
+// a final newline).
+func (info Info) Write(w io.Writer, format string) error {
+	switch format {
+	case "text":
+		_, err := io.WriteString(w, info.Text())
+		return err
+	case "json":
+		data, err := json.MarshalIndent(info, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(append(data, '\n'))
+		return err
+	}
+	return fmt.Errorf("unknown format %q (known: json, text)", format)
 }
