@@ -11,6 +11,7 @@ import (
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/params"
 	"github.com/cpsgate/cpsgate/policies"
 	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/review"
@@ -73,6 +74,7 @@ func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change
 		})
 	}
 	res.CPSChanges = cpsResult(in.CPSChanges)
+	res.ParameterChanges = params.Result(in.ParameterChanges)
 	return &Outcome{Result: res, Input: in}, nil
 }
 
@@ -150,6 +152,11 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 			Flag: c.Flag, Change: c.Kind, Detail: c.Detail, File: c.Pos.File, Line: c.Pos.Line,
 		})
 	}
+	// Configuration parameters: their values, constraints and reviews.
+	var paramReviews []review.Review
+	ch.Reviews, paramReviews = params.SplitReviews(ch.Reviews)
+	params.AddToInput(in, params.Revision{Registry: base.Registry, Values: base.Params, Sections: base.Sections},
+		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author)
 	in.Reviews = reviews(head, newReviews, ch)
 	return in
 }
