@@ -82,7 +82,7 @@ type Result struct {
 	FlagChanges []FlagChange `json:"flag_changes"`
 	CPSChanges  []CPSChange  `json:"cps_changes"`
 	// ParameterChanges are the changes of configuration parameters' values.
-	ParameterChanges []ParameterChange `json:"parameter_changes"`
+	ParameterChanges []ParameterChange `json:"parameter_changes,omitempty"`
 	// Missing lists the reviews still needed; renderers turn it into a
 	// ready-to-paste cps-review block.
 	Missing []Missing `json:"missing_reviews"`
