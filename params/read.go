@@ -166,13 +166,20 @@ func (r *reader) values(p flags.Parameter, loc flags.ParamLocation, file string)
 	if len(found) == 0 {
 		return nil, nil
 	}
+	// The variables files are read when a value is templated.
 	var vars []*varsFile
-	for _, v := range loc.Vars {
-		vf, err := r.varsFile(file, v, loc.Pos)
-		if err != nil {
-			return nil, err
+	loadVars := func() error {
+		if vars != nil || len(loc.Vars) == 0 {
+			return nil
 		}
-		vars = append(vars, vf)
+		for _, v := range loc.Vars {
+			vf, err := r.varsFile(file, v, loc.Pos)
+			if err != nil {
+				return err
+			}
+			vars = append(vars, vf)
+		}
+		return nil
 	}
 	env := loc.Environment
 	if env == "" {
@@ -184,6 +191,9 @@ func (r *reader) values(p flags.Parameter, loc flags.ParamLocation, file string)
 		v := Value{Parameter: p.Name, File: file, Path: c.Path, Environment: env, Text: c.Scalar.Text, Pos: c.Pos}
 		s := c.Scalar
 		if s.Quoted && hasTemplate(s.Text) {
+			if err := loadVars(); err != nil {
+				return nil, err
+			}
 			text, refs, err := render(s.Text, vars)
 			if err != nil {
 				errs.Add(c.Pos, "parameter %s at %s: %v", p.Name, c.Path, err)
