@@ -71,9 +71,11 @@ func (cf *ConfigFile) Lookup(pattern string) ([]ConfigValue, error) {
 	segs := strings.Split(pattern, ".")
 	var out []ConfigValue
 	var errs diag.Errors
+	cf.w.errs = nil // duplicate keys on the way, reported by checkDuplicates
 	for i, doc := range cf.docs {
 		cf.lookup(doc.resolve(), segs, documentPath(i), 0, &out, &errs)
 	}
+	errs = append(cf.w.errs, errs...)
 	return out, errs.Err()
 }
 
@@ -114,6 +116,8 @@ func (cf *ConfigFile) lookup(n *cnode, segs []string, p string, depth int, out *
 			}
 		}
 		switch {
+		case len(found) > 1 && found[0].key == found[1].key:
+			// a duplicate key, which checkDuplicates reported
 		case len(found) > 1:
 			errs.Add(found[1].keyPos, "keys %q (line %d) and %q are one key for Go's encoding/json, which matches keys to struct fields without regard to case and reads the last one; keep one", found[0].key, found[0].keyPos.Line, found[1].key)
 		case len(found) == 1:
@@ -164,12 +168,14 @@ func scalarOf(n *cnode, yaml bool) paramtype.Scalar {
 func (cf *ConfigFile) Leaves() ([]ConfigValue, error) {
 	var out []ConfigValue
 	var errs diag.Errors
+	cf.w.errs = nil // duplicate keys, reported by checkDuplicates
 	if len(cf.docs) > 1 {
 		errs.Add(cf.docs[1].pos, "a variables file is one YAML document")
 	}
 	if len(cf.docs) > 0 {
 		cf.leaves(cf.docs[0], "", 0, &out, &errs)
 	}
+	errs = append(cf.w.errs, errs...)
 	return out, errs.Err()
 }
 
