@@ -43,10 +43,10 @@ func TestDecodeParameters(t *testing.T) {
 	want := []Parameter{
 		{
 			Name: "ca.max", Status: StatusActive, CPS: []string{"6.3.2"}, Type: paramtype.Duration,
-			Config: []ParamLocation{{Glob: "deploy/*/ca.yaml", Path: "ca.profiles.*.max", Vars: []string{"../common.yaml", "vars.yaml"}, Environment: "prod"}},
-			Min:    &ParamBound{Literal: &ParamLiteral{Text: "1h", Value: paramtype.Value{Number: 3600}}},
-			Max:    &ParamBound{Literal: &ParamLiteral{Text: "2160h", Value: paramtype.Value{Number: 7776000}}, Exclusive: true},
-			CPSValues: []CPSValue{{Bound: "max", Section: "6.3.2", Pattern: `at most (\d+) days`, Unit: "days"}},
+			Config:            []ParamLocation{{Glob: "deploy/*/ca.yaml", Path: "ca.profiles.*.max", Vars: []string{"../common.yaml", "vars.yaml"}, Environment: "prod"}},
+			Min:               &ParamBound{Literal: &ParamLiteral{Text: "1h", Value: paramtype.Value{Number: 3600}}},
+			Max:               &ParamBound{Literal: &ParamLiteral{Text: "2160h", Value: paramtype.Value{Number: 7776000}}, Exclusive: true},
+			CPSValues:         []CPSValue{{Bound: "max", Section: "6.3.2", Pattern: `at most (\d+) days`, Unit: "days"}},
 			InclusiveValidity: true,
 		},
 		{
