@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cpsgate/cpsgate/change"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/flags"
@@ -49,7 +50,7 @@ type Outcome struct {
 
 // Run diffs base and head, evaluates the policies and assembles the result.
 func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change) (*Outcome, error) {
-	in := BuildInput(base, head, ch)
+	in, set := buildInput(base, head, ch)
 	deny, warn, err := eng.Eval(ctx, in)
 	if err != nil {
 		return nil, err
@@ -73,13 +74,19 @@ func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change
 			Environment: c.Environment, Path: c.Path, Fields: c.Fields,
 		})
 	}
-	res.CPSChanges = cpsResult(in.CPSChanges)
+	res.CPSChanges = cpsResult(set.CPS)
 	res.ParameterChanges = params.Result(in.ParameterChanges)
 	return &Outcome{Result: res, Input: in}, nil
 }
 
 // BuildInput assembles the policy input document from two revisions.
 func BuildInput(base, head *State, ch Change) *policies.Input {
+	in, _ := buildInput(base, head, ch)
+	return in
+}
+
+// buildInput is BuildInput, and the change it found (see change.Between).
+func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 	in := &policies.Input{
 		Base:            base.Rev,
 		Head:            head.Rev,
@@ -98,13 +105,8 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 		PolicyChanges:   policyChanges(base.Gate, head.Gate, ch.Config),
 		SourceChanges:   sourceChanges(base.Inventory, head.Inventory),
 	}
-	cpsChanges := cps.Diff(sectionList(base), sectionList(head))
-	renumbered := map[string]string{} // base ID -> head ID
-	for _, c := range cpsChanges {
-		if c.Kind == cps.Renumbered {
-			renumbered[c.OldID] = c.ID
-		}
-	}
+	set := change.Between(base, head)
+	cpsChanges, renumbered := set.CPS, set.Renumbered
 	headTrees, baseTrees := treeHashes(head), treeHashes(base)
 	baseIDs := baseSectionIDs(cpsChanges, renumbered)
 	for id, s := range head.Sections {
@@ -118,36 +120,21 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 		in.Sections[id] = sec
 	}
 	in.PolicyChanges, in.CPSVersionChanges = versionChanges(in.PolicyChanges, ch)
-	addFlags(in, base, head)
 
-	baseFlags := flags.State{Registry: base.Registry, Inventory: base.Inventory}
-	headFlags := flags.State{Registry: head.Registry, Inventory: head.Inventory}
-	for _, c := range flags.DiffWithCodeRemovals(baseFlags, headFlags) {
-		if c.Kind == flags.Modified && slices.Contains(c.Fields, flags.FieldCPS) &&
-			linksFollowRenumbering(base.Registry, head.Registry, c.Flag, renumbered) {
-			// The links changed only to follow renumbered sections: the
-			// flag still links the same text.
-			c.Fields = slices.DeleteFunc(slices.Clone(c.Fields), func(f string) bool { return f == flags.FieldCPS })
-			if len(c.Fields) == 0 {
-				continue
-			}
-		}
+	for _, c := range set.Flags {
 		in.FlagChanges = append(in.FlagChanges, policies.FlagChange{
 			Flag: c.Flag, Change: c.Kind, File: c.Pos.File, Line: c.Pos.Line,
 			Environment: c.Env, Path: c.Path, Fields: c.Fields,
 		})
 	}
+	addFlags(in, base, head, changedFiles(in))
 	for _, c := range cpsChanges {
 		in.CPSChanges = append(in.CPSChanges, policies.CPSChange{
 			Section: c.ID, Change: c.Kind, OldSection: c.OldID, Title: c.Title, OldTitle: c.OldTitle,
 			Hash: c.Hash, OldHash: c.OldHash, File: c.Pos.File, Line: c.Pos.Line,
 		})
 	}
-	regChanges, newReviews := flags.DiffRegistry(base.Registry, head.Registry)
-	for _, c := range regChanges {
-		if c.Kind == flags.LinkRemoved && followsRenumbering(in.Flags[c.Flag].CPS, c.Detail, renumbered) {
-			continue // the link moved with its section: 4.3.1 became 4.3.2
-		}
+	for _, c := range set.Registry {
 		in.RegistryChanges = append(in.RegistryChanges, policies.RegistryChange{
 			Flag: c.Flag, Change: c.Kind, Detail: c.Detail, File: c.Pos.File, Line: c.Pos.Line,
 		})
@@ -157,8 +144,8 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 	ch.Reviews, paramReviews = params.SplitReviews(ch.Reviews)
 	params.AddToInput(in, params.Revision{Registry: base.Registry, Values: base.Params, Sections: base.Sections},
 		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author)
-	in.Reviews = reviews(head, newReviews, ch)
-	return in
+	in.Reviews = reviews(head, set.NewReviews, ch)
+	return in, set
 }
 
 // baseSectionIDs maps the head IDs whose section was not at the same ID in
@@ -181,38 +168,27 @@ func baseSectionIDs(changes []cps.Change, renumbered map[string]string) map[stri
 	return out
 }
 
-// followsRenumbering reports whether a link to removed, a section that this
-// change renumbered, was replaced by a link to the section's new ID.
-func followsRenumbering(links []string, removed string, renumbered map[string]string) bool {
-	id, ok := renumbered[removed]
-	return ok && slices.Contains(links, id)
+// changedFiles are the configuration files where this change sets a flag
+// differently (a flag change is reported there) or that the sources stopped
+// reading.
+func changedFiles(in *policies.Input) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range in.FlagChanges {
+		out[c.File] = true
+	}
+	for _, c := range in.SourceChanges {
+		out[c.File] = true
+	}
+	return out
 }
 
-// linksFollowRenumbering reports whether the flag's links at head are its
-// links at base with renumbered sections replaced by their new IDs.
-func linksFollowRenumbering(base, head *flags.Registry, name string, renumbered map[string]string) bool {
-	if base == nil || head == nil || len(renumbered) == 0 {
-		return false
-	}
-	be, he := base.Lookup(name), head.Lookup(name)
-	if be == nil || he == nil {
-		return false
-	}
-	want := make([]string, len(be.CPS))
-	for i, id := range be.CPS {
-		want[i] = id
-		if n, ok := renumbered[id]; ok {
-			want[i] = n
-		}
-	}
-	got := slices.Clone(he.CPS)
-	slices.Sort(want)
-	slices.Sort(got)
-	return slices.Equal(got, want)
-}
-
-// addFlags records every flag known at base or head.
-func addFlags(in *policies.Input, base, head *State) {
+// addFlags records every flag known at base or head. A flag's sources are
+// its declarations, its first setting, and its settings in changed files;
+// its other settings (in files the change leaves as they were) are counted
+// in SettingsOmitted: at a large CA's scale (thousands of flags set in
+// hundreds of files) listing them all would make the input, and its
+// evaluation, hundreds of times larger than the change.
+func addFlags(in *policies.Input, base, head *State, changed map[string]bool) {
 	get := func(name string) policies.Flag {
 		f, ok := in.Flags[name]
 		if !ok {
@@ -258,11 +234,17 @@ func addFlags(in *policies.Input, base, head *State) {
 			}
 			in.Flags[d.Flag] = f
 		}
+		firstSetting := map[string]bool{}
 		for _, s := range side.st.Inventory.Settings {
 			f := mark(s.Flag)
 			if side.head {
-				v := s.Value
-				f.Sources = append(f.Sources, policies.FlagSource{Kind: s.Kind, File: s.Pos.File, Line: s.Pos.Line, Environment: s.Env, Path: s.Path, Value: &v})
+				if changed[s.Pos.File] || !firstSetting[s.Flag] {
+					v := s.Value
+					f.Sources = append(f.Sources, policies.FlagSource{Kind: s.Kind, File: s.Pos.File, Line: s.Pos.Line, Environment: s.Env, Path: s.Path, Value: &v})
+				} else {
+					f.SettingsOmitted++
+				}
+				firstSetting[s.Flag] = true
 			}
 			in.Flags[s.Flag] = f
 		}
@@ -284,19 +266,7 @@ func reviews(head *State, added []review.Review, ch Change) []policies.Review {
 			}
 		}
 	}
-	attached := slices.Clone(ch.Reviews)
-	if len(ch.Paragraphs) > 0 {
-		names := flagNames(head)
-		ids := slices.Collect(maps.Keys(head.Sections))
-		slices.SortFunc(ids, cps.CompareIDs)
-		for _, p := range ch.Paragraphs {
-			attached = append(attached, review.Resolve(p, names, ids, ch.Author)...)
-		}
-	}
-	for _, r := range attached {
-		if r.Reviewer == "" {
-			r.Reviewer = ch.Author
-		}
+	for _, r := range change.Attached(ch.Reviews, ch.Paragraphs, ch.Author, head) {
 		out = append(out, inputReview(r, true))
 	}
 	return out
@@ -312,22 +282,6 @@ func inputReview(r review.Review, isNew bool) policies.Review {
 		CPSVersion: r.CPSVersion, SectionHashes: hashes, Ref: r.Ref, Notes: r.Notes, Origin: r.Origin, New: isNew,
 		File: r.Pos.File, Line: r.Pos.Line,
 	}
-}
-
-func flagNames(st *State) []string {
-	set := map[string]bool{}
-	if st.Registry != nil {
-		for _, e := range st.Registry.Flags {
-			set[e.Name] = true
-		}
-	}
-	for _, d := range st.Inventory.Defs {
-		set[d.Flag] = true
-	}
-	for _, s := range st.Inventory.Settings {
-		set[s.Flag] = true
-	}
-	return slices.Sorted(maps.Keys(set))
 }
 
 // policyChanges compares the gate's own files between base and head.
@@ -445,27 +399,14 @@ func Excerpt(text string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// cpsResult maps section changes to the contract's kinds: a retitled
-// section is reported as modified, with its old title.
-func cpsResult(changes []policies.CPSChange) []result.CPSChange {
+// cpsResult are the section changes as the contract reports them (see
+// change.Reported).
+func cpsResult(changes []cps.Change) []result.CPSChange {
 	out := []result.CPSChange{}
-	modified := map[string]int{} // section -> index in out
-	for _, c := range changes {
-		if c.Change == cps.Retitled || c.Change == cps.Modified {
-			i, ok := modified[c.Section]
-			if !ok {
-				i = len(out)
-				modified[c.Section] = i
-				out = append(out, result.CPSChange{Section: c.Section, Change: cps.Modified, Title: c.Title, File: c.File, Line: c.Line})
-			}
-			if c.Change == cps.Retitled {
-				out[i].OldTitle = c.OldTitle
-			}
-			continue
-		}
+	for _, c := range change.Reported(changes) {
 		out = append(out, result.CPSChange{
-			Section: c.Section, Change: c.Change, OldSection: c.OldSection, Title: c.Title,
-			OldTitle: c.OldTitle, File: c.File, Line: c.Line,
+			Section: c.ID, Change: c.Kind, OldSection: c.OldID, Title: c.Title,
+			OldTitle: c.OldTitle, File: c.Pos.File, Line: c.Pos.Line,
 		})
 	}
 	return out
@@ -477,14 +418,6 @@ func treeHashes(st *State) map[string]string {
 	out := map[string]string{}
 	for _, d := range st.Docs {
 		maps.Copy(out, cps.TreeHashes(d.Sections))
-	}
-	return out
-}
-
-func sectionList(st *State) []cps.Section {
-	var out []cps.Section
-	for _, d := range st.Docs {
-		out = append(out, d.Sections...)
 	}
 	return out
 }

@@ -22,7 +22,7 @@ import (
 // Limits on what Parse accepts; larger inputs are rejected with an error at line 1.
 const (
 	MaxSize     = 16 << 20 // bytes of markdown
-	MaxHeadings = 20000    // headings, at any depth
+	MaxHeadings = 50000    // headings, at any depth
 	// MaxQuoteDepth bounds the block quote and list markers that open one
 	// line, and MaxMarkerColumn the column at which such a marker may start
 	// (which bounds lists nested by indentation): goldmark parses nesting

@@ -14,8 +14,8 @@ import (
 // Limits on what the sources of one revision may hold, so that a broken
 // glob or a generated file makes the check fail at once rather than slowly.
 const (
-	MaxSourceFiles = 1000 // files one source may read (glob matches, Go files of a directory)
-	MaxFlags       = 5000 // distinct flag names in all sources; also registry entries
+	MaxSourceFiles = 5000   // files one source may read (glob matches, Go files of a directory)
+	MaxFlags       = 100000 // distinct flag names in all sources; also registry entries
 )
 
 // Discover reads every source in specs from fsys and returns what they

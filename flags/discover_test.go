@@ -213,7 +213,7 @@ func TestDiscoverLimits(t *testing.T) {
 	var manyFlags strings.Builder
 	manyFlags.WriteString("{\"features\": {\n")
 	for i := range MaxFlags + 1 {
-		fmt.Fprintf(&manyFlags, "\"F%04d\": true,\n", i)
+		fmt.Fprintf(&manyFlags, "\"F%06d\": true,\n", i)
 	}
 	manyFlags.WriteString("\"Last\": false}}\n")
 	tests := []struct {

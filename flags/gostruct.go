@@ -17,7 +17,7 @@ import (
 )
 
 // MaxGoSourceSize is the largest Go source file ExtractGoStruct parses.
-const MaxGoSourceSize = 8 << 20
+const MaxGoSourceSize = 32 << 20
 
 // maxTypeDepth bounds how far type names and embedded structs are followed.
 const maxTypeDepth = 32

@@ -14,7 +14,7 @@ import (
 
 // MaxRegistrySize is the largest registry file, in bytes, that
 // DecodeRegistry reads.
-const MaxRegistrySize = 8 << 20
+const MaxRegistrySize = 32 << 20
 
 // entryKeys are the keys of a registry entry.
 var entryKeys = []string{"name", "description", "owner", "status", "cps", "no_cps_impact", "reviews"}

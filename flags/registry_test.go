@@ -144,7 +144,7 @@ func TestDecodeRegistry(t *testing.T) {
 		}, {
 			name:    "too large",
 			src:     strings.Repeat("#", MaxRegistrySize+1),
-			wantErr: "registry.yaml:1: registry is 8388609 bytes, more than the limit of 8388608",
+			wantErr: fmt.Sprintf("registry.yaml:1: registry is %d bytes, more than the limit of %d", MaxRegistrySize+1, MaxRegistrySize),
 		},
 	}
 	for _, tt := range tests {

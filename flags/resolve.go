@@ -7,6 +7,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cpsgate/cpsgate/diag"
 )
@@ -34,6 +36,16 @@ func resolveSettings(settings []Setting, structs []*GoStruct) error {
 			}
 		}
 	}
+	jsonIndexes := make([]jsonIndex, len(structs))
+	for i, gs := range structs {
+		jsonIndexes[i] = newJSONIndex(gs.JSON)
+	}
+	foldedDefs := map[string]Definition{} // by folded name, the first name in sorted order
+	for _, name := range slices.Sorted(maps.Keys(defs)) {
+		if k := foldName(name); foldedDefs[k].Flag == "" {
+			foldedDefs[k] = defs[name]
+		}
+	}
 	var errs diag.Errors
 	yamlErrs := map[*GoStruct]bool{}
 	for i := range settings {
@@ -41,7 +53,7 @@ func resolveSettings(settings []Setting, structs []*GoStruct) error {
 		key, isYAML := s.Flag, isYAMLFile(s.Pos.File)
 		var found *KeyField
 		ambiguous := false
-		for _, gs := range structs {
+		for i, gs := range structs {
 			var kf KeyField
 			var ok bool
 			if isYAML {
@@ -54,7 +66,7 @@ func resolveSettings(settings []Setting, structs []*GoStruct) error {
 				}
 				kf, ok = gs.YAML[key]
 			} else {
-				kf, ok = jsonField(gs.JSON, key)
+				kf, ok = jsonIndexes[i].field(key)
 			}
 			switch {
 			case !ok:
@@ -68,7 +80,7 @@ func resolveSettings(settings []Setting, structs []*GoStruct) error {
 		case ambiguous:
 			errs.Add(s.Pos, "key %q sets different fields in the struct types of the go-struct sources; cpsgate cannot tell which one the program reads", key)
 		case found == nil:
-			if d, ok := namedFlag(defs, key); ok {
+			if d, ok := namedFlag(defs, foldedDefs, key); ok {
 				decoder, readKey := "encoding/json", d.JSONKey
 				if isYAML {
 					decoder, readKey = "yaml v3", d.YAMLKey
@@ -107,34 +119,62 @@ func keyOf(s Setting) string {
 }
 
 // namedFlag returns the definition of the flag whose name is key, or equals
-// it under case folding.
-func namedFlag(defs map[string]Definition, key string) (Definition, bool) {
+// it under case folding (folded: the definitions by foldName).
+func namedFlag(defs, folded map[string]Definition, key string) (Definition, bool) {
 	if d, ok := defs[key]; ok {
 		return d, true
 	}
-	for _, name := range slices.Sorted(maps.Keys(defs)) {
-		if strings.EqualFold(name, key) {
-			return defs[name], true
-		}
-	}
-	return Definition{}, false
+	d, ok := folded[foldName(key)]
+	return d, ok
 }
 
-// jsonField returns the field encoding/json sets from key: the one of that
-// exact name, else the first, in field order, whose name equals it under
-// Unicode case folding.
-func jsonField(fields []KeyField, key string) (KeyField, bool) {
+// jsonIndex finds the field encoding/json sets from a key, as its decoder
+// does: by exact name, else by folded name (foldName), keeping the first
+// field in field order for each folded name. Built once per struct, it
+// keeps the lookup constant-time for a struct of thousands of flags.
+type jsonIndex struct {
+	exact, folded map[string]KeyField
+}
+
+func newJSONIndex(fields []KeyField) jsonIndex {
+	ix := jsonIndex{exact: make(map[string]KeyField, len(fields)), folded: make(map[string]KeyField, len(fields))}
 	for _, f := range fields {
-		if f.Key == key {
-			return f, true
+		if _, dup := ix.exact[f.Key]; !dup {
+			ix.exact[f.Key] = f
+		}
+		if k := foldName(f.Key); ix.folded[k].Key == "" {
+			ix.folded[k] = f
 		}
 	}
-	for _, f := range fields {
-		if strings.EqualFold(f.Key, key) {
-			return f, true
-		}
+	return ix
+}
+
+// field returns the field encoding/json sets from key.
+func (ix jsonIndex) field(key string) (KeyField, bool) {
+	if f, ok := ix.exact[key]; ok {
+		return f, true
 	}
-	return KeyField{}, false
+	f, ok := ix.folded[foldName(key)]
+	return f, ok
+}
+
+// foldName is encoding/json's case folding of a field name or key (its
+// appendFoldedName): ASCII letters upper-cased, any other rune mapped to
+// unicode.ToUpper(unicode.ToLower(r)), so that "ſ" folds to "S" and the
+// Kelvin sign to "K". Two names that fold alike name the same field.
+func foldName(name string) string {
+	var b strings.Builder
+	b.Grow(len(name))
+	for _, r := range name {
+		switch {
+		case 'a' <= r && r <= 'z':
+			r -= 'a' - 'A'
+		case r >= utf8.RuneSelf:
+			r = unicode.ToUpper(unicode.ToLower(r))
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // isYAMLFile reports whether file is read as YAML.

@@ -76,7 +76,10 @@ type Flag struct {
 	Description string       `json:"description"`
 	File        string       `json:"file"` // registry entry position, "" when unregistered
 	Line        int          `json:"line"`
-	Sources     []FlagSource `json:"sources"` // where head code and configuration declare or set it
+	Sources     []FlagSource `json:"sources"` // where head code and configuration declare it, its first setting, and its settings in changed files
+	// SettingsOmitted counts the flag's other settings at head: in files
+	// this change leaves as they were.
+	SettingsOmitted int `json:"settings_omitted"`
 }
 
 // FlagSource is one place a flag is declared (kind go-struct) or set (kind config).

@@ -122,11 +122,11 @@ func (s *Section) term() *ast.Term {
 }
 
 func (f *Flag) term() *ast.Term {
-	return newObj(12).str("name", f.Name).boolean("registered", f.Registered).
+	return newObj(13).str("name", f.Name).boolean("registered", f.Registered).
 		boolean("in_base", f.InBase).boolean("in_head", f.InHead).str("status", f.Status).
 		term("cps", stringsTerm(f.CPS)).term("base_cps", stringsTerm(f.BaseCPS)).str("no_cps_impact", f.NoCPSImpact).
 		str("description", f.Description).str("file", f.File).num("line", f.Line).
-		term("sources", arrayOf(f.Sources, (*FlagSource).term)).done()
+		term("sources", arrayOf(f.Sources, (*FlagSource).term)).num("settings_omitted", f.SettingsOmitted).done()
 }
 
 func (s *FlagSource) term() *ast.Term {

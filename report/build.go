@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cpsgate/cpsgate/change"
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/flags"
@@ -47,7 +48,8 @@ type builder struct {
 	// lastModified is, per section ID at the end, the step index and date
 	// of its last modification in the period.
 	lastModified map[string]int
-	stepDates    []string // YYYY-MM-DD per step
+	stepDates    []string     // YYYY-MM-DD per step
+	sets         []change.Set // what each step changed
 }
 
 // Build makes the report from the states along the period.
@@ -73,6 +75,9 @@ func Build(in Input) *Report {
 		b.rep.Problems = append(b.rep.Problems, Problem{Commit: in.Base, Date: "", Message: p})
 	}
 	b.versions()
+	for _, s := range in.Steps {
+		b.sets = append(b.sets, change.Between(s.Before, s.After))
+	}
 	b.collectReviews()
 	for i, s := range in.Steps {
 		b.stepEvents(i, s)
@@ -110,11 +115,7 @@ func PRNumber(subject string) int {
 func (b *builder) collectReviews() {
 	inPeriod := map[string]bool{}
 	for i, s := range b.in.Steps {
-		var added []review.Review
-		if s.Before.Registry != s.After.Registry {
-			_, added = flags.DiffRegistry(s.Before.Registry, s.After.Registry)
-		}
-		for _, r := range added {
+		for _, r := range b.sets[i].NewReviews {
 			b.addReview(i, s, r, OriginRegistry)
 			inPeriod[reviewKey(r)] = true
 		}
@@ -122,16 +123,7 @@ func (b *builder) collectReviews() {
 		if err != nil {
 			b.problem(s.Commit, "review in the commit message: "+err.Error())
 		}
-		if len(paras) > 0 {
-			names, ids := flagNames(s.After), sectionIDs(s.After)
-			for _, p := range paras {
-				blocks = append(blocks, review.Resolve(p, names, ids, s.Commit.Author)...)
-			}
-		}
-		for _, r := range blocks {
-			if r.Reviewer == "" {
-				r.Reviewer = s.Commit.Author
-			}
+		for _, r := range change.Attached(blocks, paras, s.Commit.Author, s.After) {
 			b.addReview(i, s, r, OriginMessage)
 		}
 	}
@@ -188,14 +180,15 @@ func (b *builder) stepEvents(i int, s Step) {
 		Date: s.Commit.Date.UTC().Format(time.RFC3339), Commit: s.Commit.SHA, PR: PRNumber(s.Commit.Subject),
 		Author: s.Commit.Author, Title: s.Commit.Subject,
 	}
-	for _, c := range flagChanges(s.Before, s.After) {
+	set := b.sets[i]
+	for _, c := range set.Flags {
 		e := base
 		e.Subject, e.Change, e.Flag, e.Environment, e.Fields = SubjectFlag, c.Kind, c.Flag, c.Env, c.Fields
 		e.File, e.Line = c.Pos.File, c.Pos.Line
 		e.NeedsReview = c.Kind != flags.Removed
 		b.rep.Events = append(b.rep.Events, e)
 	}
-	for _, c := range sectionChanges(s.Before, s.After) {
+	for _, c := range change.Reported(set.CPS) {
 		e := base
 		e.Subject, e.Change, e.Section, e.OldSection, e.SectionName = SubjectSection, c.Kind, c.ID, c.OldID, c.Title
 		e.Hash, e.File, e.Line = c.Hash, c.Pos.File, c.Pos.Line
@@ -205,6 +198,16 @@ func (b *builder) stepEvents(i int, s Step) {
 		if c.Kind != cps.Added || reused {
 			e.LinkedFlags = linking(s.After, c.ID)
 			e.NeedsReview = len(e.LinkedFlags) > 0
+		}
+		if c.Kind == cps.Renumbered {
+			// As check: a link that followed its section to the new ID
+			// still links the text it was reviewed against; the flags
+			// that link the new ID without having linked the old one
+			// need a review (moved_link).
+			moved := slices.DeleteFunc(linking(s.After, c.ID), func(f string) bool {
+				return slices.Contains(linking(s.Before, c.OldID), f)
+			})
+			e.NeedsReview = len(moved) > 0
 		}
 		if c.Kind == cps.Modified || c.Kind == cps.Renumbered || reused {
 			b.lastModified[c.ID] = i
@@ -221,252 +224,6 @@ func (b *builder) stepEvents(i int, s Step) {
 		e.File, e.Line = f.r.Pos.File, f.r.Pos.Line
 		b.rep.Events = append(b.rep.Events, e)
 	}
-}
-
-// flagChanges is flags.Diff(before, after), made cheap for a long history:
-// nothing when neither the registry nor the inventory changed (the loader
-// shares them between states), and otherwise a diff of the registry, the
-// definitions and only the settings of the environments whose settings
-// differ, corrected for flags that the other environments keep in
-// existence. The result equals the full diff.
-func flagChanges(before, after *check.State) []flags.Change {
-	if before.Registry == after.Registry && before.Inventory == after.Inventory {
-		return nil
-	}
-	bInv, aInv := inventory(before), inventory(after)
-	var bSet, aSet []flags.Setting // the settings of the affected environments
-	if bInv != aInv && !sameSlice(bInv.Settings, aInv.Settings) {
-		bSet, aSet = changedEnvs(bInv.Settings, aInv.Settings)
-	}
-	// A registry or a list of definitions that both states share changes
-	// nothing: leave it out of the diff. Its flags would then count as added
-	// or removed only on one side, which the filter below undoes, as it
-	// does for the environments left out.
-	bReg, aReg := before.Registry, after.Registry
-	if bReg == aReg {
-		bReg, aReg = nil, nil
-	}
-	bDefs, aDefs := bInv.Defs, aInv.Defs
-	if sameSlice(bDefs, aDefs) {
-		bDefs, aDefs = nil, nil
-	}
-	if bReg == nil && aReg == nil && bDefs == nil && aDefs == nil {
-		if changes, ok := flips(bSet, aSet); ok {
-			return changes
-		}
-	}
-	changes := flags.Diff(
-		flags.State{Registry: bReg, Inventory: &flags.Inventory{Defs: bDefs, Settings: bSet}},
-		flags.State{Registry: aReg, Inventory: &flags.Inventory{Defs: aDefs, Settings: aSet}})
-	var inBefore, inAfter map[string]bool
-	changes = slices.DeleteFunc(changes, func(c flags.Change) bool {
-		switch c.Kind {
-		case flags.Added:
-			if inBefore == nil {
-				inBefore = nameSet(before)
-			}
-			return inBefore[c.Flag]
-		case flags.Removed:
-			if inAfter == nil {
-				inAfter = nameSet(after)
-			}
-			return inAfter[c.Flag]
-		}
-		return false
-	})
-	if len(changes) == 0 {
-		return nil // as flags.Diff
-	}
-	return changes
-}
-
-// changedEnvs returns the settings, before and after, of the environments
-// whose settings differ: for each environment in before, in order, its
-// settings before and after when they differ; then the settings of the
-// environments only after, in order.
-func changedEnvs(before, after []flags.Setting) (bSet, aSet []flags.Setting) {
-	bRuns, bSorted := envRuns(before)
-	aRuns, aSorted := envRuns(after)
-	if !bSorted || !aSorted {
-		return changedEnvsByMap(before, after)
-	}
-	// Each environment is one run and the runs are in order: merge them.
-	var aOnly []flags.Setting
-	i, j := 0, 0
-	for i < len(bRuns) || j < len(aRuns) {
-		switch {
-		case j == len(aRuns) || i < len(bRuns) && bRuns[i].env < aRuns[j].env:
-			bSet = append(bSet, before[bRuns[i].start:bRuns[i].end]...)
-			i++
-		case i == len(bRuns) || aRuns[j].env < bRuns[i].env:
-			aOnly = append(aOnly, after[aRuns[j].start:aRuns[j].end]...)
-			j++
-		default:
-			b, a := before[bRuns[i].start:bRuns[i].end], after[aRuns[j].start:aRuns[j].end]
-			if !sameSettings(b, a) {
-				bSet, aSet = append(bSet, b...), append(aSet, a...)
-			}
-			i, j = i+1, j+1
-		}
-	}
-	return bSet, append(aSet, aOnly...)
-}
-
-// flips is flags.Diff of two lists of settings alone for the common case
-// of a value flipped in place: both lists set the same keys (flag,
-// environment, path) in the same order, and the key of each setting whose
-// value differs is set once. ok is false otherwise.
-func flips(before, after []flags.Setting) (changes []flags.Change, ok bool) {
-	if len(before) != len(after) {
-		return nil, false
-	}
-	for i := range before {
-		b, a := &before[i], &after[i]
-		if b.Flag != a.Flag || b.Env != a.Env || b.Path != a.Path {
-			return nil, false
-		}
-	}
-	for i := range before {
-		b, a := &before[i], &after[i]
-		if b.Value == a.Value {
-			continue // the same on both sides, as any other setting of its key
-		}
-		for j := range before {
-			if j != i && before[j].Flag == b.Flag && before[j].Env == b.Env && before[j].Path == b.Path {
-				return nil, false // set twice: the true one wins
-			}
-		}
-		c := flags.Change{Flag: a.Flag, Kind: flags.Enabled, Env: a.Env, Path: a.Path, Pos: a.Pos}
-		if !a.Value {
-			c.Kind = flags.Disabled
-		}
-		changes = append(changes, c)
-	}
-	// As flags.Diff sorts: by flag, then enabled before disabled, then
-	// environment and path.
-	slices.SortFunc(changes, func(x, y flags.Change) int {
-		return cmp.Or(cmp.Compare(x.Flag, y.Flag), cmp.Compare(flipRank(x.Kind), flipRank(y.Kind)),
-			cmp.Compare(x.Env, y.Env), cmp.Compare(x.Path, y.Path))
-	})
-	return changes, true
-}
-
-func flipRank(kind string) int {
-	if kind == flags.Enabled {
-		return 0
-	}
-	return 1
-}
-
-// envRun is a run of settings of one environment, settings[start:end].
-type envRun struct {
-	env        string
-	start, end int
-}
-
-// envRuns splits settings into runs of one environment; sorted is false
-// unless the environments of the runs are in strictly increasing order.
-func envRuns(settings []flags.Setting) (runs []envRun, sorted bool) {
-	for i := 0; i < len(settings); {
-		j := i + 1
-		for j < len(settings) && settings[j].Env == settings[i].Env {
-			j++
-		}
-		if n := len(runs); n > 0 && runs[n-1].env >= settings[i].Env {
-			return nil, false
-		}
-		runs = append(runs, envRun{settings[i].Env, i, j})
-		i = j
-	}
-	return runs, true
-}
-
-// changedEnvsByMap is changedEnvs for settings whose environments come in
-// any order.
-func changedEnvsByMap(before, after []flags.Setting) (bSet, aSet []flags.Setting) {
-	bEnv, aEnv := byEnv(before), byEnv(after)
-	for _, env := range slices.Sorted(maps.Keys(bEnv)) {
-		if a, ok := aEnv[env]; !ok || !sameSettings(bEnv[env], a) {
-			bSet, aSet = append(bSet, bEnv[env]...), append(aSet, a...)
-		}
-	}
-	for _, env := range slices.Sorted(maps.Keys(aEnv)) {
-		if _, ok := bEnv[env]; !ok {
-			aSet = append(aSet, aEnv[env]...)
-		}
-	}
-	return bSet, aSet
-}
-
-func inventory(st *check.State) *flags.Inventory {
-	if st.Inventory == nil {
-		return &flags.Inventory{}
-	}
-	return st.Inventory
-}
-
-// byEnv groups settings by environment. Settings come in runs of one
-// environment (one file after another), so a group is usually a sub-slice;
-// an environment in several runs gets a copy.
-func byEnv(settings []flags.Setting) map[string][]flags.Setting {
-	m := map[string][]flags.Setting{}
-	for i := 0; i < len(settings); {
-		j := i + 1
-		for j < len(settings) && settings[j].Env == settings[i].Env {
-			j++
-		}
-		env := settings[i].Env
-		if prev, ok := m[env]; ok {
-			m[env] = append(slices.Clip(prev), settings[i:j]...)
-		} else {
-			m[env] = settings[i:j:j]
-		}
-		i = j
-	}
-	return m
-}
-
-// sameSlice reports whether a and b are one list (or both empty), which the
-// loader shares between states when a source did not change.
-func sameSlice[T any](a, b []T) bool {
-	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
-}
-
-// sameSettings reports whether two lists of settings say the same, leaving
-// positions aside.
-func sameSettings(a, b []flags.Setting) bool {
-	return slices.EqualFunc(a, b, func(x, y flags.Setting) bool {
-		return x.Flag == y.Flag && x.Path == y.Path && x.Value == y.Value && x.Kind == y.Kind
-	})
-}
-
-func nameSet(st *check.State) map[string]bool {
-	set := map[string]bool{}
-	for _, n := range flagNames(st) {
-		set[n] = true
-	}
-	return set
-}
-
-// sectionChanges are the CPS changes of a step, a retitled section counted
-// as modified, as `check` reports them.
-func sectionChanges(before, after *check.State) []cps.Change {
-	if slices.Equal(before.Docs, after.Docs) {
-		return nil // the loader shares unchanged documents
-	}
-	var out []cps.Change
-	seen := map[string]int{}
-	for _, c := range cps.Diff(sectionList(before), sectionList(after)) {
-		if c.Kind == cps.Retitled || c.Kind == cps.Modified {
-			if _, ok := seen[c.ID]; ok {
-				continue
-			}
-			seen[c.ID] = len(out)
-			c.Kind = cps.Modified
-		}
-		out = append(out, c)
-	}
-	return out
 }
 
 // judge decides, for every event that needs a review, whether a review at
@@ -825,14 +582,6 @@ func linking(st *check.State, id string) []string {
 	return slices.Compact(out)
 }
 
-func sectionList(st *check.State) []cps.Section {
-	var out []cps.Section
-	for _, d := range st.Docs {
-		out = append(out, d.Sections...)
-	}
-	return out
-}
-
 func flagNames(st *check.State) []string {
 	set := map[string]bool{}
 	if st.Registry != nil {
@@ -849,10 +598,6 @@ func flagNames(st *check.State) []string {
 		}
 	}
 	return slices.Sorted(maps.Keys(set))
-}
-
-func sectionIDs(st *check.State) []string {
-	return slices.SortedFunc(maps.Keys(st.Sections), cps.CompareIDs)
 }
 
 // short abbreviates a commit id.

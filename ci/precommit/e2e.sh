@@ -43,7 +43,25 @@ if pre-commit try-repo "$repo" cpsgate > "$work/out2" 2>&1; then
 fi
 grep -q 'Unregistered.*\[unregistered_flag\]' "$work/out2" || { cat "$work/out2"; fail "no unregistered_flag in the hook's output"; }
 echo "ok: unregistered flag blocked"
+
+# The language: system hook runs the cpsgate on the PATH: absent, the hook
+# cannot run; a cpsgate built onto the PATH blocks the same commit.
+if PATH="$(dirname "$(command -v git)"):$(dirname "$(command -v pre-commit)"):/usr/bin:/bin" \
+  pre-commit try-repo "$repo" cpsgate-system > "$work/out-nobin" 2>&1; then
+  cat "$work/out-nobin"; fail "system hook passed without a cpsgate on the PATH"
+fi
+grep -q 'cpsgate. not found' "$work/out-nobin" || { cat "$work/out-nobin"; fail "system hook without cpsgate failed for another reason"; }
+mkdir -p "$work/bin"
+(cd "$repo" && go build -o "$work/bin/cpsgate" ./cmd/cpsgate)
+if PATH="$work/bin:$PATH" pre-commit try-repo "$repo" cpsgate-system > "$work/out-sys" 2>&1; then
+  cat "$work/out-sys"; fail "system hook passed an unregistered flag"
+fi
+grep -q 'Unregistered.*\[unregistered_flag\]' "$work/out-sys" || { cat "$work/out-sys"; fail "no unregistered_flag in the system hook's output"; }
+echo "ok: system hook (cpsgate on the PATH) blocks the unregistered flag"
 git checkout -q HEAD -- features/features.go
+PATH="$work/bin:$PATH" pre-commit try-repo "$repo" cpsgate-system > "$work/out-sys2" 2>&1 || { cat "$work/out-sys2"; fail "system hook blocked what only a pull-request review can fix"; }
+grep -q 'the pull request will need this.*\[missing_review\]' "$work/out-sys2" || { cat "$work/out-sys2"; fail "no deferred missing_review in the system hook's output"; }
+echo "ok: system hook shows the unreviewed change without blocking it"
 git commit -q -m "Enable AsyncFinalize in production (the pull request carries the review)" || fail "commit"
 
 # The lint hook runs too; the example CPS covers only part of the RFC 3647
@@ -53,4 +71,4 @@ if pre-commit try-repo "$repo" cpsgate-lint --all-files > "$work/out3" 2>&1; the
 fi
 grep -q 'missing section 9.5 .*\[outline_missing\]' "$work/out3" || { cat "$work/out3"; fail "lint hook did not report the outline"; }
 echo "ok: cpsgate-lint hook reports the incomplete outline"
-echo "pre-commit e2e: 4 passed, 0 failed"
+echo "pre-commit e2e: 6 passed, 0 failed"

@@ -1,16 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,10 +16,10 @@ import (
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/internal/clone"
 	"github.com/cpsgate/cpsgate/output"
-	"github.com/cpsgate/cpsgate/policies"
-	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/review"
+	"github.com/cpsgate/cpsgate/revision"
 )
 
 type checkOptions struct {
@@ -94,13 +92,13 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if o.format == "text" && isTerminal(e.stdout) && e.getenv("NO_COLOR") == "" {
 		reporter = output.Text{Color: true}
 	}
-	builtins := compileBuiltins(ctx)
+	builtins := check.CompileBuiltins(ctx)
 	repo, err := gitrepo.Open(ctx, e.dir)
 	if err != nil {
 		return err
 	}
 	defer repo.Close()
-	base, head, err := e.revisions(repo, o)
+	base, head, err := revision.Select(repo, o.base, o.head, o.staged)
 	if err != nil {
 		return err
 	}
@@ -116,29 +114,12 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	out, err := evaluate(ctx, base, head, o.config, ch, checkoutReader(ctx, dirs, repo.Root()), builtins)
+	out, err := check.Evaluate(ctx, base, head, o.config, ch, clone.Reader(ctx, dirs, repo.Root()), builtins)
 	if err != nil {
 		return err
 	}
-	if o.dumpInput != "" {
-		if err := writeJSON(e.path(o.dumpInput), out.Input); err != nil {
-			return err
-		}
-	}
-	if err := reporter.Report(e.stdout, out.Result); err != nil {
+	if _, err := e.emit(o, reporter, out, o.gh.summary, ""); err != nil {
 		return err
-	}
-	if err := e.writeSARIF(o.sarif, out.Result); err != nil {
-		return err
-	}
-	if o.gh.summary {
-		md, err := markdownReport(out.Result)
-		if err != nil {
-			return err
-		}
-		if err := e.appendEnvFile("GITHUB_STEP_SUMMARY", md); err != nil {
-			return err
-		}
 	}
 	if !out.Result.Pass {
 		return errDeny
@@ -146,68 +127,46 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	return nil
 }
 
-// revisions picks the base and head snapshots from the options.
-func (e *env) revisions(repo *gitrepo.Repo, o *checkOptions) (base, head check.Snapshot, err error) {
-	switch {
-	case o.base != "":
-		sha, err := repo.Resolve(o.base)
-		if err != nil {
-			return nil, nil, fmt.Errorf("base: %w", err)
+// emit writes the result: to stdout with reporter, the policy input with
+// --dump-input, SARIF with --sarif, and with summary the markdown report
+// (and the extra line) to the job summary. It returns the markdown report.
+func (e *env) emit(o *checkOptions, reporter output.Reporter, out *check.Outcome, summary bool, extra string) (string, error) {
+	if o.dumpInput != "" {
+		if err := writeJSON(e.path(o.dumpInput), out.Input); err != nil {
+			return "", err
 		}
-		base = repo.Commit(sha)
-	case o.staged && !repo.HasCommits():
-		base = repo.Empty()
-	case o.staged:
-		sha, err := repo.Resolve("HEAD")
-		if err != nil {
-			return nil, nil, fmt.Errorf("base: %w", err)
-		}
-		base = repo.Commit(sha)
-	case !repo.HasCommits():
-		base = repo.Empty()
-	default:
-		sha, err := repo.DefaultBase()
-		if err != nil {
-			return nil, nil, fmt.Errorf("%w; name the base with --base", err)
-		}
-		base = repo.Commit(sha)
 	}
-	switch {
-	case o.staged:
-		head = repo.Index()
-	case o.head != "":
-		sha, err := repo.Resolve(o.head)
-		if err != nil {
-			return nil, nil, fmt.Errorf("head: %w", err)
-		}
-		head = repo.Commit(sha)
-	default:
-		head = repo.WorkTree()
+	if err := reporter.Report(e.stdout, out.Result); err != nil {
+		return "", err
 	}
-	return base, head, nil
+	if err := e.writeSARIF(o.sarif, out.Result); err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := (output.Markdown{}).Report(&b, out.Result); err != nil {
+		return "", err
+	}
+	md := b.String()
+	if summary {
+		text := md
+		if extra != "" {
+			// Only here: the comment keeps the report's own size limit.
+			text += "\n\n" + extra + "\n"
+		}
+		if err := e.appendEnvFile("GITHUB_STEP_SUMMARY", text); err != nil {
+			return "", err
+		}
+	}
+	return md, nil
 }
 
 // change reads what is known about the change besides its files. The
 // author and approvers are identities that CI vouches for; a blank or
 // malformed one is an error, never "someone else".
 func (e *env) change(o *checkOptions) (check.Change, error) {
-	ch := check.Change{Config: o.config}
-	if o.author != "" || len(o.approvers) > 0 {
-		if err := review.CheckIdentity(o.author); err != nil {
-			if o.author == "" {
-				return ch, errors.New("--approver needs --author: who approved can only count for someone other than the change's author")
-			}
-			return ch, fmt.Errorf("--author: %w", err)
-		}
-		ch.Author = o.author
-	}
-	for _, a := range o.approvers {
-		if err := review.CheckIdentity(a); err != nil {
-			return ch, fmt.Errorf("--approver: %w (give one identity per --approver)", err)
-		}
-		if !strings.EqualFold(a, o.author) {
-			ch.Approvers = append(ch.Approvers, a)
-		}
+	ch, err := check.NewChange(o.config, o.author, o.approvers)
+	if err != nil {
+		return ch, err
 	}
 	if o.prBody == "" {
 		return ch, nil
@@ -223,126 +182,12 @@ func (e *env) change(o *checkOptions) (check.Change, error) {
 // changeDates sets the bounds of a review's date: today (UTC, or
 // CPSGATE_TODAY=YYYY-MM-DD) and the base commit's committer date.
 func (e *env) changeDates(repo *gitrepo.Repo, base check.Snapshot, ch *check.Change) error {
-	today := time.Now().UTC()
-	if v := e.getenv("CPSGATE_TODAY"); v != "" {
-		t, err := time.Parse(time.DateOnly, v)
-		if err != nil {
-			return fmt.Errorf("CPSGATE_TODAY=%q: want a date YYYY-MM-DD", v)
-		}
-		today = t
+	var err error
+	if ch.Today, err = check.Today(e.getenv("CPSGATE_TODAY"), time.Now()); err != nil {
+		return err
 	}
-	ch.Today = today.Format(time.DateOnly)
-	if name := base.Name(); name != gitrepo.EmptyTree && name != gitrepo.WorkTreeName && name != gitrepo.IndexName {
-		t, err := repo.CommitTime(name)
-		if err != nil {
-			return fmt.Errorf("base: %w", err)
-		}
-		ch.BaseDate = t.Format(time.DateOnly)
-	}
-	return nil
-}
-
-// evaluate runs the pipeline: configuration and policies from base (from head
-// when base predates the configuration), both revisions loaded, policies
-// evaluated. external reads CPS documents kept in other repositories (nil:
-// such documents are an error).
-//
-// builtins, when not nil, returns the engine of the built-in policies alone,
-// compiled ahead (see compileBuiltins); it serves when the gate has no user
-// policies.
-func evaluate(ctx context.Context, base, head check.Snapshot, cfgPath string, ch check.Change, external check.DocReader, builtins func() (*policies.Engine, error)) (*check.Outcome, error) {
-	cfg, gateRev, err := loadConfig(base, head, cfgPath)
-	if err != nil {
-		return nil, err
-	}
-	adopting := gateRev == head
-	ch.Registry = cfg.Registry
-	headCfg := cfg // the head's CPS at the head's ref: when only refs moved
-	if !adopting {
-		headCfg, ch.CPSVersions = check.VersionBump(cfg, head)
-	}
-	// The check is CPU-bound: the two revisions load and the policies of the
-	// gate revision compile in parallel.
-	var (
-		wg                   sync.WaitGroup
-		baseState, headState *check.State
-		eng                  *policies.Engine
-		baseErr, headErr     error
-		engErr               error
-		shared               check.Shared // base and head parse identical texts once
-	)
-	wg.Go(func() {
-		gate, err := check.ReadGate(gateRev, cfg)
-		if err != nil {
-			engErr = err
-			return
-		}
-		if user := check.UserPolicies(gate); len(user) > 0 || builtins == nil {
-			eng, engErr = policies.New(ctx, user)
-		} else {
-			eng, engErr = builtins()
-		}
-	})
-	wg.Go(func() {
-		baseState, baseErr = check.Load(base, cfg, external, adopting, &shared)
-	})
-	wg.Go(func() {
-		headState, headErr = check.Load(head, headCfg, external, false, &shared)
-	})
-	wg.Wait()
-	switch {
-	case baseErr != nil:
-		return nil, fmt.Errorf("reading base %s:\n%w", base.Name(), baseErr)
-	case headErr != nil:
-		return nil, fmt.Errorf("reading head %s:\n%w", head.Name(), headErr)
-	case engErr != nil:
-		return nil, fmt.Errorf("policies:\n%w", engErr)
-	}
-	ctx, cancel := context.WithTimeout(ctx, policies.DefaultTimeout)
-	defer cancel()
-	return check.Run(ctx, eng, baseState, headState, ch)
-}
-
-// compileBuiltins starts compiling the built-in policies at once: the first
-// steps of a check mostly wait for git, and most gates add no policy of their
-// own. The returned function waits for the engine.
-func compileBuiltins(ctx context.Context) func() (*policies.Engine, error) {
-	var (
-		eng  *policies.Engine
-		err  error
-		done = make(chan struct{})
-	)
-	go func() {
-		defer close(done)
-		eng, err = policies.New(ctx, nil)
-	}()
-	return func() (*policies.Engine, error) {
-		<-done
-		return eng, err
-	}
-}
-
-// loadConfig reads the configuration from base, or from head when base has
-// none (the change that adopts cpsgate), and says which revision it used.
-func loadConfig(base, head check.Snapshot, path string) (*config.Config, check.Snapshot, error) {
-	if err := config.CheckPath(path); err != nil {
-		return nil, nil, fmt.Errorf("--config: %w", err)
-	}
-	for _, snap := range []check.Snapshot{base, head} {
-		src, err := snap.ReadFile(path)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		cfg, err := config.Decode(path, src)
-		if err != nil {
-			return nil, nil, fmt.Errorf("configuration at %s:\n%w", snap.Name(), err)
-		}
-		return cfg, snap, nil
-	}
-	return nil, nil, fmt.Errorf("%s not found at base %s nor at head %s: this repository is not configured for cpsgate (see the README's quick start)", path, base.Name(), head.Name())
+	ch.BaseDate, err = revision.BaseDate(repo, base)
+	return err
 }
 
 // path resolves a user-given file path against -C.
@@ -387,12 +232,4 @@ func isTerminal(w any) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-func decodeResult(data []byte) (*result.Result, error) {
-	var res result.Result
-	if err := json.Unmarshal(data, &res); err != nil {
-		return nil, fmt.Errorf("decoding check result: %w", err)
-	}
-	return &res, nil
 }

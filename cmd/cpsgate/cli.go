@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cpsgate/cpsgate/internal/inert"
+	"github.com/cpsgate/cpsgate/internal/version"
 )
 
 // Exit codes, for every command.
@@ -19,9 +21,6 @@ const (
 	ExitDeny  = 1 // at least one deny finding
 	ExitError = 2 // the tool could not decide: bad input, unreadable git state, policy error
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 // errDeny reports that the command ran and found deny findings.
 var errDeny = errors.New("deny findings")
@@ -86,7 +85,7 @@ enables or disables a flag without a review of its linked sections.
 Exit codes: 0 no deny finding, 1 at least one deny finding, 2 could not decide.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		Version:       version,
+		Version:       version.Get().Version,
 	}
 	root.PersistentFlags().StringVarP(&e.dir, "directory", "C", ".", "run as if started in `dir`")
 	root.AddCommand(
@@ -109,13 +108,33 @@ Exit codes: 0 no deny finding, 1 at least one deny finding, 2 could not decide.`
 }
 
 func (e *env) versionCommand() *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Short: "Print the version, commit, build date and the Go and OPA versions",
+		Long: `version prints cpsgate's version, the commit and date it was built from, and
+the versions of Go and OPA it was built with. A release binary carries them
+from its build; a go install or pre-commit build takes them from the module
+version and the git revision Go recorded.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(e.stdout, "cpsgate %s\n", version)
-			return err
+			info := version.Get()
+			switch format {
+			case "text":
+				_, err := io.WriteString(e.stdout, info.Text())
+				return err
+			case "json":
+				data, err := json.MarshalIndent(info, "", "  ")
+				if err != nil {
+					return err
+				}
+				_, err = e.stdout.Write(append(data, '\n'))
+				return err
+			}
+			return fmt.Errorf("unknown format %q (known: json, text)", format)
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
 }

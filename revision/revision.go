@@ -1,9 +1,10 @@
-// Package check is the pipeline of one check: it loads what two revisions
-// say (CPS sections, registry, flags, the gate's own configuration and
-// policies), diffs them, builds the policy input, evaluates the policies and
-// assembles the result. It reads files only through the Snapshot interface,
-// so it never touches git, the environment or the network itself.
-package check
+// Package revision is the state of the repository at one revision: the CPS
+// sections, the registry, the flags the sources find, and the gate's own
+// configuration and policies (State), read through the Snapshot interface
+// by Load, which check and report share. It also chooses the gate revision
+// (LoadConfig: the configuration of the base, or of the head when the change
+// adopts cpsgate). It never touches git, the environment or the network.
+package revision
 
 import (
 	"cmp"

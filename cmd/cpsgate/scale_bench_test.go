@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// scaleRepo describes a generated repository of a large CA (issue 15): flags
+// in a Go struct and the registry (each linking 2 sections, reviewed once),
+// a CPS of sections sections, configs JSON files each enabling pct percent
+// of the flags. The change either enables one more flag in one file
+// (flipAll false) or flips every flag in every file (flipAll true).
+type scaleRepo struct {
+	flags, sections, configs int
+	pct                      float64
+	flipAll                  bool
+}
+
+func (s scaleRepo) String() string {
+	change := "one"
+	if s.flipAll {
+		change = "flip-all"
+	}
+	return fmt.Sprintf("flags=%d/sections=%d/configs=%d/enabled=%g%%/change=%s", s.flags, s.sections, s.configs, s.pct, change)
+}
+
+func (s scaleRepo) ids() []string {
+	var ids []string
+	for ch := 1; len(ids) < s.sections; ch++ {
+		ids = append(ids, fmt.Sprint(ch))
+		for sec := 1; sec <= 20 && len(ids) < s.sections; sec++ {
+			ids = append(ids, fmt.Sprintf("%d.%d", ch, sec))
+			for sub := 1; sub <= 12 && len(ids) < s.sections; sub++ {
+				ids = append(ids, fmt.Sprintf("%d.%d.%d", ch, sec, sub))
+			}
+		}
+	}
+	return ids
+}
+
+// enabled reports whether flag f is on in config c at base.
+func (s scaleRepo) enabled(c, f int) bool {
+	per := int(float64(s.flags) * s.pct / 100)
+	if per == 0 {
+		return false
+	}
+	return (f+c*7)%s.flags < per
+}
+
+// write generates the repository in dir: a base commit on main and the
+// change on branch change; it returns a PR body reviewing a third of the
+// change's flags.
+func (s scaleRepo) write(tb testing.TB, dir string) string {
+	tb.Helper()
+	write := func(name, content string) {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	git := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
+			"GIT_AUTHOR_NAME=bench", "GIT_AUTHOR_EMAIL=bench@example.org",
+			"GIT_COMMITTER_NAME=bench", "GIT_COMMITTER_EMAIL=bench@example.org",
+			"GIT_AUTHOR_DATE=2026-01-01T00:00:00Z", "GIT_COMMITTER_DATE=2026-01-01T00:00:00Z")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tb.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	ids := s.ids()
+	write(".cpsgate.yaml", "cps:\n  - path: docs/CPS.md\nregistry: flags/registry.yaml\nsources:\n"+
+		"  - kind: go-struct\n    path: features/features.go\n    type: Config\n"+
+		"  - kind: config\n    glob: \"deploy/**/*.json\"\n    key: features\n")
+	write("docs/CPS.md", yearCPS(ids, nil))
+	var b strings.Builder
+	b.WriteString("// Package features holds the generated flags.\npackage features\n\n// Config holds the feature flags.\ntype Config struct {\n")
+	for f := range s.flags {
+		fmt.Fprintf(&b, "\t// Flag%05d changes behaviour number %d of the CA.\n\tFlag%05d bool\n\n", f, f, f)
+	}
+	b.WriteString("}\n")
+	write("features/features.go", b.String())
+	b.Reset()
+	b.WriteString("flags:\n")
+	for f := range s.flags {
+		l1, l2 := ids[(f*5)%len(ids)], ids[(f*5+1)%len(ids)]
+		fmt.Fprintf(&b, "  - name: Flag%05d\n    description: Generated flag %d.\n    owner: \"@ca/dev\"\n    status: active\n    cps: [%q, %q]\n", f, f, l1, l2)
+		fmt.Fprintf(&b, "    reviews:\n      - date: 2025-01-%02d\n        reviewer: carol\n        sections: [%q, %q]\n        verdict: compliant\n", f%28+1, l1, l2)
+	}
+	write("flags/registry.yaml", b.String())
+	config := func(c int, on func(f int) bool) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "{\n  \"env\": \"env%03d\",\n  \"features\": {\n", c)
+		first := true
+		for f := range s.flags {
+			if !on(f) {
+				continue
+			}
+			if !first {
+				b.WriteString(",\n")
+			}
+			first = false
+			fmt.Fprintf(&b, "    \"Flag%05d\": true", f)
+		}
+		b.WriteString("\n  }\n}\n")
+		return b.String()
+	}
+	for c := range s.configs {
+		write(fmt.Sprintf("deploy/env%03d/config.json", c), config(c, func(f int) bool { return s.enabled(c, f) }))
+	}
+	git("init", "-q", "-b", "main")
+	git("add", "-A")
+	git("commit", "-q", "-m", "base")
+	git("checkout", "-q", "-b", "change")
+	var reviewed []int
+	if s.flipAll {
+		for c := range s.configs {
+			write(fmt.Sprintf("deploy/env%03d/config.json", c), config(c, func(f int) bool { return !s.enabled(c, f) }))
+		}
+		for f := 0; f < s.flags; f += 3 {
+			reviewed = append(reviewed, f)
+		}
+	} else {
+		extra := 0
+		for s.enabled(0, extra) {
+			extra++
+		}
+		write("deploy/env000/config.json", config(0, func(f int) bool { return s.enabled(0, f) || f == extra }))
+		reviewed = []int{extra}
+	}
+	git("commit", "-q", "-am", "change")
+	b.Reset()
+	for _, f := range reviewed {
+		fmt.Fprintf(&b, "```cps-review\nflag: Flag%05d\nreviewer: alice\ndate: 2026-11-20\nsections: [%q, %q]\nverdict: compliant\nnotes: Checked.\n```\n\n",
+			f, ids[(f*5)%len(ids)], ids[(f*5+1)%len(ids)])
+	}
+	body := filepath.Join(dir, "..", "body.md")
+	if err := os.WriteFile(body, []byte(b.String()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return body
+}
+
+// BenchmarkCheckScale runs `check` as a process on generated repositories of
+// a large CA and reports wall time and peak RSS per run (issue 15's goals:
+// 10,000 flags, 2,000 sections, 500 configs enabling 1% of flags <= 1 s and
+// 256 MB; a third enabled <= 2 s and 512 MB; flipping every flag at 5,000
+// flags <= 2 s; doubling an input <= 2.2x the time).
+//
+//	go test ./cmd/cpsgate -run '^$' -bench CheckScale -benchtime 3x
+func BenchmarkCheckScale(b *testing.B) {
+	for _, s := range []scaleRepo{
+		{flags: 5000, sections: 2000, configs: 500, pct: 1},
+		{flags: 10000, sections: 2000, configs: 500, pct: 1},
+		{flags: 10000, sections: 4000, configs: 500, pct: 1},
+		{flags: 10000, sections: 2000, configs: 1000, pct: 1},
+		{flags: 10000, sections: 2000, configs: 500, pct: 33.3},
+		{flags: 2500, sections: 2000, configs: 10, pct: 1, flipAll: true},
+		{flags: 5000, sections: 2000, configs: 10, pct: 1, flipAll: true},
+	} {
+		b.Run(s.String(), func(b *testing.B) {
+			dir := filepath.Join(b.TempDir(), "repo")
+			body := s.write(b, dir)
+			bin := buildBinary(b)
+			args := []string{"-C", dir, "check", "--base", "main", "--head", "change", "--pr-body", body, "--author", "bob", "--approver", "alice", "--format", "json"}
+			var maxRSS int64
+			var wall time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				cmd := exec.Command(bin, args...)
+				var stdout, stderr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = &stdout, &stderr
+				start := time.Now()
+				err := cmd.Run()
+				wall += time.Since(start)
+				if code := cmd.ProcessState.ExitCode(); code != ExitPass && code != ExitDeny {
+					b.Fatalf("check exited %d: %v\n%s", code, err, stderr.String())
+				}
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
+					maxRSS = ru.Maxrss
+				}
+			}
+			b.ReportMetric(float64(maxRSS)/1024, "MB-peak-rss")
+			b.ReportMetric(wall.Seconds()/float64(b.N), "s/check")
+		})
+	}
+}

@@ -1,0 +1,997 @@
+// Package history loads what the PMA report is built from: it walks the
+// first-parent history of a branch over a period, through a small git
+// interface, and reads the state of the repository (revision.State) after
+// each commit that touches the configured paths, re-reading only what a
+// commit changed and parsing each version of a CPS document or registry
+// once. Build in package report turns the result into the report.
+package history
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cpsgate/cpsgate/config"
+	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/internal/clone"
+	"github.com/cpsgate/cpsgate/report"
+	"github.com/cpsgate/cpsgate/revision"
+)
+
+// Git is what the loader asks of a repository; *gitrepo.Repo has it.
+type Git interface {
+	Resolve(ref string) (string, error)
+	Commit(sha string) gitrepo.Snapshot
+	Empty() gitrepo.Snapshot
+	Walk(ctx context.Context, tip string, paths []string, visit func(*gitrepo.WalkEntry) bool) error
+	Tags(ctx context.Context) (map[string][]string, error)
+	Blob(id string) ([]byte, error)
+	Blobs(ids []string) [][]byte
+}
+
+// Options name the period and how to read it.
+type Options struct {
+	// From and To are the ends of the period: dates (YYYY-MM-DD, both
+	// included) or refs (From the last commit before the period).
+	From, To string
+	// Branch is the branch whose first-parent history is walked when To is
+	// a date.
+	Branch string
+	// Config is the configuration path, relative to the repository root.
+	Config string
+	// External reads a CPS document kept in another repository and says
+	// which version it is (nil: such a document cannot be read).
+	External func(config.Document) (clone.Doc, error)
+	// Progress, when not nil, is told how many commits are read.
+	Progress func(done, total int)
+}
+
+// datePattern is the form of a date on the command line.
+var datePattern = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+// bound is one end of the period: a date or a commit.
+type bound struct {
+	date  time.Time // zero for a ref
+	isRef bool
+	sha   string
+}
+
+// parseBound reads --from or --to: a date (YYYY-MM-DD) or a ref.
+func parseBound(repo Git, name, value string) (bound, error) {
+	if datePattern.MatchString(value) {
+		d, err := time.Parse(time.DateOnly, value)
+		if err != nil {
+			return bound{}, fmt.Errorf("--%s %q: not a valid date (YYYY-MM-DD): %v", name, value, strings.TrimPrefix(err.Error(), "parsing time "))
+		}
+		return bound{date: d}, nil
+	}
+	sha, err := repo.Resolve(value)
+	if err != nil {
+		return bound{}, fmt.Errorf("--%s %q is neither a date (YYYY-MM-DD) nor a commit: %w", name, value, err)
+	}
+	return bound{isRef: true, sha: sha}, nil
+}
+
+// Load resolves the period, walks its history and loads the states
+// the report is built from.
+func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
+	progress := o.Progress
+	from, err := parseBound(repo, "from", o.From)
+	if err != nil {
+		return nil, err
+	}
+	to, err := parseBound(repo, "to", o.To)
+	if err != nil {
+		return nil, err
+	}
+	if !from.isRef && !to.isRef && from.date.After(to.date) {
+		return nil, fmt.Errorf("--from %s is after --to %s", o.From, o.To)
+	}
+	// The tags are listed while the history is read.
+	type tagList struct {
+		byCommit map[string][]string
+		err      error
+	}
+	tagsc := make(chan tagList, 1)
+	go func() {
+		byCommit, err := repo.Tags(ctx)
+		tagsc <- tagList{byCommit, err}
+	}()
+	tip := o.Branch
+	if to.isRef {
+		tip = to.sha
+	}
+	// One walk of the first-parent history finds the period and lists what
+	// its commits changed within the paths the report reads; those paths
+	// are guessed from the configuration at the tip, checked below against
+	// the ones of the head and base, and the walk done again in the rare
+	// case they differ. While git walks, the versions of the CPS documents
+	// and of the registry the period's commits write are parsed.
+	l := newHistoryLoader(o.Config)
+	l.external = o.External
+	defer l.wait()
+	var tipPaths []string
+	if tipSHA, err := repo.Resolve(tip); err == nil {
+		if ps, err := reportPaths(repo.Commit(tipSHA), repo.Empty(), o.Config); err == nil {
+			tipPaths = ps
+		}
+	}
+	var chain []gitrepo.Commit      // newest first, down to the base
+	var walked []*gitrepo.WalkEntry // by index in chain
+	headIdx, baseIdx := -1, -1      // chain[headIdx] is the head; chain[baseIdx] the base, if any
+	if to.isRef {
+		headIdx = 0
+	}
+	end := to.date.AddDate(0, 0, 1)
+	err = repo.Walk(ctx, tip, tipPaths, func(e *gitrepo.WalkEntry) bool {
+		i := len(chain)
+		chain, walked = append(chain, e.Commit), append(walked, e)
+		if headIdx < 0 && e.Date.Before(end) {
+			headIdx = i
+		}
+		if baseIdx < 0 {
+			if from.isRef && e.SHA == from.sha || !from.isRef && headIdx >= 0 && e.Date.Before(from.date) {
+				baseIdx = i
+			}
+		}
+		if headIdx >= 0 && baseIdx >= 0 {
+			return false // the rest is before the period
+		}
+		if headIdx == i {
+			l.startPrefetch(repo, repo.Commit(e.SHA))
+		}
+		if headIdx >= 0 {
+			l.prefetch(e)
+		}
+		return true
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the history of %s: %w", tip, err)
+	}
+	if headIdx < 0 {
+		return nil, fmt.Errorf("no commit of %s is dated on or before --to %s", o.Branch, o.To)
+	}
+	if baseIdx < 0 {
+		if from.isRef {
+			return nil, fmt.Errorf("--from %s is not on the first-parent history of %s", o.From, tip)
+		}
+		baseIdx = len(chain)
+	}
+	if baseIdx < headIdx {
+		return nil, fmt.Errorf("--from %s is after --to %s on the first-parent history", o.From, o.To)
+	}
+	in := &report.Input{From: o.From, To: o.To, Head: chain[headIdx].SHA, Commits: baseIdx - headIdx}
+	if baseIdx < len(chain) {
+		in.Base = chain[baseIdx].SHA
+	}
+
+	snap := func(sha string) revision.Snapshot {
+		if sha == "" {
+			return repo.Empty()
+		}
+		return repo.Commit(sha)
+	}
+	paths, err := reportPaths(snap(in.Head), snap(in.Base), o.Config)
+	if err != nil {
+		return nil, err
+	}
+	period := walked[headIdx:baseIdx]
+	if !slices.Equal(paths, tipPaths) || (paths == nil) != (tipPaths == nil) {
+		// The configuration of the period names other paths: walk it again.
+		period = nil
+		err := repo.Walk(ctx, in.Head, paths, func(e *gitrepo.WalkEntry) bool {
+			if e.SHA == in.Base {
+				return false
+			}
+			period = append(period, e)
+			l.prefetch(e)
+			return true
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	l.finish()
+	var entries []*gitrepo.WalkEntry // oldest first
+	for i := len(period) - 1; i >= 0; i-- {
+		if paths == nil || len(period[i].Files) > 0 {
+			entries = append(entries, period[i])
+		}
+	}
+
+	prev := l.load(snap(in.Base), nil, nil)
+	in.Start, in.StartVersions, in.StartProblems = prev.st, prev.versions, prev.problems
+	if l.fatal != nil {
+		return nil, l.fatal
+	}
+	snaps := make([]*walkSnapshot, len(entries))
+	for i, entry := range entries {
+		snaps[i] = newWalkSnapshot(repo, entry)
+	}
+	for i, entry := range entries {
+		if progress != nil && i%10 == 0 {
+			progress(i, len(entries))
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if i%readAhead == 0 {
+			l.readAhead(repo, snaps[i:min(i+readAhead, len(snaps))])
+		}
+		next := l.load(snaps[i], prev, entry.Files)
+		in.Steps = append(in.Steps, report.Step{
+			Commit: report.Commit{SHA: entry.SHA, Date: entry.Date, Author: entry.Author, Subject: entry.Subject, Message: entry.Message},
+			Before: prev.st, After: next.st, Versions: next.versions, Problems: next.problems,
+		})
+		prev = next
+	}
+	if progress != nil {
+		progress(len(entries), len(entries))
+	}
+	if l.fatal != nil {
+		// A CPS that cannot be read would make every link look unknown
+		// and every review stale: no report rather than a false one.
+		return nil, l.fatal
+	}
+	tags := <-tagsc
+	if tags.err != nil {
+		return nil, tags.err
+	}
+	in.Tags = periodTags(tags.byCommit, chain[headIdx:min(baseIdx+1, len(chain))])
+	return in, nil
+}
+
+// periodTags returns the tags (byCommit, as Repo.Tags lists them) on the
+// commits of chain (newest first, the base last), oldest first.
+func periodTags(byCommit map[string][]string, chain []gitrepo.Commit) []report.Tag {
+	if len(byCommit) == 0 {
+		return nil
+	}
+	var tags []report.Tag
+	for i := len(chain) - 1; i >= 0; i-- {
+		for _, name := range byCommit[chain[i].SHA] {
+			tags = append(tags, report.Tag{Name: name, Commit: chain[i].SHA, Date: chain[i].Date})
+		}
+	}
+	return tags
+}
+
+// reportPaths lists the paths whose commits the report reads: the
+// configuration file and every path the configuration names, at the head
+// and at the base of the period; nil (every commit) when a glob has no
+// literal directory.
+func reportPaths(head, base revision.Snapshot, cfgPath string) ([]string, error) {
+	set := map[string]bool{cfgPath: true}
+	configured := false
+	for _, snap := range []revision.Snapshot{head, base} {
+		src, err := snap.ReadFile(cfgPath)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		cfg, err := config.Decode(cfgPath, src)
+		if err != nil {
+			if snap == head {
+				return nil, fmt.Errorf("configuration at the end of the period (%s):\n%w", head.Name(), err)
+			}
+			continue
+		}
+		configured = true
+		exact, globs := cfg.Paths()
+		for _, p := range exact {
+			set[p] = true
+		}
+		for _, g := range globs {
+			dir := literalDir(g)
+			if dir == "" {
+				return nil, nil
+			}
+			set[dir] = true
+		}
+	}
+	if !configured {
+		return nil, fmt.Errorf("%s not found at the end of the period (%s): this repository is not configured for cpsgate (see the README's quick start)", cfgPath, head.Name())
+	}
+	return slices.Sorted(func(yield func(string) bool) {
+		for p := range set {
+			if !yield(p) {
+				return
+			}
+		}
+	}), nil
+}
+
+// literalDir is the directory part of a glob before its first wildcard.
+func literalDir(glob string) string {
+	parts := strings.Split(glob, "/")
+	var lit []string
+	for _, p := range parts[:len(parts)-1] {
+		if strings.ContainsAny(p, "*?[{\\") {
+			break
+		}
+		lit = append(lit, p)
+	}
+	return strings.Join(lit, "/")
+}
+
+// historyLoader loads the state of one commit after another, re-reading
+// only what a commit changed and caching parsed files by content: a CPS
+// document or a registry that many commits share is parsed once.
+type historyLoader struct {
+	cfgPath string
+	docs    map[string]docResult // path NUL content -> parsed
+	regs    map[string]regResult // path NUL content -> decoded
+	// regCache decodes the registry entry by entry, each distinct entry once.
+	regCache *flags.RegistryCache
+	// docCache parses CPS documents, each distinct part once.
+	docCache *cps.ParseCache
+	// settings caches a config file's settings by spec, file and content.
+	settings map[string]settingsResult
+	// pre is what prefetch parses, by path and blob id; prefetchCfg is the
+	// configuration at the head that names the files to parse (nil: none).
+	pre         map[[2]string]*parsed
+	prefetchCfg *config.Config
+	repo        Git
+	sem         chan struct{} // bounds the parses running at once
+	// external reads a CPS document kept in another repository, at the
+	// ref: of the configuration of the commit (nil: none can be read);
+	// fatal is the first such document that could not be read.
+	external func(config.Document) (clone.Doc, error)
+	fatal    error
+	jobs     sync.WaitGroup
+	// queue holds what prefetch has yet to read; queued signals it, and is
+	// closed when the walk is done.
+	queueMu  sync.Mutex
+	queue    []prefetchJob
+	queued   chan struct{}
+	finished sync.Once
+}
+
+// parsed is a CPS document or registry that prefetch parses; done is closed
+// when it is; ok is false when its blob could not be read.
+type parsed struct {
+	done  chan struct{}
+	ok    bool
+	isDoc bool
+	doc   docResult
+	reg   regResult
+}
+
+type settingsResult struct {
+	settings []flags.Setting
+	err      error
+}
+
+type docResult struct {
+	doc     *cps.Document
+	version report.DocVersion
+	err     error
+}
+
+type regResult struct {
+	reg *flags.Registry
+	err error
+}
+
+// histState is the state at one commit and how it was configured.
+type histState struct {
+	st       *revision.State
+	cfg      *config.Config // nil: not configured at this commit
+	cfgSrc   []byte
+	docs     map[string]*cps.Document // by configured path
+	versions []report.DocVersion
+	inv      []*sourcePart // per configured source
+	problems []string
+	carried  bool // carried over a commit whose configuration could not be read
+}
+
+func newHistoryLoader(cfgPath string) *historyLoader {
+	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), settings: map[string]settingsResult{},
+		pre: map[[2]string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
+}
+
+func emptyHistState(rev string) *histState {
+	return &histState{st: &revision.State{Rev: rev, Sections: map[string]*cps.Section{}, Inventory: &flags.Inventory{}, Gate: map[string][]byte{}}}
+}
+
+// load reads the state at snap. With prev (the state before) and changed
+// (the paths the commit changed), it re-reads only what changed.
+func (l *historyLoader) load(snap revision.Snapshot, prev *histState, changed []string) *histState {
+	rev := snap.Name()
+	unchanged := prev != nil && changed != nil && !slices.Contains(changed, l.cfgPath)
+	if unchanged && prev.cfg == nil && !prev.carried {
+		return emptyHistState(rev) // still not configured
+	}
+	var cfgSrc []byte
+	var err error
+	if unchanged && !prev.carried {
+		cfgSrc = prev.cfgSrc
+	} else {
+		cfgSrc, err = snap.ReadFile(l.cfgPath)
+	}
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return emptyHistState(rev) // before adoption, or after removal
+	case err != nil:
+		return carry(rev, prev, err.Error())
+	}
+	full := prev == nil || prev.cfg == nil || !bytes.Equal(cfgSrc, prev.cfgSrc)
+	h := &histState{cfgSrc: cfgSrc, docs: map[string]*cps.Document{}}
+	if full {
+		cfg, err := config.Decode(l.cfgPath, cfgSrc)
+		if err != nil {
+			return carry(rev, prev, "configuration: "+err.Error())
+		}
+		h.cfg = cfg
+		prev = nil // nothing to reuse under another configuration
+	} else {
+		h.cfg = prev.cfg
+	}
+	cfg := h.cfg
+	st := &revision.State{Rev: rev, Gate: map[string][]byte{}}
+	h.st = st
+
+	// CPS documents.
+	docsChanged := prev == nil
+	for _, d := range cfg.CPS {
+		if d.Repo == "" && slices.Contains(changed, d.Path) {
+			docsChanged = true
+		}
+	}
+	if docsChanged {
+		var list []*cps.Document
+		for _, d := range cfg.CPS {
+			if d.External() {
+				// Another repository, at the ref: this commit's
+				// configuration names.
+				doc, v, err := l.externalDoc(snap, d)
+				if err != nil {
+					if l.fatal == nil {
+						l.fatal = err
+					}
+					continue
+				}
+				h.docs[d.Name()] = doc
+				h.versions = append(h.versions, v)
+				list = append(list, doc)
+				continue
+			}
+			doc, v, err := l.doc(snap, d.Path)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				continue
+			case err != nil:
+				h.problems = append(h.problems, err.Error())
+				if prev != nil && prev.docs[d.Path] != nil {
+					doc = prev.docs[d.Path]
+					v = versionOf(prev.versions, d.Path)
+				} else {
+					continue
+				}
+			}
+			h.docs[d.Path] = doc
+			h.versions = append(h.versions, v)
+			list = append(list, doc)
+		}
+		idx, err := cps.Index(list)
+		if err != nil && prev != nil {
+			h.problems = append(h.problems, err.Error())
+			st.Docs, st.Sections, h.docs, h.versions = prev.st.Docs, prev.st.Sections, prev.docs, prev.versions
+		} else {
+			if err != nil {
+				h.problems = append(h.problems, err.Error())
+				idx = map[string]*cps.Section{}
+				list = nil
+			}
+			st.Docs, st.Sections = list, idx
+		}
+	} else {
+		st.Docs, st.Sections, h.docs, h.versions = prev.st.Docs, prev.st.Sections, prev.docs, prev.versions
+	}
+
+	// The registry.
+	if prev == nil || slices.Contains(changed, cfg.Registry) {
+		reg, err := l.registry(snap, cfg.Registry)
+		if err != nil {
+			h.problems = append(h.problems, err.Error())
+			if prev != nil {
+				reg = prev.st.Registry
+			}
+		}
+		st.Registry = reg
+	} else {
+		st.Registry = prev.st.Registry
+	}
+
+	// The sources, one at a time; the inventory is shared with the state
+	// before when no source changed.
+	changedInv := prev == nil
+	for i, spec := range cfg.Sources {
+		var part *sourcePart
+		switch {
+		case prev != nil && !touches(spec, changed):
+			part = prev.inv[i]
+		case spec.Kind == flags.KindConfig:
+			var old *sourcePart
+			if prev != nil {
+				old = prev.inv[i]
+			}
+			part = l.configSource(snap, spec, old, changed, &h.problems)
+		default:
+			part = &sourcePart{}
+			inv, err := flags.Discover(snap, []flags.SourceSpec{spec})
+			switch {
+			case err == nil:
+				part.inv = inv
+			case !missingSource(err):
+				h.problems = append(h.problems, err.Error())
+				if prev != nil {
+					part = prev.inv[i]
+				}
+			}
+		}
+		if prev == nil || part != prev.inv[i] {
+			changedInv = true
+		}
+		h.inv = append(h.inv, part)
+	}
+	if !changedInv {
+		st.Inventory = prev.st.Inventory
+		return h
+	}
+	inv := &flags.Inventory{}
+	var defs [][]flags.Definition
+	var sets [][]flags.Setting
+	for _, part := range h.inv {
+		if part.inv != nil {
+			defs = append(defs, part.inv.Defs)
+			sets = append(sets, part.inv.Settings)
+		}
+	}
+	inv.Defs, inv.Settings = concat(defs), concat(sets)
+	st.Inventory = inv
+	return h
+}
+
+// concat joins lists; it shares the one non-empty list when there is only
+// one (the inventories never change a list they hold).
+func concat[T any](lists [][]T) []T {
+	n, nonEmpty := 0, -1
+	for i, l := range lists {
+		if len(l) > 0 {
+			n += len(l)
+			nonEmpty = i
+		}
+	}
+	switch {
+	case n == 0:
+		return nil
+	case n == len(lists[nonEmpty]):
+		return slices.Clip(lists[nonEmpty])
+	}
+	out := make([]T, 0, n)
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// sourcePart is what one configured source finds at a commit; for a config
+// source also per file, so that a commit re-reads only the files it changed.
+type sourcePart struct {
+	inv    *flags.Inventory
+	files  []string                   // config: the files the glob matches
+	byFile map[string][]flags.Setting // config: settings per file
+}
+
+// configSource reads a config source, reusing from old (the same source at
+// the commit before) the file list and the settings of the files that the
+// commit did not change.
+func (l *historyLoader) configSource(snap revision.Snapshot, spec flags.SourceSpec, old *sourcePart, changed []string, problems *[]string) *sourcePart {
+	files := []string(nil)
+	if old != nil && old.byFile != nil {
+		files = old.files
+		for _, p := range changed {
+			if !gitrepo.Match(spec.Glob, p) {
+				continue
+			}
+			if _, err := snap.ReadFile(p); err != nil || !slices.Contains(old.files, p) {
+				files = nil // a file came or went: list again
+				break
+			}
+		}
+	}
+	if files == nil {
+		list, err := snap.Glob(spec.Glob)
+		if err != nil {
+			*problems = append(*problems, fmt.Sprintf("%s: glob %q: %v", spec.Pos, spec.Glob, err))
+			if old != nil {
+				return old
+			}
+			return &sourcePart{}
+		}
+		files = list
+	}
+	part := &sourcePart{inv: &flags.Inventory{}, files: files, byFile: map[string][]flags.Setting{}}
+	var perFile [][]flags.Setting // in the order of files
+	for _, file := range files {
+		settings, ok := []flags.Setting(nil), false
+		if old != nil && old.byFile != nil && !slices.Contains(changed, file) {
+			settings, ok = old.byFile[file]
+		}
+		if !ok {
+			src, err := snap.ReadFile(file)
+			if err != nil {
+				*problems = append(*problems, err.Error())
+				continue
+			}
+			key := spec.Key + "\x00" + spec.Environment + "\x00" + file + "\x00" + string(src)
+			r, hit := l.settings[key]
+			if !hit {
+				r.settings, r.err = flags.ExtractConfig(file, src, spec.Key, spec.Environment)
+				l.settings[key] = r
+			}
+			if r.err != nil {
+				*problems = append(*problems, r.err.Error())
+				if old != nil && old.byFile != nil {
+					r.settings = old.byFile[file]
+				}
+			}
+			settings = r.settings
+		}
+		part.byFile[file] = settings
+		perFile = append(perFile, settings)
+	}
+	part.inv.Settings = concat(perFile)
+	return part
+}
+
+// startPrefetch reads the configuration at head, which names the CPS
+// documents and the registry that prefetch parses.
+func (l *historyLoader) startPrefetch(repo Git, head revision.Snapshot) {
+	src, err := head.ReadFile(l.cfgPath)
+	if err != nil {
+		return // not configured at head: reportPaths says so
+	}
+	cfg, err := config.Decode(l.cfgPath, src)
+	if err != nil {
+		return
+	}
+	l.repo, l.prefetchCfg = repo, cfg
+	l.queued = make(chan struct{}, 1)
+	l.jobs.Add(1)
+	go l.reader()
+}
+
+// prefetch starts parsing, on all cores, the versions of the CPS documents
+// and of the registry (as the configuration at head names them) that the
+// commit e writes, so that the walk finds them parsed. The parses run while
+// git walks the history.
+func (l *historyLoader) prefetch(e *gitrepo.WalkEntry) {
+	cfg := l.prefetchCfg
+	if cfg == nil {
+		return
+	}
+	for _, ch := range e.Changes {
+		isDoc := slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == ch.Path })
+		if !isDoc && ch.Path != cfg.Registry || ch.Blob == "" {
+			continue // deleted, or not a file: the walk reports it
+		}
+		key := [2]string{ch.Path, ch.Blob}
+		if l.pre[key] != nil {
+			continue
+		}
+		p := &parsed{done: make(chan struct{}), isDoc: isDoc}
+		l.pre[key] = p
+		l.queueMu.Lock()
+		l.queue = append(l.queue, prefetchJob{p: p, path: ch.Path, blob: ch.Blob})
+		l.queueMu.Unlock()
+		select {
+		case l.queued <- struct{}{}:
+		default: // the reader is signalled already
+		}
+	}
+}
+
+// prefetchJob is a version prefetch reads and parses.
+type prefetchJob struct {
+	p          *parsed
+	path, blob string
+}
+
+// reader reads the blobs that prefetch queues, all those queued at a time
+// with one request to git, and parses them on all cores, until finish.
+func (l *historyLoader) reader() {
+	defer l.jobs.Done()
+	for {
+		_, open := <-l.queued
+		l.queueMu.Lock()
+		jobs := l.queue
+		l.queue = nil
+		l.queueMu.Unlock()
+		ids := make([]string, len(jobs))
+		for i, j := range jobs {
+			ids[i] = j.blob
+		}
+		for i, data := range l.repo.Blobs(ids) {
+			j := jobs[i]
+			if data == nil {
+				close(j.p.done) // unreadable: the walk reads it again and reports it
+				continue
+			}
+			l.jobs.Add(1)
+			go func() {
+				defer l.jobs.Done()
+				defer close(j.p.done)
+				l.sem <- struct{}{}
+				defer func() { <-l.sem }()
+				j.p.ok = true
+				if j.p.isDoc {
+					j.p.doc = parseDoc(l.docCache, j.path, data)
+				} else {
+					j.p.reg.reg, j.p.reg.err = l.regCache.Decode(j.path, data)
+				}
+			}()
+		}
+		if !open {
+			return
+		}
+	}
+}
+
+// finish tells the reader that prefetch queues nothing more.
+func (l *historyLoader) finish() {
+	l.finished.Do(func() {
+		if l.queued != nil {
+			close(l.queued)
+		}
+	})
+}
+
+// wait waits for the reads and parses prefetch started.
+func (l *historyLoader) wait() {
+	l.finish()
+	l.jobs.Wait()
+}
+
+// prefetched returns what prefetch parsed of path at snap as a CPS document
+// (isDoc) or a registry, if anything.
+func (l *historyLoader) prefetched(snap revision.Snapshot, path string, isDoc bool) *parsed {
+	ws, ok := snap.(*walkSnapshot)
+	if !ok {
+		return nil
+	}
+	p := l.pre[[2]string{path, ws.blobs[path]}]
+	if p == nil || p.isDoc != isDoc {
+		return nil
+	}
+	<-p.done
+	if !p.ok {
+		return nil
+	}
+	return p
+}
+
+// readAhead is how many commits' changed files the walk reads at once.
+const readAhead = 64
+
+// readAhead reads, with one request to git for all, the files that the
+// commits of snaps changed and that prefetch does not parse.
+func (l *historyLoader) readAhead(repo Git, snaps []*walkSnapshot) {
+	type file struct {
+		snap *walkSnapshot
+		path string
+	}
+	var files []file
+	var ids []string
+	for _, s := range snaps {
+		for path, id := range s.blobs {
+			if cfg := l.prefetchCfg; cfg != nil && (path == cfg.Registry ||
+				slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == path })) {
+				continue
+			}
+			files = append(files, file{s, path})
+			ids = append(ids, id)
+		}
+	}
+	for i, data := range repo.Blobs(ids) {
+		if data == nil {
+			continue // the snapshot reads it again and reports why it cannot
+		}
+		s := files[i].snap
+		if s.read == nil {
+			s.read = map[string][]byte{}
+		}
+		s.read[files[i].path] = data
+	}
+}
+
+// walkSnapshot is the snapshot of a commit of the walk: it reads the files
+// the commit changed by their blob ids, without looking them up in trees.
+type walkSnapshot struct {
+	revision.Snapshot
+	repo  Git
+	blobs map[string]string // path -> blob id
+	read  map[string][]byte // path -> content read by blob id
+}
+
+func newWalkSnapshot(repo Git, e *gitrepo.WalkEntry) *walkSnapshot {
+	s := &walkSnapshot{Snapshot: repo.Commit(e.SHA), repo: repo, blobs: make(map[string]string, len(e.Changes))}
+	for _, ch := range e.Changes {
+		if ch.Blob != "" {
+			s.blobs[ch.Path] = ch.Blob
+		}
+	}
+	return s
+}
+
+func (s *walkSnapshot) ReadFile(name string) ([]byte, error) {
+	if id := s.blobs[name]; id != "" {
+		if data, ok := s.read[name]; ok {
+			return data, nil // read again (configSource checks, then reads)
+		}
+		if data, err := s.repo.Blob(id); err == nil {
+			if s.read == nil {
+				s.read = map[string][]byte{}
+			}
+			s.read[name] = data
+			return data, nil
+		}
+	}
+	return s.Snapshot.ReadFile(name) // and its error, if any
+}
+
+func parseDoc(cache *cps.ParseCache, path string, src []byte) docResult {
+	var r docResult
+	r.doc, r.err = cache.Parse(path, src)
+	v, source := report.DetectVersion(src)
+	r.version = report.DocVersion{File: path, Version: v, Source: source}
+	return r
+}
+
+// carry keeps the state before a commit that could not be read.
+func carry(rev string, prev *histState, problem string) *histState {
+	if prev == nil {
+		h := emptyHistState(rev)
+		h.problems = []string{problem}
+		h.carried = true
+		return h
+	}
+	h := *prev
+	st := *prev.st
+	st.Rev = rev
+	h.st = &st
+	h.problems = []string{problem}
+	h.carried = true
+	return &h
+}
+
+// doc parses the CPS document at path, cached by content.
+func (l *historyLoader) doc(snap revision.Snapshot, path string) (*cps.Document, report.DocVersion, error) {
+	if p := l.prefetched(snap, path, true); p != nil {
+		return p.doc.doc, p.doc.version, p.doc.err
+	}
+	src, err := snap.ReadFile(path)
+	if err != nil {
+		return nil, report.DocVersion{}, err
+	}
+	key := path + "\x00" + string(src)
+	r, ok := l.docs[key]
+	if !ok {
+		r = parseDoc(l.docCache, path, src)
+		l.docs[key] = r
+	}
+	return r.doc, r.version, r.err
+}
+
+// externalDoc reads and parses a CPS document kept in another repository,
+// cached by name and content. Its version is named after the repository
+// and the path, without the ref, so that a ref: bump is a new version of the
+// same document.
+func (l *historyLoader) externalDoc(snap revision.Snapshot, d config.Document) (*cps.Document, report.DocVersion, error) {
+	if l.external == nil {
+		return nil, report.DocVersion{}, fmt.Errorf("%s: CPS document %s is in repository %s, which the report cannot read", d.Pos, d.Path, d.Repo)
+	}
+	c, err := l.external(d)
+	if err != nil {
+		return nil, report.DocVersion{}, fmt.Errorf("configuration at %s:\n%s: %w", short(snap.Name()), d.Pos, err)
+	}
+	name := d.Name()
+	key := name + "\x00" + string(c.Data)
+	r, ok := l.docs[key]
+	if !ok {
+		r.doc, r.err = l.docCache.Parse(name, c.Data)
+		l.docs[key] = r
+	}
+	if r.err == nil && len(r.doc.Sections) == 0 {
+		r.err = fmt.Errorf("%s:1: CPS document %s has no numbered sections (headings such as \"## 4.9 Revocation\")", name, name)
+	}
+	v := report.DocVersion{File: d.Repo + ":" + d.Path, Version: c.Version, Source: c.Source}
+	return r.doc, v, r.err
+}
+
+// registry decodes the registry at path, cached by content; a missing
+// registry is nil.
+func (l *historyLoader) registry(snap revision.Snapshot, path string) (*flags.Registry, error) {
+	if p := l.prefetched(snap, path, false); p != nil {
+		return p.reg.reg, p.reg.err
+	}
+	src, err := snap.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	key := path + "\x00" + string(src)
+	r, ok := l.regs[key]
+	if !ok {
+		r.reg, r.err = l.regCache.Decode(path, src)
+		l.regs[key] = r
+	}
+	return r.reg, r.err
+}
+
+func versionOf(vs []report.DocVersion, file string) report.DocVersion {
+	for _, v := range vs {
+		if v.File == file {
+			return v
+		}
+	}
+	return report.DocVersion{File: file}
+}
+
+// touches reports whether a commit that changed the paths changed can
+// change what spec finds.
+func touches(spec flags.SourceSpec, changed []string) bool {
+	for _, p := range changed {
+		switch {
+		case spec.Path != "" && (p == spec.Path || strings.HasPrefix(p, strings.TrimSuffix(spec.Path, "/")+"/")):
+			return true
+		case spec.Glob != "" && gitrepo.Match(spec.Glob, p):
+			return true
+		}
+	}
+	return false
+}
+
+// missingSource reports whether a source failed only because its files do
+// not exist (yet) at the revision.
+func missingSource(err error) bool {
+	msg := err.Error()
+	return errors.Is(err, fs.ErrNotExist) || strings.Contains(msg, "matches no file") ||
+		strings.Contains(msg, "no Go files in") || strings.Contains(msg, "file does not exist")
+}
+
+// short abbreviates a commit id.
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+// Progress writes the progress of Load to a terminal w, on one line that
+// it clears at the end.
+func Progress(w io.Writer) func(done, total int) {
+	return func(done, total int) {
+		if done == total {
+			fmt.Fprintf(w, "\r%60s\r", "")
+			return
+		}
+		fmt.Fprintf(w, "\rcpsgate report: commit %d of %d", done, total)
+	}
+}
