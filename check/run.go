@@ -12,6 +12,7 @@ import (
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/params"
 	"github.com/cpsgate/cpsgate/policies"
 	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/review"
@@ -74,6 +75,7 @@ func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change
 		})
 	}
 	res.CPSChanges = cpsResult(set.CPS)
+	res.ParameterChanges = params.Result(in.ParameterChanges)
 	return &Outcome{Result: res, Input: in}, nil
 }
 
@@ -137,6 +139,11 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 			Flag: c.Flag, Change: c.Kind, Detail: c.Detail, File: c.Pos.File, Line: c.Pos.Line,
 		})
 	}
+	// Configuration parameters: their values, constraints and reviews.
+	var paramReviews []review.Review
+	ch.Reviews, paramReviews = params.SplitReviews(ch.Reviews)
+	params.AddToInput(in, params.Revision{Registry: base.Registry, Values: base.Params, Sections: base.Sections},
+		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author)
 	in.Reviews = reviews(head, set.NewReviews, ch)
 	return in, set
 }

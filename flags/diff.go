@@ -304,7 +304,7 @@ func reviewChanges(be, he *Entry) (changes []RegistryChange, added []review.Revi
 // content comparison they then pass as well.
 func sameReviews(a, b []review.Review) bool {
 	return slices.EqualFunc(a, b, func(x, y review.Review) bool {
-		return x.Flag == y.Flag && x.Date == y.Date && x.Reviewer == y.Reviewer && slices.Equal(x.Sections, y.Sections) &&
+		return x.Flag == y.Flag && x.Parameter == y.Parameter && x.Date == y.Date && x.Reviewer == y.Reviewer && slices.Equal(x.Sections, y.Sections) &&
 			x.Verdict == y.Verdict && x.CPSVersion == y.CPSVersion && maps.Equal(x.SectionHashes, y.SectionHashes) &&
 			x.Ref == y.Ref && x.Notes == y.Notes && x.Origin == y.Origin
 	})

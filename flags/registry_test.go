@@ -84,7 +84,7 @@ func TestDecodeRegistry(t *testing.T) {
 		{
 			name:    "unknown top-level key",
 			src:     "flag:\n  - name: A\n",
-			wantErr: `registry.yaml:1:1: unknown key "flag" in registry (known keys: flags)`,
+			wantErr: `registry.yaml:1:1: unknown key "flag" in registry (known keys: flags, parameters)`,
 		}, {
 			name:    "unknown entry key",
 			src:     "flags:\n  - name: A\n    links: [4.3.1]\n",

@@ -17,8 +17,9 @@ const (
 
 // Registry is the decoded flag registry file.
 type Registry struct {
-	File  string
-	Flags []Entry
+	File       string
+	Flags      []Entry
+	Parameters []Parameter // configuration parameters (parameters.go)
 }
 
 // Entry is one flag in the registry.

@@ -36,6 +36,7 @@ func (GitHub) Report(w io.Writer, res *result.Result) error {
 		// A runner that fails to parse the command would try the legacy
 		// "##[" syntax anywhere in the line.
 		f.Rule, f.Flag, f.Section, f.File, f.Message = inert.Lines(f.Rule), inert.Lines(f.Flag), inert.Lines(f.Section), inert.Lines(f.File), inert.Lines(f.Message)
+		f.Parameter = inert.Lines(f.Parameter)
 		p.printf("%s\n", annotation(f))
 	}
 
@@ -59,6 +60,9 @@ func (GitHub) Report(w io.Writer, res *result.Result) error {
 	for _, c := range res.CPSChanges {
 		fmt.Fprintf(&changes, "CPS %s %s%s  (%s)\n", c.Section, c.Change, cpsDetail(c), position(c.File, c.Line))
 	}
+	for _, c := range res.ParameterChanges {
+		fmt.Fprintf(&changes, "parameter %s %s%s  (%s)\n", c.Parameter, c.Change, parameterDetail(c), position(c.File, c.Line))
+	}
 
 	var sections strings.Builder
 	sp := &printer{w: &sections}
@@ -70,8 +74,8 @@ func (GitHub) Report(w io.Writer, res *result.Result) error {
 	token := stopToken(headText, changesText, sectionsText)
 	fenced(p, token, headText)
 	if changesText != "" {
-		p.printf("%s\n", workflowCommand("group", nil, fmt.Sprintf("Changes: %s, %s",
-			plural(len(res.FlagChanges), "flag change"), plural(len(res.CPSChanges), "CPS section change"))))
+		p.printf("%s\n", workflowCommand("group", nil, fmt.Sprintf("Changes: %s, %s%s",
+			plural(len(res.FlagChanges), "flag change"), plural(len(res.CPSChanges), "CPS section change"), parameterCount(len(res.ParameterChanges)))))
 		fenced(p, token, changesText)
 		p.printf("%s\n", workflowCommand("endgroup", nil, ""))
 	}
@@ -81,6 +85,15 @@ func (GitHub) Report(w io.Writer, res *result.Result) error {
 		p.printf("%s\n", workflowCommand("endgroup", nil, ""))
 	}
 	return p.err
+}
+
+// parameterCount is ", N parameter changes" when there are any (the group
+// title is unchanged for a repository without parameters).
+func parameterCount(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return ", " + plural(n, "parameter change")
 }
 
 // fenced writes text with workflow command processing stopped.
@@ -129,6 +142,9 @@ func annotationTitle(f result.Finding) string {
 	var about []string
 	if f.Flag != "" {
 		about = append(about, f.Flag)
+	}
+	if f.Parameter != "" {
+		about = append(about, "parameter "+f.Parameter)
 	}
 	if f.Section != "" {
 		about = append(about, "CPS "+f.Section)

@@ -1,6 +1,7 @@
 package output
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -79,7 +80,7 @@ func markdownBlocks(res *result.Result) []string {
 	add("%s\n", CommentMarker)
 	if res.Pass {
 		add("## ✅ cpsgate: passed\n\n")
-		if len(res.FlagChanges)+len(res.CPSChanges) == 0 {
+		if len(res.FlagChanges)+len(res.CPSChanges)+len(res.ParameterChanges) == 0 {
 			add("No flag or CPS section changed in this change.")
 		} else {
 			add("Every flag change has a review of its linked CPS sections.")
@@ -101,7 +102,7 @@ func markdownBlocks(res *result.Result) []string {
 			if f.Severity == result.Deny {
 				sev = "❌ deny"
 			}
-			add("| %s | %s | %s | %s | %s | %s |\n", sev, inert.CodeCell(f.Rule), inert.CodeCell(f.Flag), inert.Markdown(f.Section),
+			add("| %s | %s | %s | %s | %s | %s |\n", sev, inert.CodeCell(f.Rule), inert.CodeCell(cmp.Or(f.Flag, f.Parameter)), inert.Markdown(f.Section),
 				inert.CodeCell(position(f.File, f.Line)), inert.Markdown(f.Message))
 		}
 	}
@@ -111,13 +112,16 @@ func markdownBlocks(res *result.Result) []string {
 			"(or add the reviews to the registry):\n\n%s", inert.CodeBlock("", ReviewBlock(res.Missing)))
 	}
 
-	if len(res.FlagChanges)+len(res.CPSChanges) > 0 && !res.Pass {
+	if len(res.FlagChanges)+len(res.CPSChanges)+len(res.ParameterChanges) > 0 && !res.Pass {
 		add("\n### Changes\n\n")
 		for _, c := range res.FlagChanges {
 			add("- flag %s %s%s (%s)\n", inert.Code(c.Flag), inert.Markdown(c.Change), inert.Markdown(flagDetail(c)), inert.Code(position(c.File, c.Line)))
 		}
 		for _, c := range res.CPSChanges {
 			add("- CPS %s %s%s (%s)\n", inert.Markdown(c.Section), inert.Markdown(c.Change), inert.Markdown(cpsDetail(c)), inert.Code(position(c.File, c.Line)))
+		}
+		for _, c := range res.ParameterChanges {
+			add("- parameter %s %s %s (%s)\n", inert.Code(c.Parameter), inert.Markdown(c.Change), inert.Code(strings.TrimSpace(parameterDetail(c))), inert.Code(position(c.File, c.Line)))
 		}
 	}
 

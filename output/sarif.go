@@ -186,10 +186,13 @@ func (s SARIF) Report(w io.Writer, res *result.Result) error {
 		fp := fingerprint(f)
 		seen[fp]++
 		r.PartialFingerprints = map[string]string{fingerprintKey: fp + ":" + strconv.Itoa(seen[fp])}
-		if f.Flag != "" || f.Section != "" {
+		if f.Flag != "" || f.Parameter != "" || f.Section != "" {
 			r.Properties = map[string]string{}
 			if f.Flag != "" {
 				r.Properties["flag"] = f.Flag
+			}
+			if f.Parameter != "" {
+				r.Properties["parameter"] = f.Parameter
 			}
 			if f.Section != "" {
 				r.Properties["section"] = f.Section
@@ -256,7 +259,7 @@ func firstSentence(s string) string {
 // wording.
 func fingerprint(f result.Finding) string {
 	h := sha256.New()
-	for _, part := range []string{f.Rule, f.Flag, f.Section, f.File} {
+	for _, part := range []string{f.Rule, f.Flag + f.Parameter, f.Section, f.File} {
 		io.WriteString(h, strconv.Itoa(len(part))+":"+part+"\x00")
 	}
 	return hex.EncodeToString(h.Sum(nil))[:32]

@@ -51,7 +51,7 @@ func (t Text) report(w io.Writer, res *result.Result) {
 		}
 		p.printf("%s%s: %s [%s]\n", location(f.File, f.Line), sev, f.Message, f.Rule)
 	}
-	if len(res.FlagChanges)+len(res.CPSChanges) > 0 {
+	if len(res.FlagChanges)+len(res.CPSChanges)+len(res.ParameterChanges) > 0 {
 		p.printf("\nChanges:\n")
 	}
 	for _, c := range res.FlagChanges {
@@ -59,6 +59,9 @@ func (t Text) report(w io.Writer, res *result.Result) {
 	}
 	for _, c := range res.CPSChanges {
 		p.printf("  CPS %s %s%s  (%s)\n", c.Section, c.Change, cpsDetail(c), position(c.File, c.Line))
+	}
+	for _, c := range res.ParameterChanges {
+		p.printf("  parameter %s %s%s  (%s)\n", c.Parameter, c.Change, parameterDetail(c), position(c.File, c.Line))
 	}
 	if len(res.Missing) > 0 && res.ReviewsDeferred {
 		p.printf("\nThe pull request will need these reviews; a commit cannot carry approvals, so\n" +
@@ -138,6 +141,27 @@ func flagDetail(c result.FlagChange) string {
 		return ""
 	}
 	return " " + strings.Join(parts, " ")
+}
+
+// parameterDetail describes a parameter change: its old and new values
+// (with the templates they were written as) and where.
+func parameterDetail(c result.ParameterChange) string {
+	written := func(v, tmpl string) string {
+		if tmpl != "" {
+			return fmt.Sprintf("%q (%s)", v, tmpl)
+		}
+		return fmt.Sprintf("%q", v)
+	}
+	var s string
+	switch c.Change {
+	case "added":
+		s = " " + written(c.New, c.NewTemplate)
+	case "removed":
+		s = " (was " + written(c.Old, c.OldTemplate) + ")"
+	default:
+		s = " " + written(c.Old, c.OldTemplate) + " -> " + written(c.New, c.NewTemplate)
+	}
+	return s + " in " + c.Environment + " (" + c.Path + ")"
 }
 
 func cpsDetail(c result.CPSChange) string {

@@ -369,7 +369,7 @@ func finding(severity string, item any) (result.Finding, error) {
 	if f.Message, ok = obj["message"].(string); !ok || f.Message == "" {
 		return f, malformed(severity, rule, "message must be a non-empty string: %s", describe(item))
 	}
-	for key, dst := range map[string]*string{"flag": &f.Flag, "section": &f.Section, "file": &f.File} {
+	for key, dst := range map[string]*string{"flag": &f.Flag, "parameter": &f.Parameter, "section": &f.Section, "file": &f.File} {
 		v, present := obj[key]
 		if !present {
 			continue

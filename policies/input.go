@@ -33,6 +33,15 @@ type Input struct {
 	// in other repositories that the change moves; the configuration
 	// changes in nothing else, and is then not in PolicyChanges.
 	CPSVersionChanges []CPSVersionChange `json:"cps_version_changes"`
+
+	// Parameters are the configuration parameters of the registry at base
+	// or head, by name, with their values and constraints;
+	// ParameterChanges the changes of their values, and ParameterReviews
+	// the reviews of them (cps-review blocks with `parameter:`) attached
+	// to the change.
+	Parameters       map[string]Parameter `json:"parameters"`
+	ParameterChanges []ParameterChange    `json:"parameter_changes"`
+	ParameterReviews []ParameterReview    `json:"parameter_reviews"`
 }
 
 // Section is one CPS section at head.
@@ -163,6 +172,110 @@ type CPSVersionChange struct {
 	Line   int    `json:"line"`
 }
 
+// Parameter is a configuration parameter of the registry (head, or base
+// when the change removed its entry).
+type Parameter struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"` // duration | integer | number | string | bool | size
+	Status      string `json:"status"`
+	Registered  bool   `json:"registered"` // has an entry in the head registry
+	InBase      bool   `json:"in_base"`    // had an entry in the base registry
+	Description string `json:"description"`
+	// CPS are the linked sections at head, BaseCPS at base.
+	CPS     []string `json:"cps"`
+	BaseCPS []string `json:"base_cps"`
+	// BaseType is the type in the base registry, "" when the parameter had
+	// no entry there.
+	BaseType string `json:"base_type"`
+	// InclusiveValidity: the value is a validity period whose end is
+	// inclusive; each value's effective is the value plus one second.
+	InclusiveValidity bool                  `json:"inclusive_validity"`
+	File              string                `json:"file"` // the registry entry
+	Line              int                   `json:"line"`
+	Values            []ParameterValue      `json:"values"`      // at head
+	BaseValues        []ParameterValue      `json:"base_values"` // at base
+	Constraints       []ParameterConstraint `json:"constraints"`
+}
+
+// ParameterValue is one value of a parameter in one configuration file.
+// Numbers are normalized: durations in seconds, sizes in bytes.
+type ParameterValue struct {
+	File        string `json:"file"`
+	Line        int    `json:"line"`
+	Path        string `json:"path"` // key path in the file
+	Environment string `json:"environment"`
+	Text        string `json:"text"`     // as the program reads it, templates resolved
+	Template    string `json:"template"` // as written when templated, else ""
+	// Vars are the variables a templated value used.
+	Vars   []string `json:"vars"`
+	Number float64  `json:"number"` // numeric types: the normalized value
+	// Effective is the value the bounds apply to: Number, plus one second
+	// for an inclusive validity period.
+	Effective float64 `json:"effective"`
+	String    string  `json:"string"` // string type
+	Bool      bool    `json:"bool"`   // bool type
+}
+
+// ParameterConstraint is one constraint on a parameter's values, from the
+// head or the base registry (both apply: a change cannot loosen the
+// constraint its own values are checked against).
+type ParameterConstraint struct {
+	Kind      string `json:"kind"`   // min | max | one_of | pattern
+	Source    string `json:"source"` // literal | parameter | cps
+	Exclusive bool   `json:"exclusive"`
+	// Number is a min or max bound, normalized; BaseNumber the same bound
+	// as the base read it (its CPS text at base), for telling a violation
+	// the change causes from one that was already there.
+	Number     float64 `json:"number"`
+	BaseNumber float64 `json:"base_number"`
+	Text       string  `json:"text"`      // the bound as written or as the CPS states it
+	Parameter  string  `json:"parameter"` // source parameter: the other parameter
+	Section    string  `json:"section"`   // source cps: the section
+	Pattern    string  `json:"pattern"`   // kind pattern, or source cps: the pattern
+	// Error says why a CPS-bound bound could not be read at head
+	// (BaseError: at base); "" when it was.
+	Error     string    `json:"error"`
+	BaseError string    `json:"base_error"`
+	Numbers   []float64 `json:"numbers"` // one_of, numeric types
+	Strings   []string  `json:"strings"` // one_of, string type
+	InBase    bool      `json:"in_base"` // the base registry has this constraint
+	File      string    `json:"file"`
+	Line      int       `json:"line"`
+}
+
+// ParameterChange is a change of one value of a parameter between base and
+// head, in one file.
+type ParameterChange struct {
+	Parameter   string `json:"parameter"`
+	Change      string `json:"change"` // added | removed | changed
+	Old         string `json:"old"`    // as the program reads it, "" for added
+	New         string `json:"new"`    // "" for removed
+	OldTemplate string `json:"old_template,omitempty"`
+	NewTemplate string `json:"new_template,omitempty"`
+	File        string `json:"file"`
+	Line        int    `json:"line"` // in head, in base for removed
+	Path        string `json:"path"`
+	Environment string `json:"environment"`
+}
+
+// ParameterReview is a review of a parameter attached to the change: the
+// fields of Review with parameter in place of flag.
+type ParameterReview struct {
+	Parameter     string            `json:"parameter"`
+	Sections      []string          `json:"sections"`
+	Reviewer      string            `json:"reviewer"`
+	Date          string            `json:"date"`
+	Verdict       string            `json:"verdict"`
+	CPSVersion    string            `json:"cps_version"`
+	SectionHashes map[string]string `json:"section_hashes"`
+	Ref           string            `json:"ref"`
+	Notes         string            `json:"notes"`
+	Origin        string            `json:"origin"`
+	New           bool              `json:"new"` // always true: attached to the change
+	File          string            `json:"file"`
+	Line          int               `json:"line"`
+}
+
 // MarshalJSON encodes the input as policies see it: nil slices as [].
 func (in *Input) MarshalJSON() ([]byte, error) {
 	type plain Input // without this method
@@ -193,10 +306,36 @@ func withEmptySlices(in *Input) *Input {
 		f.Sources = orEmpty(f.Sources)
 		out.Flags[name] = f
 	}
+	out.ParameterChanges = orEmpty(in.ParameterChanges)
+	out.ParameterReviews = make([]ParameterReview, len(in.ParameterReviews))
+	for i, r := range in.ParameterReviews {
+		r.Sections = orEmpty(r.Sections)
+		out.ParameterReviews[i] = r
+	}
+	out.Parameters = make(map[string]Parameter, len(in.Parameters))
+	for name, p := range in.Parameters {
+		p.CPS, p.BaseCPS = orEmpty(p.CPS), orEmpty(p.BaseCPS)
+		p.Values, p.BaseValues = valuesOrEmpty(p.Values), valuesOrEmpty(p.BaseValues)
+		p.Constraints = make([]ParameterConstraint, len(p.Constraints))
+		for i, c := range in.Parameters[name].Constraints {
+			c.Numbers, c.Strings = orEmpty(c.Numbers), orEmpty(c.Strings)
+			p.Constraints[i] = c
+		}
+		out.Parameters[name] = p
+	}
 	out.Reviews = make([]Review, len(in.Reviews))
 	for i, r := range in.Reviews {
 		r.Sections = orEmpty(r.Sections)
 		out.Reviews[i] = r
 	}
 	return &out
+}
+
+func valuesOrEmpty(vs []ParameterValue) []ParameterValue {
+	out := make([]ParameterValue, len(vs))
+	for i, v := range vs {
+		v.Vars = orEmpty(v.Vars)
+		out[i] = v
+	}
+	return out
 }

@@ -74,7 +74,8 @@ func TestRulesMetadata(t *testing.T) {
 		got = append(got, r.Name)
 	}
 	want := []string{
-		"cps_version_changed", "invalid_review", "missing_review", "moved_link", "orphan_flag", "policy_changed", "registry_changed",
+		"cps_version_changed", "invalid_review", "missing_review", "moved_link", "orphan_flag", "parameter_constraint", "parameter_review",
+		"policy_changed", "registry_changed",
 		"self_review", "stale_review", "unapproved_review", "unknown_flag", "unknown_section", "unlinked_flag", "unregistered_flag",
 		"unwatched_source",
 	}

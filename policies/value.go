@@ -1,6 +1,8 @@
 package policies
 
 import (
+	"encoding/json"
+
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
@@ -19,6 +21,19 @@ func (o *obj) str(k, v string) *obj { return o.term(k, ast.StringTerm(v)) }
 func (o *obj) num(k string, v int) *obj {
 	return o.term(k, ast.IntNumberTerm(v))
 }
+
+// float adds a number written as encoding/json writes it (finite numbers
+// only: the parameters' values and bounds are checked finite when parsed).
+func (o *obj) float(k string, v float64) *obj { return o.term(k, floatTerm(v)) }
+
+func floatTerm(v float64) *ast.Term {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ast.NullTerm()
+	}
+	return ast.NumberTerm(json.Number(b))
+}
+
 func (o *obj) boolean(k string, v bool) *obj { return o.term(k, ast.BooleanTerm(v)) }
 
 // strOmit adds k only when v is not empty (the `omitempty` of the JSON form).
@@ -72,7 +87,11 @@ func (in *Input) value() ast.Value {
 	if flags == nil {
 		flags = map[string]Flag{} // an object, never null (withEmptySlices)
 	}
-	return newObj(18).
+	params := in.Parameters
+	if params == nil {
+		params = map[string]Parameter{} // an object, never null (withEmptySlices)
+	}
+	return newObj(21).
 		str("base", in.Base).
 		str("head", in.Head).
 		str("author", in.Author).
@@ -90,6 +109,9 @@ func (in *Input) value() ast.Value {
 		term("policy_changes", arrayOf(in.PolicyChanges, (*PolicyChange).term)).
 		term("source_changes", arrayOf(in.SourceChanges, (*SourceChange).term)).
 		term("cps_version_changes", arrayOf(in.CPSVersionChanges, (*CPSVersionChange).term)).
+		term("parameters", mapOf(params, (*Parameter).term)).
+		term("parameter_changes", arrayOf(in.ParameterChanges, (*ParameterChange).term)).
+		term("parameter_reviews", arrayOf(in.ParameterReviews, (*ParameterReview).term)).
 		done().Value
 }
 
@@ -157,4 +179,49 @@ func (c *SourceChange) term() *ast.Term {
 func (c *CPSVersionChange) term() *ast.Term {
 	return newObj(6).str("repo", c.Repo).str("path", c.Path).str("old_ref", c.OldRef).
 		str("ref", c.Ref).str("file", c.File).num("line", c.Line).done()
+}
+
+func (p *Parameter) term() *ast.Term {
+	return newObj(15).str("name", p.Name).str("type", p.Type).str("status", p.Status).
+		boolean("registered", p.Registered).boolean("in_base", p.InBase).str("description", p.Description).
+		term("cps", stringsTerm(p.CPS)).term("base_cps", stringsTerm(p.BaseCPS)).str("base_type", p.BaseType).
+		boolean("inclusive_validity", p.InclusiveValidity).str("file", p.File).num("line", p.Line).
+		term("values", arrayOf(p.Values, (*ParameterValue).term)).
+		term("base_values", arrayOf(p.BaseValues, (*ParameterValue).term)).
+		term("constraints", arrayOf(p.Constraints, (*ParameterConstraint).term)).done()
+}
+
+func (v *ParameterValue) term() *ast.Term {
+	return newObj(12).str("file", v.File).num("line", v.Line).str("path", v.Path).
+		str("environment", v.Environment).str("text", v.Text).str("template", v.Template).
+		term("vars", stringsTerm(v.Vars)).float("number", v.Number).float("effective", v.Effective).
+		str("string", v.String).boolean("bool", v.Bool).done()
+}
+
+func (c *ParameterConstraint) term() *ast.Term {
+	numbers := make([]*ast.Term, len(c.Numbers))
+	for i, n := range c.Numbers {
+		numbers[i] = floatTerm(n)
+	}
+	return newObj(17).str("kind", c.Kind).str("source", c.Source).boolean("exclusive", c.Exclusive).
+		float("number", c.Number).float("base_number", c.BaseNumber).str("text", c.Text).
+		str("parameter", c.Parameter).str("section", c.Section).str("pattern", c.Pattern).
+		str("error", c.Error).str("base_error", c.BaseError).
+		term("numbers", ast.ArrayTerm(numbers...)).term("strings", stringsTerm(c.Strings)).
+		boolean("in_base", c.InBase).str("file", c.File).num("line", c.Line).done()
+}
+
+func (c *ParameterChange) term() *ast.Term {
+	return newObj(10).str("parameter", c.Parameter).str("change", c.Change).str("old", c.Old).
+		str("new", c.New).strOmit("old_template", c.OldTemplate).strOmit("new_template", c.NewTemplate).
+		str("file", c.File).num("line", c.Line).str("path", c.Path).str("environment", c.Environment).done()
+}
+
+func (r *ParameterReview) term() *ast.Term {
+	return newObj(13).str("parameter", r.Parameter).term("sections", stringsTerm(r.Sections)).
+		str("reviewer", r.Reviewer).str("date", r.Date).str("verdict", r.Verdict).
+		str("cps_version", r.CPSVersion).
+		term("section_hashes", mapOf(r.SectionHashes, func(h *string) *ast.Term { return ast.StringTerm(*h) })).
+		str("ref", r.Ref).str("notes", r.Notes).str("origin", r.Origin).boolean("new", r.New).
+		str("file", r.File).num("line", r.Line).done()
 }

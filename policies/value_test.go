@@ -33,6 +33,8 @@ func filled(v reflect.Value, seed *int) {
 		v.SetString("s" + string(rune('a'+*seed%26)) + "%\n\"")
 	case reflect.Int:
 		v.SetInt(int64(*seed))
+	case reflect.Float64:
+		v.SetFloat(float64(*seed) + 0.25)
 	case reflect.Bool:
 		v.SetBool(true)
 	case reflect.Pointer:

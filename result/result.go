@@ -16,10 +16,12 @@ type Finding struct {
 	Severity string `json:"severity"`
 	Rule     string `json:"rule"`
 	Flag     string `json:"flag,omitempty"`
-	Section  string `json:"section,omitempty"`
-	Message  string `json:"message"`
-	File     string `json:"file,omitempty"`
-	Line     int    `json:"line,omitempty"`
+	// Parameter is the configuration parameter concerned.
+	Parameter string `json:"parameter,omitempty"`
+	Section   string `json:"section,omitempty"`
+	Message   string `json:"message"`
+	File      string `json:"file,omitempty"`
+	Line      int    `json:"line,omitempty"`
 }
 
 // FlagChange is a flag difference between base and head.
@@ -44,6 +46,21 @@ type CPSChange struct {
 	Line       int    `json:"line,omitempty"`
 }
 
+// ParameterChange is a change of a configuration parameter's value in one
+// file between base and head.
+type ParameterChange struct {
+	Parameter   string `json:"parameter"`
+	Change      string `json:"change"` // added | removed | changed
+	Old         string `json:"old,omitempty"`
+	New         string `json:"new,omitempty"`
+	OldTemplate string `json:"old_template,omitempty"` // as written, when templated
+	NewTemplate string `json:"new_template,omitempty"`
+	File        string `json:"file,omitempty"`
+	Line        int    `json:"line,omitempty"`
+	Path        string `json:"path,omitempty"`
+	Environment string `json:"environment,omitempty"`
+}
+
 // Missing is a (flag, section) pair that needs a review in this change, with
 // what a reviewer needs to write one.
 type Missing struct {
@@ -64,6 +81,8 @@ type Result struct {
 	Findings    []Finding    `json:"findings"`
 	FlagChanges []FlagChange `json:"flag_changes"`
 	CPSChanges  []CPSChange  `json:"cps_changes"`
+	// ParameterChanges are the changes of configuration parameters' values.
+	ParameterChanges []ParameterChange `json:"parameter_changes,omitempty"`
 	// Missing lists the reviews still needed; renderers turn it into a
 	// ready-to-paste cps-review block.
 	Missing []Missing `json:"missing_reviews"`
@@ -81,6 +100,7 @@ func Compare(a, b Finding) int {
 		cmp.Compare(a.Line, b.Line),
 		cmp.Compare(a.Rule, b.Rule),
 		cmp.Compare(a.Flag, b.Flag),
+		cmp.Compare(a.Parameter, b.Parameter),
 		cmp.Compare(a.Section, b.Section),
 		cmp.Compare(a.Message, b.Message),
 		cmp.Compare(a.Severity, b.Severity),

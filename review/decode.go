@@ -22,7 +22,8 @@ var hashPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 // DecodeNode decodes one review mapping: date (YYYY-MM-DD), reviewer,
 // sections (a list, or one string), verdict (required), cps_version,
 // section_hashes (section ID -> "sha256:<hex>"), ref, notes, and, when
-// withFlag, the required flag. Unknown keys and malformed values are errors
+// withFlag, the required flag (or parameter, for a review of a configuration
+// parameter). Unknown keys and malformed values are errors
 // at their positions. Pos is the mapping's position; Origin is left for the
 // caller to set. The review is returned, as far as it could be decoded, even
 // with an error.
@@ -44,14 +45,21 @@ func Decode(d *yamlnode.Decoder, n *yaml.Node, withFlag bool) Review {
 	r := Review{Pos: d.Pos(n)}
 	keys := reviewKeys
 	if withFlag {
-		keys = slices.Concat([]string{"flag"}, reviewKeys)
+		keys = slices.Concat([]string{"flag", "parameter"}, reviewKeys)
 	}
 	fields := d.Fields(n, "review", keys...)
 	if fields == nil {
 		return r
 	}
 	if withFlag {
-		if v := d.Required(n, fields, "review", "flag"); v != nil {
+		// A review is of a flag or, with parameter: instead, of a
+		// configuration parameter.
+		if p, ok := fields["parameter"]; ok {
+			r.Parameter = d.NonEmpty(p.Value, "parameter")
+			if f, both := fields["flag"]; both {
+				d.Errs.Add(d.Pos(f.Key), "review: flag and parameter are both set; a review is of one flag or one parameter")
+			}
+		} else if v := d.Required(n, fields, "review", "flag"); v != nil {
 			r.Flag = d.NonEmpty(v, "flag")
 		}
 	}

@@ -36,7 +36,10 @@ const (
 
 // Review is one review of a flag against CPS sections.
 type Review struct {
-	Flag          string            `json:"flag"`
+	Flag string `json:"flag"`
+	// Parameter is set instead of Flag on a review of a configuration
+	// parameter (a cps-review block with `parameter:`).
+	Parameter     string            `json:"parameter,omitempty"`
 	Date          string            `json:"date,omitempty"` // YYYY-MM-DD as written
 	Reviewer      string            `json:"reviewer,omitempty"`
 	Sections      []string          `json:"sections"`

@@ -18,6 +18,7 @@ import (
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/diag"
 	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/params"
 	"github.com/cpsgate/cpsgate/policies"
 )
 
@@ -38,6 +39,7 @@ type State struct {
 	Sections  map[string]*cps.Section
 	Registry  *flags.Registry // nil when the revision has no registry file
 	Inventory *flags.Inventory
+	Params    *params.Values // the registry's configuration parameters' values
 	// Gate holds the configuration file and the policy files by path, to
 	// detect a change that edits its own check.
 	Gate map[string][]byte
@@ -71,6 +73,10 @@ func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bo
 	}
 	st.Inventory = inv
 	if err := errors.Join(cpsErr, regErr, invErr, gate); err != nil {
+		return nil, err
+	}
+	var err error
+	if st.Params, err = params.Read(snap, st.Registry); err != nil {
 		return nil, err
 	}
 	return st, nil

@@ -1,0 +1,211 @@
+package flags
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/internal/paramtype"
+)
+
+// ConfigFile is a JSON or YAML configuration file parsed as the program
+// that decodes it reads it (see ParseConfigFile).
+type ConfigFile struct {
+	file string
+	json bool
+	docs []*cnode
+	w    *settingsWalker // memos of merge resolution, and the checks of every object
+}
+
+// ParseConfigFile parses a JSON (.json) or YAML (.yaml, .yml) file with the
+// readers that config sources use: YAML anchors, aliases and merge keys
+// resolved as yaml v3 resolves them, the same limits and the same refusals.
+func ParseConfigFile(file string, src []byte) (*ConfigFile, error) {
+	at := diag.Pos{File: file, Line: 1}
+	if len(src) > MaxConfigSize {
+		return nil, diag.Errors{diag.Errorf(at, "config file is %d bytes, over the limit of %d", len(src), MaxConfigSize)}.Err()
+	}
+	src = bytes.TrimPrefix(src, utf8BOM)
+	if err := diag.CheckUTF8(file, src); err != nil {
+		return nil, diag.Errors{err}.Err()
+	}
+	cf := &ConfigFile{file: file}
+	var err error
+	switch strings.ToLower(path.Ext(file)) {
+	case ".json":
+		cf.json = true
+		cf.docs, err = parseJSON(file, src)
+	case ".yaml", ".yml":
+		cf.docs, err = parseYAML(file, src)
+	default:
+		return nil, diag.Errors{diag.Errorf(at, "unsupported config file type %q (want .json, .yaml or .yml)", path.Ext(file))}.Err()
+	}
+	if err != nil {
+		return nil, err
+	}
+	// A key that matches no flag map: the walker is used for its merge
+	// resolution and its checks of duplicate keys.
+	cf.w = newSettingsWalker("\x00", "", cf.json)
+	return cf, nil
+}
+
+// ConfigValue is a scalar that a key path reaches in a configuration file.
+type ConfigValue struct {
+	Path   string // the concrete key path: "*" replaced by the key or [index]
+	Scalar paramtype.Scalar
+	Pos    diag.Pos // of the value
+}
+
+// Lookup returns the scalars the dotted key path pattern reaches in the
+// file ("*" stands for every member of an object or array), in document
+// order, through aliases and merge keys. Keys match as the decoding program
+// matches them to struct fields: exactly in YAML; in JSON also without
+// regard to case (encoding/json), where two keys of one object that both
+// match are an error. A "*" matches map keys exactly. A path that reaches
+// an object or array instead of a scalar, or passes through a scalar, is an
+// error; a key that is absent gives no value.
+func (cf *ConfigFile) Lookup(pattern string) ([]ConfigValue, error) {
+	segs := strings.Split(pattern, ".")
+	var out []ConfigValue
+	var errs diag.Errors
+	cf.w.errs = nil // duplicate keys on the way, reported by checkDuplicates
+	for i, doc := range cf.docs {
+		cf.lookup(doc.resolve(), segs, documentPath(i), 0, &out, &errs)
+	}
+	errs = append(cf.w.errs, errs...)
+	return out, errs.Err()
+}
+
+func (cf *ConfigFile) lookup(n *cnode, segs []string, p string, depth int, out *[]ConfigValue, errs *diag.Errors) {
+	n = n.resolve()
+	if depth > maxEffectiveDepth || len(*out) > MaxConfigSettings {
+		errs.Add(n.pos, "the key path expands, through aliases, beyond cpsgate's limits")
+		return
+	}
+	if len(segs) == 0 {
+		switch {
+		case n.kind != scalarNode:
+			errs.Add(n.pos, "%s is %s, not a single value", p, n.describe())
+		default:
+			*out = append(*out, ConfigValue{Path: p, Scalar: scalarOf(n, !cf.json), Pos: n.pos})
+		}
+		return
+	}
+	seg, rest := segs[0], segs[1:]
+	switch n.kind {
+	case objectNode:
+		cf.w.checkDuplicates(n)
+		entries := cf.w.mergedEntries(n, 0)
+		if seg == "*" {
+			for _, e := range entries {
+				if e.keyNotString != "" {
+					errs.Add(e.keyPos, "key %s is not a string (YAML resolves it as %s); quote it", e.key, e.keyNotString)
+					continue
+				}
+				cf.lookup(e.value, rest, joinKey(p, e.key), depth+1, out, errs)
+			}
+			return
+		}
+		var found []centry
+		for _, e := range entries {
+			if e.key == seg || cf.json && strings.EqualFold(e.key, seg) {
+				found = append(found, e)
+			}
+		}
+		switch {
+		case len(found) > 1 && found[0].key == found[1].key:
+			// a duplicate key, which checkDuplicates reported
+		case len(found) > 1:
+			errs.Add(found[1].keyPos, "keys %q (line %d) and %q are one key for Go's encoding/json, which matches keys to struct fields without regard to case and reads the last one; keep one", found[0].key, found[0].keyPos.Line, found[1].key)
+		case len(found) == 1:
+			if found[0].keyNotString != "" {
+				errs.Add(found[0].keyPos, "key %s is not a string (YAML resolves it as %s); quote it", found[0].key, found[0].keyNotString)
+				return
+			}
+			cf.lookup(found[0].value, rest, joinKey(p, seg), depth+1, out, errs)
+		}
+	case arrayNode:
+		if seg != "*" {
+			errs.Add(n.pos, "%s is an array; the key path needs * to go through its elements, not %q", displayPath(p), seg)
+			return
+		}
+		for i, item := range n.items {
+			cf.lookup(item, rest, fmt.Sprintf("%s[%d]", p, i), depth+1, out, errs)
+		}
+	default:
+		if n.isNull {
+			return // an empty value on the way: nothing set below it
+		}
+		errs.Add(n.pos, "%s is %s, not an object: the key path %s goes through it", displayPath(p), n.describe(), strings.Join(segs, "."))
+	}
+}
+
+// displayPath names a key path for a message, "the document" when empty.
+func displayPath(p string) string {
+	if p == "" {
+		return "the document"
+	}
+	return p
+}
+
+// scalarOf describes a scalar node for paramtype.
+func scalarOf(n *cnode, yaml bool) paramtype.Scalar {
+	s := paramtype.Scalar{Text: n.text, IsBool: n.isBool, IsNull: n.isNull, YAML: yaml}
+	if strings.HasPrefix(n.text, `"`) {
+		if v, err := strconv.Unquote(n.text); err == nil {
+			s.Text, s.Quoted = v, true
+		}
+	}
+	return s
+}
+
+// Leaves returns every scalar of the file's first document with its dotted
+// key path (a variables file: nested keys joined with dots, list elements
+// as [i]), through aliases and merge keys, in document order.
+func (cf *ConfigFile) Leaves() ([]ConfigValue, error) {
+	var out []ConfigValue
+	var errs diag.Errors
+	cf.w.errs = nil // duplicate keys, reported by checkDuplicates
+	if len(cf.docs) > 1 {
+		errs.Add(cf.docs[1].pos, "a variables file is one YAML document")
+	}
+	if len(cf.docs) > 0 {
+		cf.leaves(cf.docs[0], "", 0, &out, &errs)
+	}
+	errs = append(cf.w.errs, errs...)
+	return out, errs.Err()
+}
+
+func (cf *ConfigFile) leaves(n *cnode, p string, depth int, out *[]ConfigValue, errs *diag.Errors) {
+	n = n.resolve()
+	if depth > maxEffectiveDepth || len(*out) > MaxConfigSettings {
+		errs.Add(n.pos, "the file expands, through aliases, beyond cpsgate's limits")
+		return
+	}
+	switch n.kind {
+	case objectNode:
+		cf.w.checkDuplicates(n)
+		for _, e := range cf.w.mergedEntries(n, 0) {
+			if e.keyNotString != "" {
+				errs.Add(e.keyPos, "key %s is not a string (YAML resolves it as %s); quote it", e.key, e.keyNotString)
+				continue
+			}
+			cf.leaves(e.value, joinKey(p, e.key), depth+1, out, errs)
+		}
+	case arrayNode:
+		for i, item := range n.items {
+			cf.leaves(item, fmt.Sprintf("%s[%d]", p, i), depth+1, out, errs)
+		}
+	default:
+		if p == "" {
+			if !n.isNull {
+				errs.Add(n.pos, "a variables file is a mapping of names to values, got %s", n.describe())
+			}
+			return
+		}
+		*out = append(*out, ConfigValue{Path: p, Scalar: scalarOf(n, !cf.json), Pos: n.pos})
+	}
+}

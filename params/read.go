@@ -1,0 +1,256 @@
+// Package params reads the configuration parameters that the registry
+// binds to the CPS (a CRL's validity interval, a certificate profile's
+// maximum validity) from the configuration files where they live, resolves
+// templated values ({{ name }} from variables files), and turns what two
+// revisions hold into the policy input: the parameters with their values
+// and normalized constraints, the changes of their values, and the reviews
+// of them attached to the change. The constraints are decided by the Rego
+// rules parameter_constraint and parameter_review.
+package params
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/gitrepo"
+	"github.com/cpsgate/cpsgate/internal/paramtype"
+)
+
+// Value is one value of a parameter in one configuration file.
+type Value struct {
+	Parameter   string
+	File        string
+	Path        string // concrete key path in the file
+	Environment string
+	Text        string // the value as the program reads it, templates resolved
+	// Template is the value as written when it holds a {{ name }}
+	// reference, "" otherwise; Vars are the variables it used.
+	Template string
+	Vars     []VarRef
+	Value    paramtype.Value
+	Pos      diag.Pos
+}
+
+// VarRef is a variable a templated value used, and where it is defined.
+type VarRef struct {
+	Name string
+	Pos  diag.Pos
+}
+
+// Values are the values of every parameter at one revision, sorted by
+// parameter, file and key path.
+type Values struct {
+	List []Value
+}
+
+// Of returns the values of parameter name.
+func (v *Values) Of(name string) []Value {
+	if v == nil {
+		return nil
+	}
+	i, _ := slices.BinarySearchFunc(v.List, name, func(x Value, name string) int { return cmp.Compare(x.Parameter, name) })
+	j := i
+	for j < len(v.List) && v.List[j].Parameter == name {
+		j++
+	}
+	return v.List[i:j:j]
+}
+
+// MaxFiles is the largest number of distinct files the parameters of one
+// revision read (configuration and variables files).
+const MaxFiles = 20000
+
+// reader reads the files of one revision once each.
+type reader struct {
+	fsys  flags.FS
+	files map[string]*flags.ConfigFile
+	ferrs map[string]error
+	vars  map[string]*varsFile
+	globs map[string][]string
+}
+
+// Read reads the values of the registry's parameters at one revision. A
+// file that cannot be read as the program reads it, a value that does not
+// parse as the parameter's type, a template cpsgate cannot resolve: all are
+// errors with their positions (the check exits 2). A glob that matches no
+// file gives no value (the rules report an active parameter without one).
+func Read(fsys flags.FS, reg *flags.Registry) (*Values, error) {
+	out := &Values{}
+	if reg == nil || len(reg.Parameters) == 0 {
+		return out, nil
+	}
+	r := &reader{fsys: fsys, files: map[string]*flags.ConfigFile{}, ferrs: map[string]error{},
+		vars: map[string]*varsFile{}, globs: map[string][]string{}}
+	var errs diag.Errors
+	for _, p := range reg.Parameters {
+		seen := map[[2]string]bool{}
+		for _, loc := range p.Config {
+			files, err := r.glob(loc)
+			if err != nil {
+				addError(&errs, loc.Pos, err)
+				continue
+			}
+			for _, file := range files {
+				vals, err := r.values(p, loc, file)
+				addError(&errs, loc.Pos, err)
+				for _, v := range vals {
+					key := [2]string{v.File, v.Path}
+					if !seen[key] {
+						seen[key] = true
+						out.List = append(out.List, v)
+					}
+				}
+			}
+		}
+	}
+	if len(r.files)+len(r.vars) > MaxFiles {
+		errs.Add(reg.Parameters[0].Pos, "the parameters read %d files, more than the limit of %d (params.MaxFiles)", len(r.files)+len(r.vars), MaxFiles)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out.List, func(a, b Value) int {
+		return cmp.Or(cmp.Compare(a.Parameter, b.Parameter), cmp.Compare(a.File, b.File), cmp.Compare(a.Path, b.Path))
+	})
+	return out, nil
+}
+
+// glob returns the files loc's glob matches, sorted.
+func (r *reader) glob(loc flags.ParamLocation) ([]string, error) {
+	if files, ok := r.globs[loc.Glob]; ok {
+		return files, nil
+	}
+	files, err := r.fsys.Glob(loc.Glob)
+	var link *gitrepo.LinkError
+	switch {
+	case errors.As(err, &link):
+		return nil, err
+	case err != nil:
+		return nil, fmt.Errorf("glob %q: %w", loc.Glob, err)
+	}
+	r.globs[loc.Glob] = files
+	return files, nil
+}
+
+// file parses a configuration file once.
+func (r *reader) file(name string) (*flags.ConfigFile, error) {
+	if cf, ok := r.files[name]; ok {
+		return cf, r.ferrs[name]
+	}
+	src, err := r.fsys.ReadFile(name)
+	var cf *flags.ConfigFile
+	if err == nil {
+		cf, err = flags.ParseConfigFile(name, src)
+	}
+	r.files[name], r.ferrs[name] = cf, err
+	return cf, err
+}
+
+// values reads parameter p's values in one file that loc's glob matched.
+func (r *reader) values(p flags.Parameter, loc flags.ParamLocation, file string) ([]Value, error) {
+	cf, err := r.file(file)
+	if err != nil {
+		return nil, err
+	}
+	found, err := cf.Lookup(loc.Path)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	// The variables files are read when a value is templated.
+	var vars []*varsFile
+	loadVars := func() error {
+		if vars != nil || len(loc.Vars) == 0 {
+			return nil
+		}
+		for _, v := range loc.Vars {
+			vf, err := r.varsFile(file, v, loc.Pos)
+			if err != nil {
+				return err
+			}
+			vars = append(vars, vf)
+		}
+		return nil
+	}
+	env := loc.Environment
+	if env == "" {
+		env = path.Dir(file)
+	}
+	var out []Value
+	var errs diag.Errors
+	for _, c := range found {
+		v := Value{Parameter: p.Name, File: file, Path: c.Path, Environment: env, Text: c.Scalar.Text, Pos: c.Pos}
+		s := c.Scalar
+		if s.Quoted && hasTemplate(s.Text) {
+			if err := loadVars(); err != nil {
+				return nil, err
+			}
+			text, refs, err := render(s.Text, vars)
+			if err != nil {
+				errs.Add(c.Pos, "parameter %s at %s: %v", p.Name, c.Path, err)
+				continue
+			}
+			v.Template, v.Text, v.Vars = s.Text, text, refs
+			s.Text = text
+		}
+		val, err := paramtype.FromConfig(p.Type, s)
+		if err != nil {
+			what := ""
+			if v.Template != "" {
+				what = fmt.Sprintf(" (%s resolves to %q)", v.Template, v.Text)
+			}
+			errs.Add(c.Pos, "parameter %s (%s) at %s%s: %v", p.Name, p.Type, c.Path, what, err)
+			continue
+		}
+		v.Value = val
+		out = append(out, v)
+	}
+	return out, errs.Err()
+}
+
+// varsFile returns the variables file name, relative to the directory of
+// the configuration file that uses it.
+func (r *reader) varsFile(configFile, name string, at diag.Pos) (*varsFile, error) {
+	p := path.Join(path.Dir(configFile), name)
+	if p == ".." || strings.HasPrefix(p, "../") {
+		return nil, diag.Errors{diag.Errorf(at, "vars: %s, from %s, leads outside the repository", name, configFile)}.Err()
+	}
+	if vf, ok := r.vars[p]; ok {
+		return vf, vf.err
+	}
+	vf := &varsFile{file: p}
+	src, err := r.fsys.ReadFile(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		vf.err = diag.Errors{diag.Errorf(at, "vars: the variables file %s (for %s) does not exist", p, configFile)}.Err()
+	case err != nil:
+		vf.err = err
+	default:
+		vf.err = vf.parse(src)
+	}
+	r.vars[p] = vf
+	return vf, vf.err
+}
+
+// addError appends err to errs: its diag errors as they are, any other error
+// at pos.
+func addError(errs *diag.Errors, pos diag.Pos, err error) {
+	if err == nil {
+		return
+	}
+	var list diag.Errors
+	if errors.As(err, &list) {
+		*errs = append(*errs, list...)
+		return
+	}
+	errs.Add(pos, "%v", err)
+}
