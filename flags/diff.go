@@ -37,7 +37,8 @@ func DiffWithCodeRemovals(base, head State) []Change {
 }
 
 func diff(base, head State, codeRemovals bool) []Change {
-	b, h := newSnapshot(base), newSnapshot(head)
+	same := sameFiles(base.Inventory, head.Inventory)
+	b, h := newSnapshot(base, same), newSnapshot(head, same)
 	var changes []Change
 	for _, name := range unionKeys(b.flags, h.flags, cmp.Compare[string]) {
 		bf, hf := b.flags[name], h.flags[name]
@@ -89,8 +90,26 @@ func (k settingKey) compare(o settingKey) int {
 	return cmp.Or(cmp.Compare(k.Flag, o.Flag), cmp.Compare(k.Env, o.Env), cmp.Compare(k.File, o.File), cmp.Compare(k.Path, o.Path))
 }
 
-// newSnapshot indexes st.
-func newSnapshot(st State) snapshot {
+// sameFiles returns the configuration files whose content (as the sources
+// read it) is the same at both revisions: their settings are the same, so
+// comparing them setting by setting is work a large CA's change (one file
+// of hundreds) need not do.
+func sameFiles(base, head *Inventory) map[string]bool {
+	same := map[string]bool{}
+	if base == nil || head == nil {
+		return same
+	}
+	for file, d := range head.Digests {
+		if bd, ok := base.Digests[file]; ok && bd == d {
+			same[file] = true
+		}
+	}
+	return same
+}
+
+// newSnapshot indexes st; the settings of the files in same only name their
+// flags (for added and removed flags), and are not compared.
+func newSnapshot(st State, same map[string]bool) snapshot {
 	n, nSettings := 0, 0
 	if st.Inventory != nil {
 		n, nSettings = len(st.Inventory.Defs), len(st.Inventory.Settings)
@@ -116,6 +135,12 @@ func newSnapshot(st State) snapshot {
 		}
 		for _, set := range inv.Settings {
 			f := info(set.Flag)
+			if same[set.Pos.File] {
+				if len(f.settings) == 0 {
+					f.settings = append(f.settings, set) // for pos
+				}
+				continue
+			}
 			f.settings = append(f.settings, set)
 			// One map sets a flag once (Discover refuses two keys for one
 			// field); should a key repeat all the same, true wins.

@@ -3,6 +3,9 @@ package flags
 import (
 	"cmp"
 	"errors"
+	"fmt"
+	"hash/maphash"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -41,7 +44,7 @@ func Discover(fsys FS, specs []SourceSpec) (*Inventory, error) {
 			inv.Defs = append(inv.Defs, defs...)
 			addError(&errs, spec.Pos, err)
 		case KindConfig:
-			settings, files, err := discoverConfig(fsys, spec)
+			settings, files, err := discoverConfig(fsys, spec, inv)
 			inv.Settings = append(inv.Settings, settings...)
 			inv.Files = append(inv.Files, files...)
 			addError(&errs, spec.Pos, err)
@@ -51,6 +54,13 @@ func Discover(fsys FS, specs []SourceSpec) (*Inventory, error) {
 	}
 	if err := errs.Err(); err == nil {
 		addError(&errs, diag.Pos{}, resolveSettings(inv.Settings, structs))
+		// Which flag a key sets depends on the structs too: a file reads
+		// the same only with the same key-to-field tables.
+		if d := structsDigest(structs); d != 0 {
+			for file := range inv.Digests {
+				inv.Digests[file] ^= d
+			}
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -179,7 +189,7 @@ func goFiles(fsys FS, p string) ([]string, error) {
 }
 
 // discoverConfig returns the settings in the files that spec.Glob matches.
-func discoverConfig(fsys FS, spec SourceSpec) ([]Setting, []string, error) {
+func discoverConfig(fsys FS, spec SourceSpec, inv *Inventory) ([]Setting, []string, error) {
 	if spec.Glob == "" || spec.Key == "" {
 		return nil, nil, diag.Errors{diag.Errorf(spec.Pos, "a %s source needs a glob and a key", KindConfig)}.Err()
 	}
@@ -205,12 +215,42 @@ func discoverConfig(fsys FS, spec SourceSpec) ([]Setting, []string, error) {
 			errs.Add(spec.Pos, "%v", err)
 			continue
 		}
+		if inv.Digests == nil {
+			inv.Digests = map[string]uint64{}
+		}
+		// Two sources reading one file: the digest covers both readings.
+		inv.Digests[file] ^= maphash.String(digestSeed, spec.Key+"\x00"+spec.Environment+"\x00"+string(src))
 		s, err := ExtractConfig(file, src, spec.Key, spec.Environment)
 		settings = append(settings, s...)
 		addError(&errs, spec.Pos, err)
 	}
 	return settings, files, errs.Err()
 }
+
+// structsDigest hashes how the go-struct sources map keys to fields (0 when
+// there are none).
+func structsDigest(structs []*GoStruct) uint64 {
+	if len(structs) == 0 {
+		return 0
+	}
+	var h maphash.Hash
+	h.SetSeed(digestSeed)
+	for _, gs := range structs {
+		h.WriteString(gs.Type + "\x00")
+		for _, f := range gs.JSON {
+			fmt.Fprintf(&h, "j%q %q %t\x00", f.Key, f.Name, f.Flag)
+		}
+		for _, k := range slices.Sorted(maps.Keys(gs.YAML)) {
+			f := gs.YAML[k]
+			fmt.Fprintf(&h, "y%q %q %t\x00", f.Key, f.Name, f.Flag)
+		}
+		fmt.Fprintf(&h, "e%t\x00", gs.YAMLErr != nil)
+	}
+	return h.Sum64() | 1
+}
+
+// digestSeed seeds Inventory.Digests: digests compare within one process.
+var digestSeed = maphash.MakeSeed()
 
 // addError appends err to errs: its diag errors as they are, any other error
 // at pos.

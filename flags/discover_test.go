@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/cpsgate/cpsgate/diag"
 )
@@ -167,10 +168,50 @@ func TestDiscover(t *testing.T) {
 			if diff := cmp.Diff(errString(err), tt.wantErr); diff != "" {
 				t.Errorf("error mismatch (-got +want):\n%s", diff)
 			}
-			if diff := cmp.Diff(got, tt.want); diff != "" {
+			if diff := cmp.Diff(got, tt.want, cmpopts.IgnoreFields(Inventory{}, "Digests")); diff != "" {
 				t.Errorf("inventory mismatch (-got +want):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestDigests: a config file's digest changes with its content and with how
+// a source reads it, and the diff skips a file whose digest is the same at
+// both revisions.
+func TestDigests(t *testing.T) {
+	spec := SourceSpec{Kind: KindConfig, Glob: "deploy/*.json", Key: "features"}
+	read := func(fsys mapFS, spec SourceSpec) *Inventory {
+		t.Helper()
+		inv, err := Discover(fsys, []SourceSpec{spec})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv
+	}
+	a := read(mapFS{"deploy/a.json": `{"features": {"X": true}}`, "deploy/b.json": `{"features": {"X": false}}`}, spec)
+	b := read(mapFS{"deploy/a.json": `{"features": {"X": true}}`, "deploy/b.json": `{"features": {"X": true}}`}, spec)
+	if a.Digests["deploy/a.json"] != b.Digests["deploy/a.json"] || a.Digests["deploy/b.json"] == b.Digests["deploy/b.json"] {
+		t.Errorf("digests: same content must match, other content must not: %v %v", a.Digests, b.Digests)
+	}
+	env := spec
+	env.Environment = "prod"
+	if c := read(mapFS{"deploy/a.json": `{"features": {"X": true}}`}, env); c.Digests["deploy/a.json"] == a.Digests["deploy/a.json"] {
+		t.Error("the digest does not depend on the environment the source names")
+	}
+	// The same file read through another struct type (a key now sets
+	// another field) is not the same file.
+	structs := mapFS{"f.go": "package f\ntype C struct{ X bool }\n", "deploy/a.json": `{"features": {"X": true}}`}
+	tagged := mapFS{"f.go": "package f\ntype C struct{ X bool `json:\"Y\"` }\n", "deploy/a.json": `{"features": {"X": true}}`}
+	goSpec := SourceSpec{Kind: KindGoStruct, Path: "f.go", Type: "C"}
+	i1, err1 := Discover(structs, []SourceSpec{goSpec, spec})
+	i2, err2 := Discover(tagged, []SourceSpec{goSpec, spec})
+	if err1 != nil || err2 == nil && i1.Digests["deploy/a.json"] == i2.Digests["deploy/a.json"] {
+		t.Errorf("digests under another struct: %v %v (%v, %v)", i1, i2, err1, err2)
+	}
+	got := Diff(State{Inventory: a}, State{Inventory: b})
+	want := []Change{{Flag: "X", Kind: Enabled, Env: "deploy/b.json", Path: "features", Pos: diag.Pos{File: "deploy/b.json", Line: 1, Col: 15}}}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("diff mismatch (-got +want):\n%s", diff)
 	}
 }
 

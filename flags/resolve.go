@@ -98,17 +98,29 @@ func resolveSettings(settings []Setting, structs []*GoStruct) error {
 		}
 	}
 	// Two keys of one map that set one field: the program reads the last.
-	type mapKey struct{ file, path, flag string }
-	first := map[mapKey]Setting{}
-	order := slices.Clone(settings)
-	slices.SortFunc(order, func(a, b Setting) int { return a.Pos.Compare(b.Pos) })
-	for _, s := range order {
-		k := mapKey{s.Pos.File, s.Path, s.Flag}
-		if f, dup := first[k]; dup {
-			errs.Add(s.Pos, "keys %q (line %d) and %q both set field %s; the program reads the last one: keep one", keyOf(f), f.Pos.Line, keyOf(s), s.Flag)
-			continue
+	// Sorting indexes, not a copy of the settings, and comparing
+	// neighbours keeps this cheap for millions of settings.
+	order := make([]int32, len(settings))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		x, y := &settings[a], &settings[b]
+		return cmp.Or(cmp.Compare(x.Pos.File, y.Pos.File), cmp.Compare(x.Path, y.Path), cmp.Compare(x.Flag, y.Flag), x.Pos.Compare(y.Pos))
+	})
+	for i := 1; i < len(order); i++ {
+		f, s := &settings[order[i-1]], &settings[order[i]]
+		if f.Pos.File == s.Pos.File && f.Path == s.Path && f.Flag == s.Flag {
+			first := f
+			for j := i - 1; j > 0; j-- { // the first of a run of three or more
+				p := &settings[order[j-1]]
+				if p.Pos.File != s.Pos.File || p.Path != s.Path || p.Flag != s.Flag {
+					break
+				}
+				first = p
+			}
+			errs.Add(s.Pos, "keys %q (line %d) and %q both set field %s; the program reads the last one: keep one", keyOf(*first), first.Pos.Line, keyOf(*s), s.Flag)
 		}
-		first[k] = s
 	}
 	return errs.Err()
 }

@@ -97,6 +97,10 @@ type Inventory struct {
 	// a file that leaves them (deleted, or moved where no glob matches)
 	// takes its settings out of the check.
 	Files []string
+	// Digests identify the content of each file in Files (a hash of it
+	// with a per-process seed): a file with the same digest at base and
+	// head sets the same flags the same way, so the diff skips it.
+	Digests map[string]uint64
 }
 
 // FS is read access to the files of one revision (a commit, the index, the

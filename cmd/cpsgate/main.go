@@ -12,6 +12,9 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -20,3 +23,9 @@ func main() {
 // report parses every version of the period and keeps few; collecting less
 // often saves a good part of their CPU time.
 const gcPercent = 400
+
+// memoryLimit is the heap size past which the collector runs regardless of
+// gcPercent, unless the environment sets GOMEMLIMIT: a large CA's check
+// (thousands of flags set in hundreds of files) would otherwise grow its
+// heap to five times what it keeps, and a CI runner's memory with it.
+const memoryLimit = 1 << 30
