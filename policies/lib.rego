@@ -151,7 +151,7 @@ by_author(review) if {
 }
 
 # An identity as CI systems name people: a login or an e-mail address.
-identity_pattern := `^[A-Za-z0-9][A-Za-z0-9._@+-]*$`
+identity_pattern := `^[A-Za-z0-9][A-Za-z0-9._@+-]*(\[bot\])?$`
 
 valid_identity(s) if {
 	regex.match(identity_pattern, s)

@@ -63,7 +63,7 @@ type Paragraph struct {
 // IdentityPattern is the form of a person's identity as CI systems name
 // people: a login or an e-mail address (policies/lib.rego holds the same
 // pattern).
-const IdentityPattern = `^[A-Za-z0-9][A-Za-z0-9._@+-]*$`
+const IdentityPattern = `^[A-Za-z0-9][A-Za-z0-9._@+-]*(\[bot\])?$`
 
 var identityRE = regexp.MustCompile(IdentityPattern)
 
