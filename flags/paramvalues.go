@@ -18,6 +18,47 @@ type ConfigFile struct {
 	json bool
 	docs []*cnode
 	w    *settingsWalker // memos of merge resolution, and the checks of every object
+	// checked are the objects whose keys were checked, and keys their
+	// merged entries by key (folded as encoding/json folds, for JSON):
+	// looking up a thousand parameters in one file walks each object once.
+	checked map[*cnode]bool
+	keys    map[*cnode]map[string][]centry
+}
+
+// entriesFor returns the merged entries of object n whose key is seg (for
+// JSON, equal to it under encoding/json's case folding), in order, checking
+// n's keys the first time.
+func (cf *ConfigFile) entriesFor(n *cnode, seg string) []centry {
+	if cf.keys == nil {
+		cf.keys, cf.checked = map[*cnode]map[string][]centry{}, map[*cnode]bool{}
+	}
+	byKey, ok := cf.keys[n]
+	if !ok {
+		byKey = map[string][]centry{}
+		for _, e := range cf.w.mergedEntries(n, 0) {
+			k := e.key
+			if cf.json {
+				k = foldName(k)
+			}
+			byKey[k] = append(byKey[k], e)
+		}
+		cf.keys[n] = byKey
+	}
+	if cf.json {
+		return byKey[foldName(seg)]
+	}
+	return byKey[seg]
+}
+
+// checkKeys checks the keys of object n once.
+func (cf *ConfigFile) checkKeys(n *cnode) {
+	if cf.checked == nil {
+		cf.keys, cf.checked = map[*cnode]map[string][]centry{}, map[*cnode]bool{}
+	}
+	if !cf.checked[n] {
+		cf.checked[n] = true
+		cf.w.checkDuplicates(n)
+	}
 }
 
 // ParseConfigFile parses a JSON (.json) or YAML (.yaml, .yml) file with the
@@ -97,10 +138,9 @@ func (cf *ConfigFile) lookup(n *cnode, segs []string, p string, depth int, out *
 	seg, rest := segs[0], segs[1:]
 	switch n.kind {
 	case objectNode:
-		cf.w.checkDuplicates(n)
-		entries := cf.w.mergedEntries(n, 0)
+		cf.checkKeys(n)
 		if seg == "*" {
-			for _, e := range entries {
+			for _, e := range cf.w.mergedEntries(n, 0) {
 				if e.keyNotString != "" {
 					errs.Add(e.keyPos, "key %s is not a string (YAML resolves it as %s); quote it", e.key, e.keyNotString)
 					continue
@@ -109,12 +149,7 @@ func (cf *ConfigFile) lookup(n *cnode, segs []string, p string, depth int, out *
 			}
 			return
 		}
-		var found []centry
-		for _, e := range entries {
-			if e.key == seg || cf.json && strings.EqualFold(e.key, seg) {
-				found = append(found, e)
-			}
-		}
+		found := cf.entriesFor(n, seg)
 		switch {
 		case len(found) > 1 && found[0].key == found[1].key:
 			// a duplicate key, which checkDuplicates reported
@@ -187,7 +222,7 @@ func (cf *ConfigFile) leaves(n *cnode, p string, depth int, out *[]ConfigValue, 
 	}
 	switch n.kind {
 	case objectNode:
-		cf.w.checkDuplicates(n)
+		cf.checkKeys(n)
 		for _, e := range cf.w.mergedEntries(n, 0) {
 			if e.keyNotString != "" {
 				errs.Add(e.keyPos, "key %s is not a string (YAML resolves it as %s); quote it", e.key, e.keyNotString)

@@ -132,11 +132,64 @@ numeric_parameter_types := {"duration", "integer", "number", "size"}
 
 # Every violation at head, computed once: [name, value index, constraint
 # index, bound] (the bound as a number, or the constraint's text).
+#
+# A min or max with a fixed bound (a literal, or a number the CPS states) is
+# compared inline, value by value: at 1,000 parameters set in 500 files a
+# function call per value and constraint is what takes the time. Relations,
+# one_of and pattern go through violated_bound.
+head_violations contains [name, i, j, c.number] if {
+	some name, p in input.parameters
+	some j, c in p.constraints
+	fixed_bound(c)
+	c.kind == "max"
+	not c.exclusive
+	some i, v in p.values
+	v.effective > c.number
+}
+
+head_violations contains [name, i, j, c.number] if {
+	some name, p in input.parameters
+	some j, c in p.constraints
+	fixed_bound(c)
+	c.kind == "max"
+	c.exclusive
+	some i, v in p.values
+	v.effective >= c.number
+}
+
+head_violations contains [name, i, j, c.number] if {
+	some name, p in input.parameters
+	some j, c in p.constraints
+	fixed_bound(c)
+	c.kind == "min"
+	not c.exclusive
+	some i, v in p.values
+	v.effective < c.number
+}
+
+head_violations contains [name, i, j, c.number] if {
+	some name, p in input.parameters
+	some j, c in p.constraints
+	fixed_bound(c)
+	c.kind == "min"
+	c.exclusive
+	some i, v in p.values
+	v.effective <= c.number
+}
+
 head_violations contains [name, i, j, bound] if {
 	some name, p in input.parameters
-	some i, v in p.values
 	some j, c in p.constraints
+	not fixed_bound(c)
+	some i, v in p.values
 	bound := violated_bound(p, v, c, "head")
+}
+
+# fixed_bound(c): c is a min or max whose bound at head is one number.
+fixed_bound(c) if {
+	c.kind in {"min", "max"}
+	c.source in {"literal", "cps"}
+	c.error == ""
 }
 
 # base_violated(v) holds when the same value (file, key path and value) of

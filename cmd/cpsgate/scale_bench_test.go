@@ -189,10 +189,9 @@ func BenchmarkCheckScale(b *testing.B) {
 		{flags: 2500, sections: 2000, configs: 10, pct: 1, flipAll: true},
 		{flags: 5000, sections: 2000, configs: 10, pct: 1, flipAll: true},
 		// Issue 14's target is 1,000 parameters over 500 files adding at
-		// most 20% to a check of the same repository without them; there
-		// (500,000 values) the policy evaluation passes its 10 s deadline,
-		// so these two measure the overhead at 200 parameters over 100
-		// files (20,000 values).
+		// most 20% to a check of the same repository without them. These
+		// two measure it at 200 parameters over 100 files (20,000 values):
+		// about +100% (0.32 s -> 0.67 s), not yet the target.
 		{flags: 1000, sections: 2000, configs: 100, pct: 1},
 		{flags: 1000, sections: 2000, configs: 100, pct: 1, params: 200},
 	} {
