@@ -68,7 +68,7 @@ Reviews attached to the change are read from --pr-body FILE: fenced
 	f.BoolVar(&o.gh.comment, "comment", false, "with --github: keep one pull-request comment with the verdict")
 	f.BoolVar(&o.gh.checkRun, "check-run", false, "with --github: record the verdict as a check run named cpsgate")
 	f.BoolVar(&o.gh.summary, "summary", false, "append the markdown report to $GITHUB_STEP_SUMMARY (default with --github when it is set)")
-	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, checkoutFlagUsage)
+	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, clone.FlagUsage)
 	f.StringVar(&o.sarif, "sarif", "", "also write the result as SARIF 2.1.0 to `file`")
 	cmd.MarkFlagsMutuallyExclusive("head", "staged")
 	for _, other := range []string{"base", "head", "staged", "pr-body", "author", "approver"} {

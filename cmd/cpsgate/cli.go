@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 
 	"github.com/spf13/cobra"
 
+	"github.com/cpsgate/cpsgate/internal/clone"
 	"github.com/cpsgate/cpsgate/internal/inert"
 	"github.com/cpsgate/cpsgate/internal/version"
 )
@@ -36,7 +38,7 @@ type env struct {
 // Main runs cpsgate with args (without the program name) and returns the
 // exit code. Nothing below it exits the process.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, dir: ".", getenv: osGetenv}
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, dir: ".", getenv: os.Getenv}
 	return e.main(args)
 }
 
@@ -123,4 +125,10 @@ version and the git revision Go recorded.`,
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json")
 	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
+}
+
+// parseCheckouts reads the clones named by --cps-checkout REPO=DIR values
+// and by $CPSGATE_CPS_CHECKOUT; relative directories are taken from -C.
+func (e *env) parseCheckouts(values []string) (map[string]string, error) {
+	return clone.Dirs(values, e.getenv(clone.Env), e.path)
 }

@@ -34,7 +34,7 @@ func (o *inspectOptions) registerCommon(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringVar(&o.rev, "rev", "", "read this `ref` instead of the work tree")
 	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
-	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, checkoutFlagUsage)
+	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, clone.FlagUsage)
 }
 
 // load reads the configuration and the state of one revision.

@@ -70,7 +70,7 @@ revisions; 2 no report (bad date or ref, unreadable repository).`,
 	f.StringVar(&o.format, "format", "md", "output format: "+strings.Join(report.FormatNames, ", "))
 	f.StringVarP(&o.out, "output", "o", "", "write the report to `file` instead of stdout")
 	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
-	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, checkoutFlagUsage)
+	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, clone.FlagUsage)
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
 	return cmd

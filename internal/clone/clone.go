@@ -24,6 +24,9 @@ import (
 // OWNER/REPO=DIR[,OWNER/REPO=DIR]; --cps-checkout overrides it per repository.
 const Env = "CPSGATE_CPS_CHECKOUT"
 
+// FlagUsage is the help of --cps-checkout, the same on every command.
+const FlagUsage = "`OWNER/REPO=DIR`: a local clone of a repository that holds a configured CPS document (repeatable; overrides $" + Env + " and the checkout: key of .cpsgate.yaml)"
+
 // APIOrClone reads a CPS in another repository from its local clone when
 // dirs names one, else with api (the GitHub contents API).
 func APIOrClone(dirs map[string]string, local, api revision.DocReader) revision.DocReader {
