@@ -86,6 +86,7 @@ func Build(in Input) *Report {
 	b.flags()
 	b.sections()
 	b.matrix()
+	b.traceability()
 	b.texts()
 	b.summary()
 	b.months()

@@ -95,3 +95,38 @@ func renderMatrix(w io.Writer, r *Report) error {
 	cw.Flush()
 	return cw.Error()
 }
+
+// TraceabilityCSV writes the traceability matrix of sections to flags,
+// parameters, tests and reviews as CSV: one row per normative or linked
+// section; lists within a cell are separated by "; ". Cells are made inert
+// for spreadsheets as in EventsCSV.
+type TraceabilityCSV struct{}
+
+// Render writes r's traceability matrix.
+func (TraceabilityCSV) Render(w io.Writer, r *Report) error {
+	return lines(w, func(w io.Writer) error { return renderTraceability(w, r) })
+}
+
+func renderTraceability(w io.Writer, r *Report) error {
+	cw := csv.NewWriter(w)
+	header := []string{"section", "title", "normative", "requires_test", "flags", "parameters", "tests", "reviews"}
+	if err := writeRow(cw, header); err != nil {
+		return err
+	}
+	for _, row := range r.Traceability.Rows {
+		var tests, reviews []string
+		for _, t := range row.Tests {
+			tests = append(tests, TraceTestCell(t))
+		}
+		for _, rv := range row.Reviews {
+			reviews = append(reviews, ReviewCell(rv))
+		}
+		rec := []string{row.Section, row.Title, strconv.FormatBool(row.Normative), strconv.FormatBool(row.RequiresTest),
+			strings.Join(row.Flags, "; "), strings.Join(row.Parameters, "; "), strings.Join(tests, "; "), strings.Join(reviews, "; ")}
+		if err := writeRow(cw, rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -35,6 +35,20 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"trim":          strings.TrimSpace,
 	"indented":      func(s string) bool { return strings.HasPrefix(s, "  ") },
 	"chart":         chart,
+	"coverage":      CoverageLine,
+	"testCell":      TraceTestCell,
+	"reviewCell":    ReviewCell,
+	"resultClass": func(t TraceTest) string {
+		switch {
+		case t.Result == "fail" || t.Result == ResultNotRun:
+			return "bad"
+		case t.Skipped || t.Result == "skip":
+			return "warn"
+		case t.Result == "pass":
+			return "ok"
+		}
+		return ""
+	},
 	"sections": func(ids []string) string {
 		if len(ids) == 0 {
 			return ""

@@ -168,6 +168,44 @@ func render(w io.Writer, r *Report) error {
 		p("\n")
 	}
 
+	p("## Traceability: sections → flags, parameters, tests, reviews\n\n")
+	p("%s\n\n", CoverageLine(r.Traceability.Coverage))
+	if len(r.Traceability.Rows) > 0 {
+		head("Section", "Title", "Flags", "Parameters", "Tests", "Reviews")
+		for _, tr := range r.Traceability.Rows {
+			id := "§" + tr.Section
+			if tr.Normative {
+				id += " (normative)"
+			}
+			var tests, reviews, fl, ps []string
+			for _, t := range tr.Tests {
+				tests = append(tests, TraceTestCell(t))
+			}
+			if len(tests) == 0 && tr.RequiresTest {
+				tests = append(tests, "required, none linked")
+			}
+			for _, rv := range tr.Reviews {
+				reviews = append(reviews, ReviewCell(rv))
+			}
+			for _, f := range tr.Flags {
+				fl = append(fl, code(f))
+			}
+			for _, pn := range tr.Parameters {
+				ps = append(ps, code(pn))
+			}
+			row(cell(id), cell(tr.Title), strings.Join(fl, "<br>"), strings.Join(ps, "<br>"), cells(tests), cells(reviews))
+		}
+		p("\n")
+	}
+	if len(r.Traceability.Coverage.Unbacked) > 0 {
+		p("Normative sections nothing backs: ")
+		var ids []string
+		for _, s := range r.Traceability.Coverage.Unbacked {
+			ids = append(ids, cell("§"+s.ID+" "+s.Title))
+		}
+		p("%s.\n\n", strings.Join(ids, ", "))
+	}
+
 	p("## CPS sections with no linked flag\n\n")
 	if len(r.Unlinked) == 0 {
 		p("None.\n\n")

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cpsgate/cpsgate/check"
+	"github.com/cpsgate/cpsgate/evidence"
 )
 
 // Commit is one commit of the first-parent history.
@@ -56,6 +57,11 @@ type Input struct {
 	// Tags are git tags on the first-parent history, the last one before the
 	// period first; they name the CPS versions when the documents name none.
 	Tags []Tag
+	// Tests are the tests of the go-test sources at the end of the period,
+	// their links resolved (evidence.Resolve); TestResults the last results
+	// of a run (--test-results), nil when none was given.
+	Tests       []evidence.Test
+	TestResults *evidence.Results
 }
 
 // DocVersion is the version a CPS document states (see DetectVersion).
@@ -85,14 +91,17 @@ type Report struct {
 	Sections []SectionEntry `json:"sections_changed"`
 	// Unreviewed are the events that needed a review and had none, at or
 	// after their commit, within the period.
-	Unreviewed []Event         `json:"unreviewed"`
-	Matrix     Matrix          `json:"matrix"`
-	Unlinked   []SectionRef    `json:"unlinked_sections"`
-	Texts      []ReviewedText  `json:"reviewed_texts"`
-	Problems   []Problem       `json:"problems"`
-	Months     []MonthCount    `json:"events_per_month"`
-	byFlag     map[string]int  // index into Flags
-	sectionIdx map[string]bool // sections at the end of the period
+	Unreviewed []Event `json:"unreviewed"`
+	Matrix     Matrix  `json:"matrix"`
+	// Traceability maps every normative or linked section to its flags,
+	// parameters, tests (with their last result) and reviews (trace.go).
+	Traceability Traceability    `json:"traceability"`
+	Unlinked     []SectionRef    `json:"unlinked_sections"`
+	Texts        []ReviewedText  `json:"reviewed_texts"`
+	Problems     []Problem       `json:"problems"`
+	Months       []MonthCount    `json:"events_per_month"`
+	byFlag       map[string]int  // index into Flags
+	sectionIdx   map[string]bool // sections at the end of the period
 }
 
 // Summary holds the figures at the top of the report.
@@ -267,7 +276,9 @@ var Formats = map[string]Renderer{
 	"json":       JSON{},
 	"csv":        EventsCSV{},
 	"matrix-csv": MatrixCSV{},
+	// traceability-csv is the matrix of trace.go: one row per section.
+	"traceability-csv": TraceabilityCSV{},
 }
 
 // FormatNames lists the formats in a fixed order.
-var FormatNames = []string{"md", "html", "json", "csv", "matrix-csv"}
+var FormatNames = []string{"md", "html", "json", "csv", "matrix-csv", "traceability-csv"}

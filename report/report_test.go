@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/evidence"
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/internal/golden"
 	"github.com/cpsgate/cpsgate/review"
@@ -79,7 +81,7 @@ func TestCell(t *testing.T) {
 func sample(t *testing.T) Input {
 	t.Helper()
 	doc := func(text431 string) *check.State {
-		src := "---\nversion: \"1.0\"\n---\n# 4.3.1 CA actions\n\n" + text431 + "\n\n# 4.3.2 Notification | pipes\n\nThe order carries the URL.\n\n# 9 Other\n\nNothing.\n"
+		src := "---\nversion: \"1.0\"\n---\n# 4.3.1 CA actions\n\n" + text431 + "\n\n# 4.3.2 Notification | pipes\n\nThe order MUST carry the URL.\n\n# 9 Other\n\nRecords SHALL be archived.\n\n# 9.1 Notes\n\nNothing.\n"
 		d, err := cps.Parse("docs/CPS.md", []byte(src))
 		if err != nil {
 			t.Fatal(err)
@@ -113,7 +115,22 @@ func sample(t *testing.T) Input {
 		tm, _ := time.Parse(time.RFC3339, d)
 		return tm
 	}
+	results, err := evidence.ReadResults("results.json", strings.NewReader(
+		`{"Action":"pass","Package":"example.com/ca/ca","Test":"TestIssue","Elapsed":0.1}`+"\n"+
+			`{"Action":"skip","Package":"example.com/ca/ca","Test":"TestNotify","Elapsed":0}`+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []evidence.Test{
+		{Name: "TestIssue", ID: "TestIssue", Dir: "ca", Pos: diag.Pos{File: "ca/issue_test.go", Line: 12, Col: 6},
+			Links: []evidence.Link{{Section: "4.3.1", Via: evidence.ViaComment, Pos: diag.Pos{File: "ca/issue_test.go", Line: 11, Col: 1}}}},
+		{Name: "TestNotify", ID: "TestNotify", Dir: "ca", Skipped: true, Pos: diag.Pos{File: "ca/notify_test.go", Line: 30, Col: 6},
+			Links: []evidence.Link{{Section: "4.3.2", Via: evidence.ViaRegistry, Pos: diag.Pos{File: "flags/registry.yaml", Line: 20, Col: 13}}}},
+		{Name: "TestGone", ID: "TestGone", Dir: "ra", Pos: diag.Pos{File: "ra/gone_test.go", Line: 5, Col: 6},
+			Links: []evidence.Link{{Section: "4.3.2", Via: evidence.ViaComment, Pos: diag.Pos{File: "ra/gone_test.go", Line: 4, Col: 1}}}},
+	}
 	return Input{
+		Tests: tests, TestResults: results,
 		From: "2024-01-01", To: "2024-03-31", Base: strings.Repeat("0", 40), Head: strings.Repeat("2", 40), Commits: 5,
 		Start:         s0,
 		StartVersions: []DocVersion{{File: "docs/CPS.md", Version: "1.0", Source: SourceFrontMatter}},
@@ -157,11 +174,41 @@ func TestBuild(t *testing.T) {
 	if diff := cmp.Diff(rep.Matrix.Rows[0].Cells, []string{CellStale}); diff != "" {
 		t.Errorf("matrix 4.3.1 (-got +want):\n%s", diff)
 	}
-	if diff := cmp.Diff(rep.Unlinked, []SectionRef{{ID: "9", Title: "Other"}}); diff != "" {
+	if diff := cmp.Diff(rep.Unlinked, []SectionRef{{ID: "9", Title: "Other"}, {ID: "9.1", Title: "Notes"}}); diff != "" {
 		t.Errorf("unlinked (-got +want):\n%s", diff)
 	}
 	if len(rep.Versions) != 2 || rep.Versions[1].Version != "1.1" {
 		t.Errorf("versions: %+v", rep.Versions)
+	}
+}
+
+func TestTraceability(t *testing.T) {
+	tr := Build(sample(t)).Traceability
+	var got []string
+	for _, r := range tr.Rows {
+		var tests, reviews []string
+		for _, x := range r.Tests {
+			tests = append(tests, TraceTestCell(x)+" via "+x.Via)
+		}
+		for _, x := range r.Reviews {
+			reviews = append(reviews, ReviewCell(x))
+		}
+		got = append(got, fmt.Sprintf("%s normative=%v flags=%v params=%v tests=%q reviews=%q", r.Section, r.Normative, r.Flags, r.Parameters, tests, reviews))
+	}
+	want := []string{
+		`4.3.1 normative=false flags=[Async] params=[] tests=["TestIssue (pass) via comment"] reviews=["Async: stale 2024-02-02 by bob"]`,
+		`4.3.2 normative=true flags=[Async] params=[] tests=["TestNotify (skip, calls t.Skip) via registry" "TestGone (not run) via comment"] reviews=["Async: reviewed 2024-01-05 by carol"]`,
+		`9 normative=true flags=[] params=[] tests=[] reviews=[]`,
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("rows (-got +want):\n%s", diff)
+	}
+	wantCov := Coverage{Normative: 2, Backed: 1, Tested: 1, Percent: 50, Unbacked: []SectionRef{{ID: "9", Title: "Other"}}}
+	if diff := cmp.Diff(tr.Coverage, wantCov); diff != "" {
+		t.Errorf("coverage (-got +want):\n%s", diff)
+	}
+	if got := CoverageLine(tr.Coverage); got != "1 of 2 normative CPS sections (MUST, SHALL, REQUIRED) are backed by a flag, parameter or test (50%); 1 have a linked test." {
+		t.Errorf("CoverageLine = %q", got)
 	}
 }
 
