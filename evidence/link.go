@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/flags"
 )
@@ -53,4 +54,22 @@ func LinkedTo(tests []Test, id string) []Test {
 		}
 	}
 	return out
+}
+
+// AtRevision returns the tests of the go-test sources of cfg in fsys, their
+// links resolved against the registry's sections: part (reg may be nil);
+// nil without go-test sources.
+func AtRevision(fsys flags.FS, sources []config.TestSource, reg *flags.Registry) ([]Test, error) {
+	if len(sources) == 0 {
+		return nil, nil
+	}
+	tests, err := Discover(fsys, sources)
+	if err != nil {
+		return nil, err
+	}
+	var rules []flags.SectionRule
+	if reg != nil {
+		rules = reg.Sections
+	}
+	return Resolve(tests, rules), nil
 }

@@ -249,6 +249,9 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 		return nil, tags.err
 	}
 	in.Tags = periodTags(tags.byCommit, chain[headIdx:min(baseIdx+1, len(chain))])
+	if in.Tests, err = headTests(snap(in.Head), o.Config, in); err != nil {
+		return nil, err
+	}
 	return in, nil
 }
 

@@ -67,9 +67,7 @@ func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bo
 		tests                        []evidence.Test
 	)
 	wg.Go(func() { inv, invErr = flags.Discover(snap, cfg.Sources) })
-	if len(cfg.Tests) > 0 {
-		wg.Go(func() { tests, testErr = evidence.Discover(snap, cfg.Tests) })
-	}
+	wg.Go(func() { tests, testErr = evidence.Discover(snap, cfg.Tests) })
 	wg.Go(func() { cpsErr = st.loadCPS(snap, cfg, external, allowMissing, shared) })
 	wg.Go(func() { regErr = st.loadRegistry(snap, cfg, allowMissing, shared) })
 	gate = st.loadGate(snap, cfg)

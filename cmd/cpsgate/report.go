@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cpsgate/cpsgate/config"
+	"github.com/cpsgate/cpsgate/evidence"
 	"github.com/cpsgate/cpsgate/gitrepo"
 	"github.com/cpsgate/cpsgate/history"
 	"github.com/cpsgate/cpsgate/internal/clone"
@@ -21,6 +22,7 @@ type reportOptions struct {
 	branch    string
 	format    string
 	out       string
+	results   string // --test-results
 	config    string
 	checkouts []string // --cps-checkout values
 }
@@ -30,35 +32,8 @@ func (e *env) reportCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report --from DATE|REF --to DATE|REF",
 		Short: "Write the quarterly PMA report: every flag and CPS change of a period and its review",
-		Long: `report walks the first-parent history of a branch over a period and writes the
-report a Policy Management Authority reviews: every flag added, removed,
-modified, enabled or disabled and every CPS section added, removed, modified
-or renumbered, each with the commit, date, author, pull request and the
-review that covers it; per flag its status, links and last review (stale
-when the section text changed since); the CPS sections changed with the
-flags that need re-review; the unreviewed changes; a traceability matrix
-(section x flag); and the CPS sections no flag links.
-
---from and --to are dates (YYYY-MM-DD, UTC, both days included) or git refs
-(--from is then the last commit before the period, as in FROM..TO). With
-dates, the history walked is that of --branch (default HEAD); with a ref as
---to, that of the ref.
-
-A change counts as reviewed when a review of the flag covering each section
-it links is recorded in the same commit or a later one of the period: in the
-flag registry, or in the commit message (a squash merge carries the PR
-description: cps-review blocks and "CPS Compliance Review:" paragraphs).
-
-Formats: md (GitHub markdown), html (self-contained, printable), json
-(documented in report/README.md), csv (the events) and matrix-csv (the
-traceability matrix). The report goes to stdout, or to -o FILE; the same
-range always gives byte-identical output. Progress goes to stderr when it is
-a terminal.
-
-Exit codes: 0 the report is written and every change that needed a review
-has one; 1 the report is written and lists unreviewed changes or unreadable
-revisions; 2 no report (bad date or ref, unreadable repository).`,
-		Args: cobra.NoArgs,
+		Long:  report.CommandHelp,
+		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.runReport(cmd.Context(), o)
 		},
@@ -69,6 +44,7 @@ revisions; 2 no report (bad date or ref, unreadable repository).`,
 	f.StringVar(&o.branch, "branch", "HEAD", "the branch whose first-parent history is walked when --to is a date")
 	f.StringVar(&o.format, "format", "md", "output format: "+strings.Join(report.FormatNames, ", "))
 	f.StringVarP(&o.out, "output", "o", "", "write the report to `file` instead of stdout")
+	f.StringVar(&o.results, "test-results", "", "`file` of go test -json output: the last result of each linked test")
 	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
 	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, clone.FlagUsage)
 	_ = cmd.MarkFlagRequired("from")
@@ -100,6 +76,11 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	in, err := history.Load(ctx, repo, history.Options{From: o.from, To: o.to, Branch: o.branch, Config: o.config, External: clone.VersionedReader(ctx, dirs, repo.Root()), Progress: progress})
 	if err != nil {
 		return err
+	}
+	if o.results != "" {
+		if in.TestResults, err = evidence.ReadResultsFile(e.path(o.results)); err != nil {
+			return err
+		}
 	}
 	rep := report.Build(*in)
 	var buf bytes.Buffer
