@@ -285,11 +285,19 @@ func (c *Config) normalized() *Config {
 	return &n
 }
 
+// specKeys are the source fields that SourceSpec holds in fields of its own.
+var specKeys = []string{"path", "type", "glob", "key", "environment"}
+
+// sources reads the sources: list. Flag sources are the kinds registered in
+// flags; the go-test kind (tests as evidence) is this package's own.
 func sources(d *yamlnode.Decoder, n *yaml.Node) ([]flags.SourceSpec, []TestSource) {
 	var specs []flags.SourceSpec
 	var tests []TestSource
+	// The keys an entry may have: kind, and every field of a registered
+	// source kind (a kind registered by another package brings its own).
+	keys := append([]string{"kind"}, flags.FieldNames()...)
 	for _, item := range d.List(n, "sources") {
-		fields := d.Fields(item, "source", "kind", "path", "type", "glob", "key", "environment")
+		fields := d.Fields(item, "source", keys...)
 		if fields == nil {
 			continue
 		}
@@ -297,8 +305,19 @@ func sources(d *yamlnode.Decoder, n *yaml.Node) ([]flags.SourceSpec, []TestSourc
 			Pos: d.Pos(item), Type: d.Get(fields, "type"), Glob: d.Get(fields, "glob"),
 			Key: d.Get(fields, "key"), Environment: d.Get(fields, "environment"),
 		}
+		for _, k := range keys[1:] {
+			if slices.Contains(specKeys, k) {
+				continue // a field of SourceSpec, read above
+			}
+			if v := d.Get(fields, k); v != "" {
+				if s.Extra == nil {
+					s.Extra = map[string]string{}
+				}
+				s.Extra[k] = v
+			}
+		}
 		if v := d.Required(item, fields, "source", "kind"); v != nil {
-			s.Kind = d.Enum(v, "kind", flags.KindGoStruct, flags.KindGoEnum, flags.KindConfig, KindGoTest)
+			s.Kind = d.Enum(v, "kind", append(flags.Kinds(), KindGoTest)...)
 		}
 		if f, ok := fields["path"]; ok {
 			s.Path = relPath(d, f.Value, "path")
@@ -309,33 +328,12 @@ func sources(d *yamlnode.Decoder, n *yaml.Node) ([]flags.SourceSpec, []TestSourc
 			}
 			continue
 		}
-		checkSource(d, s)
+		for _, msg := range flags.CheckSpec(s) {
+			d.Errs.Add(s.Pos, "%s", msg)
+		}
 		specs = append(specs, s)
 	}
 	return specs, tests
-}
-
-// checkSource reports fields a source kind needs and fields it does not use.
-func checkSource(d *yamlnode.Decoder, s flags.SourceSpec) {
-	need := func(ok bool, key string) {
-		if !ok {
-			d.Errs.Add(s.Pos, "a %s source needs %q", s.Kind, key)
-		}
-	}
-	switch s.Kind {
-	case flags.KindGoStruct, flags.KindGoEnum:
-		need(s.Path != "", "path")
-		need(s.Type != "", "type")
-		if s.Glob != "" || s.Key != "" || s.Environment != "" {
-			d.Errs.Add(s.Pos, "a %s source takes path and type only", s.Kind)
-		}
-	case flags.KindConfig:
-		need(s.Glob != "", "glob")
-		need(s.Key != "", "key")
-		if s.Path != "" || s.Type != "" {
-			d.Errs.Add(s.Pos, "a config source takes glob, key and environment only")
-		}
-	}
 }
 
 // Paths are every repository path the configuration names as input of the
@@ -351,7 +349,9 @@ func (c *Config) Paths() (exact []string, globs []string) {
 		if s.Path != "" {
 			exact = append(exact, s.Path)
 		}
-		if s.Glob != "" {
+		if fs := flags.ReadsFiles(s); fs != nil && fs.Glob(s) != "" {
+			globs = append(globs, fs.Glob(s))
+		} else if s.Glob != "" {
 			globs = append(globs, s.Glob)
 		}
 	}

@@ -21,7 +21,7 @@ type TestSource struct {
 
 // goTestSource validates a go-test source entry: it takes glob only.
 func goTestSource(d *yamlnode.Decoder, s flags.SourceSpec) (TestSource, bool) {
-	if s.Path != "" || s.Type != "" || s.Key != "" || s.Environment != "" {
+	if s.Path != "" || s.Type != "" || s.Key != "" || s.Environment != "" || len(s.Extra) > 0 {
 		d.Errs.Add(s.Pos, "a %s source takes glob only (for example glob: \"**/*_test.go\")", KindGoTest)
 		return TestSource{}, false
 	}
