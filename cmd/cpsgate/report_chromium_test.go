@@ -92,6 +92,72 @@ func TestReportHTMLInChromium(t *testing.T) {
 	}
 }
 
+// TestReportTraceabilityInChromium renders, in headless Chromium, the
+// traceability matrix of a period whose repository links Go tests to CPS
+// sections: the DOM holds each linked test in its section's row with the
+// last result that --test-results gives, and the coverage figure.
+func TestReportTraceabilityInChromium(t *testing.T) {
+	bin := chromium(t)
+	dir := t.TempDir()
+	writeReportRepo(t, dir)
+	reportReplace(t, dir, ".cpsgate.yaml", "policies: []", "  - kind: go-test\n    glob: \"ca/**/*_test.go\"\npolicies: []")
+	if err := os.MkdirAll(filepath.Join(dir, "ca"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	reportWrite(t, dir, "ca/caa_test.go", "package ca\n\nimport \"testing\"\n\n// cps: 3.2.2\nfunc TestCAARecheck(t *testing.T) {}\n\n"+
+		"// cps: 4.3.1\nfunc TestIssueAfterLint(t *testing.T) { t.Skip(\"fixture\") }\n\nfunc TestKeySizes(t *testing.T) {}\n")
+	reportAppend(t, dir, "flags/registry.yaml", "sections:\n  - id: \"6.1.5\"\n    requires_test: true\n    tests: [\"TestKeySize*\"]\n")
+	reportGit(t, dir, "2026-04-20T10:00:00Z", "carol", "add", "-A")
+	reportGit(t, dir, "2026-04-20T10:00:00Z", "carol", "commit", "-q", "-m", "Link the tests to the CPS (#20)")
+	out := t.TempDir()
+	results := filepath.Join(out, "results.json")
+	reportWrite(t, out, "results.json", `{"Action":"pass","Package":"example.org/ca/ca","Test":"TestCAARecheck","Elapsed":0.1}`+"\n"+
+		`{"Action":"fail","Package":"example.org/ca/ca","Test":"TestKeySizes","Elapsed":0.2}`+"\n")
+	page := filepath.Join(out, "report.html")
+	if code, _, stderr := runReport(dir, "--from", "2026-04-01", "--to", "2026-06-30", "--format", "html", "-o", page, "--test-results", results); code == ExitError {
+		t.Fatalf("report: exit %d\n%s", code, stderr)
+	}
+	dom := string(runChromium(t, bin, "--dump-dom", "file://"+page))
+	for _, want := range []string{
+		`<h2 id="traceability">Traceability: sections → flags, parameters, tests, reviews</h2>`,
+		`<table class="trace">`,
+		`<span class="test ok">TestCAARecheck (pass)</span>`,
+		`<span class="test bad">TestIssueAfterLint (not run, calls t.Skip)</span>`,
+		`<span class="test bad">TestKeySizes (fail)</span>`,
+		`<p class="note coverage">No CPS section states a requirement (MUST, SHALL or REQUIRED).</p>`,
+	} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the DOM lacks %q", want)
+		}
+	}
+	// Each test sits in the row of its section.
+	trace := dom[max(strings.Index(dom, `<table class="trace">`), 0):]
+	for _, row := range []struct{ section, test string }{{"3.2.2", "TestCAARecheck"}, {"4.3.1", "TestIssueAfterLint"}, {"6.1.5", "TestKeySizes"}} {
+		i := strings.Index(trace, "<td class=\"nowrap\">§"+row.section+"<")
+		j := strings.Index(trace[max(i, 0):], "</tr>")
+		if i < 0 || j < 0 || !strings.Contains(trace[i:i+j], row.test) {
+			t.Errorf("the row of §%s does not hold %s", row.section, row.test)
+		}
+	}
+	shot := filepath.Join(out, "trace.png")
+	if keep := os.Getenv("CPSGATE_TRACE_SCREENSHOT"); keep != "" {
+		shot = keep
+	}
+	runChromium(t, bin, "--hide-scrollbars", "--window-size=1280,4000", "--screenshot="+shot, "file://"+page+"#traceability")
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot is not a PNG: %v", err)
+	}
+	if colours := distinctColours(img, 16); colours < 8 {
+		t.Errorf("screenshot has %d distinct colours (sampled): blank?", colours)
+	}
+}
+
 // distinctColours counts the colours of a grid of samples, every step pixels.
 func distinctColours(img image.Image, step int) int {
 	seen := map[[4]uint32]bool{}
