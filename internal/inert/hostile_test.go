@@ -168,9 +168,12 @@ func hostileReport(s string) (bad, good *report.Report) {
 			Unreviewed: []report.Event{ev()},
 			Matrix:     report.Matrix{Flags: []string{"", ""}, Rows: []report.MatrixRow{{Cells: []string{"", ""}}}},
 			Unlinked:   []report.SectionRef{{}},
-			Texts:      []report.ReviewedText{{}},
-			Problems:   []report.Problem{{}},
-			Months:     []report.MonthCount{{Events: 3}},
+			Traceability: report.Traceability{Coverage: report.Coverage{Normative: 2, Backed: 1, Unbacked: []report.SectionRef{{}}},
+				Rows: []report.TraceRow{{Normative: true, Flags: []string{"", ""}, Parameters: []string{""},
+					Tests: []report.TraceTest{{Skipped: true}, {}}, Reviews: []report.TraceReview{{}, {}}}}},
+			Texts:    []report.ReviewedText{{}},
+			Problems: []report.Problem{{}},
+			Months:   []report.MonthCount{{Events: 3}},
 		}
 		fill(reflect.ValueOf(r), "", f)
 		subjects := []string{"flag", "section", "review"}
@@ -179,6 +182,8 @@ func hostileReport(s string) (bad, good *report.Report) {
 		}
 		r.Unreviewed[0].Subject = "flag"
 		r.Matrix.Rows[0].Cells = []string{report.CellReviewed, report.CellUnreviewed}
+		r.Traceability.Rows[0].Reviews[0].Status = report.CellReviewed
+		r.Traceability.Rows[0].Reviews[1].Status = report.CellUnreviewed
 		r.Months[0].Month = "2024-01"
 		return r
 	}
@@ -323,7 +328,7 @@ func checkFormat(t *testing.T, what, got, want string) {
 		checkMarkdown(t, got, want)
 	case what == "report html":
 		checkHTML(t, got, want)
-	case what == "report csv" || what == "report matrix-csv":
+	case what == "report csv" || what == "report matrix-csv" || what == "report traceability-csv":
 		checkCSV(t, got, want)
 	case what == "check json" || what == "report json" || what == "check sarif":
 		if !json.Valid([]byte(got)) {
