@@ -67,12 +67,12 @@ type Missing struct {
 	Flag string `json:"flag,omitempty"`
 	// Parameter is set instead of Flag for a configuration parameter.
 	Parameter string `json:"parameter,omitempty"`
-	Section string `json:"section"`
-	Title   string `json:"title"`
-	Hash    string `json:"hash"`
-	Excerpt string `json:"excerpt"` // the section's first lines
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
+	Section   string `json:"section"`
+	Title     string `json:"title"`
+	Hash      string `json:"hash"`
+	Excerpt   string `json:"excerpt"` // the section's first lines
+	File      string `json:"file,omitempty"`
+	Line      int    `json:"line,omitempty"`
 }
 
 // Result is the outcome of one check.
