@@ -143,7 +143,7 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 	var paramReviews []review.Review
 	ch.Reviews, paramReviews = params.SplitReviews(ch.Reviews)
 	params.AddToInput(in, params.Revision{Registry: base.Registry, Values: base.Params, Sections: base.Sections},
-		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author)
+		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author, renumbered)
 	in.Reviews = reviews(head, set.NewReviews, ch)
 	return in, set
 }

@@ -42,6 +42,9 @@ type Input struct {
 	Parameters       map[string]Parameter `json:"parameters"`
 	ParameterChanges []ParameterChange    `json:"parameter_changes"`
 	ParameterReviews []ParameterReview    `json:"parameter_reviews"`
+	// ParameterRegistryChanges are what the change did to parameter entries
+	// of the registry that existed at base (as RegistryChanges for flags).
+	ParameterRegistryChanges []ParameterRegistryChange `json:"parameter_registry_changes"`
 }
 
 // Section is one CPS section at head.
@@ -140,6 +143,16 @@ type RegistryChange struct {
 	Detail string `json:"detail"`
 	File   string `json:"file"`
 	Line   int    `json:"line"`
+}
+
+// ParameterRegistryChange is an alteration of a parameter's registry
+// content that existed at base.
+type ParameterRegistryChange struct {
+	Parameter string `json:"parameter"`
+	Change    string `json:"change"` // entry_removed | review_removed | review_modified | link_removed
+	Detail    string `json:"detail"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
 }
 
 // SourceChange is a configuration file that config sources read at base and
@@ -271,7 +284,7 @@ type ParameterReview struct {
 	Ref           string            `json:"ref"`
 	Notes         string            `json:"notes"`
 	Origin        string            `json:"origin"`
-	New           bool              `json:"new"` // always true: attached to the change
+	New           bool              `json:"new"` // part of this change: attached to it, or added to the registry by it
 	File          string            `json:"file"`
 	Line          int               `json:"line"`
 }
@@ -307,6 +320,7 @@ func withEmptySlices(in *Input) *Input {
 		out.Flags[name] = f
 	}
 	out.ParameterChanges = orEmpty(in.ParameterChanges)
+	out.ParameterRegistryChanges = orEmpty(in.ParameterRegistryChanges)
 	out.ParameterReviews = make([]ParameterReview, len(in.ParameterReviews))
 	for i, r := range in.ParameterReviews {
 		r.Sections = orEmpty(r.Sections)

@@ -211,9 +211,20 @@ review_problem(review, "early") := sprintf("is dated %s, before this change's ba
 
 reviews_this_change(review) if review.origin != "registry"
 
-reviews_this_change(review) if not input.flags[review.flag].in_base
+reviews_this_change(review) if {
+	object.get(review, "parameter", "") == ""
+	not input.flags[review.flag].in_base
+}
 
-early_reason(review) := ", when the flag did not exist yet" if {
+reviews_this_change(review) if {
+	object.get(review, "parameter", "") != ""
+	not input.parameters[review.parameter].in_base
+}
+
+early_reason(review) := ", when the parameter did not exist yet" if {
+	review.origin == "registry"
+	object.get(review, "parameter", "") != ""
+} else := ", when the flag did not exist yet" if {
 	review.origin == "registry"
 } else := ""
 

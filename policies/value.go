@@ -91,7 +91,7 @@ func (in *Input) value() ast.Value {
 	if params == nil {
 		params = map[string]Parameter{} // an object, never null (withEmptySlices)
 	}
-	return newObj(21).
+	return newObj(22).
 		str("base", in.Base).
 		str("head", in.Head).
 		str("author", in.Author).
@@ -112,6 +112,7 @@ func (in *Input) value() ast.Value {
 		term("parameters", mapOf(params, (*Parameter).term)).
 		term("parameter_changes", arrayOf(in.ParameterChanges, (*ParameterChange).term)).
 		term("parameter_reviews", arrayOf(in.ParameterReviews, (*ParameterReview).term)).
+		term("parameter_registry_changes", arrayOf(in.ParameterRegistryChanges, (*ParameterRegistryChange).term)).
 		done().Value
 }
 
@@ -164,6 +165,11 @@ func (r *Review) term() *ast.Term {
 
 func (c *RegistryChange) term() *ast.Term {
 	return newObj(5).str("flag", c.Flag).str("change", c.Change).str("detail", c.Detail).
+		str("file", c.File).num("line", c.Line).done()
+}
+
+func (c *ParameterRegistryChange) term() *ast.Term {
+	return newObj(5).str("parameter", c.Parameter).str("change", c.Change).str("detail", c.Detail).
 		str("file", c.File).num("line", c.Line).done()
 }
 
