@@ -150,7 +150,7 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 	var paramReviews []review.Review
 	ch.Reviews, paramReviews = params.SplitReviews(ch.Reviews)
 	params.AddToInput(in, params.Revision{Registry: base.Registry, Values: base.Params, Sections: base.Sections},
-		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author)
+		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author, renumbered)
 	in.Reviews = reviews(head, set.NewReviews, ch)
 	evidence.AddToInput(in, base.Tests, head.Tests, base.Registry, head.Registry)
 	return in, set
@@ -385,9 +385,10 @@ func deferReviews(deny, warn []result.Finding) (stillDeny, allWarn []result.Find
 // reviewer works from.
 func missing(deny []result.Finding, sections map[string]policies.Section, head *State) []result.Missing {
 	out := []result.Missing{}
-	seen := map[[2]string]bool{}
+	seen := map[[3]string]bool{}
 	for _, f := range deny {
-		if f.Flag == "" || f.Section == "" || seen[[2]string{f.Flag, f.Section}] {
+		key := [3]string{f.Flag, f.Parameter, f.Section}
+		if (f.Flag == "") == (f.Parameter == "") || f.Section == "" || seen[key] {
 			continue
 		}
 		if policies.ResolvedBy(f.Rule) != "review" {
@@ -397,14 +398,15 @@ func missing(deny []result.Finding, sections map[string]policies.Section, head *
 		if !ok {
 			continue
 		}
-		seen[[2]string{f.Flag, f.Section}] = true
+		seen[key] = true
 		out = append(out, result.Missing{
-			Flag: f.Flag, Section: s.ID, Title: s.Title, Hash: sections[s.ID].TreeHash,
+			Flag: f.Flag, Parameter: f.Parameter, Section: s.ID, Title: s.Title, Hash: sections[s.ID].TreeHash,
 			Excerpt: Excerpt(s.Text, 6), File: s.Pos.File, Line: s.Pos.Line,
 		})
 	}
+	// Flags first, then parameters.
 	slices.SortFunc(out, func(a, b result.Missing) int {
-		return cmp.Or(cmp.Compare(a.Flag, b.Flag), cps.CompareIDs(a.Section, b.Section))
+		return cmp.Or(cmp.Compare(a.Parameter, b.Parameter), cmp.Compare(a.Flag, b.Flag), cps.CompareIDs(a.Section, b.Section))
 	})
 	return out
 }
