@@ -64,6 +64,9 @@ func render(w io.Writer, r *Report) error {
 		p(", base %s", inert.Code(short(r.Base)))
 	}
 	p(". Every flag and CPS change on the first-parent history in the period, the review that covers it, and what is still unreviewed.\n\n")
+	if sc := scope(r); sc != "" {
+		p("%s\n\n", sc)
+	}
 
 	p("## Summary\n\n")
 	head("Figure", "Count")

@@ -39,6 +39,9 @@ type Step struct {
 	// registry, an invalid configuration); the part that could not be read
 	// is carried over from Before.
 	Problems []string
+	// Adopts is set when the commit adopts cpsgate: Before has no
+	// configuration, After has one.
+	Adopts bool
 }
 
 // Input is everything Build needs.
@@ -56,6 +59,9 @@ type Input struct {
 	// Tags are git tags on the first-parent history, the last one before the
 	// period first; they name the CPS versions when the documents name none.
 	Tags []Tag
+	// Retroactive, when not nil, is the configuration every commit was
+	// read with (report --config-rev).
+	Retroactive *Retroactive
 }
 
 // DocVersion is the version a CPS document states (see DetectVersion).
@@ -74,15 +80,21 @@ type Tag struct {
 
 // Report is the PMA report. Its JSON form is documented in README.md.
 type Report struct {
-	From     string         `json:"from"`
-	To       string         `json:"to"`
-	Base     string         `json:"base,omitempty"`
-	Head     string         `json:"head"`
-	Summary  Summary        `json:"summary"`
-	Versions []Version      `json:"cps_versions"`
-	Events   []Event        `json:"events"`
-	Flags    []Flag         `json:"flags"`
-	Sections []SectionEntry `json:"sections_changed"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	Base string `json:"base,omitempty"`
+	Head string `json:"head"`
+	// Adoption is the commit of the period that adopted cpsgate, which the
+	// report starts from; absent when the period has none.
+	Adoption *Adoption `json:"adoption,omitempty"`
+	// Retroactive is the configuration every commit was read with, when
+	// not each commit's own (report --config-rev).
+	Retroactive *Retroactive   `json:"retroactive_config,omitempty"`
+	Summary     Summary        `json:"summary"`
+	Versions    []Version      `json:"cps_versions"`
+	Events      []Event        `json:"events"`
+	Flags       []Flag         `json:"flags"`
+	Sections    []SectionEntry `json:"sections_changed"`
 	// Unreviewed are the events that needed a review and had none, at or
 	// after their commit, within the period.
 	Unreviewed []Event         `json:"unreviewed"`
