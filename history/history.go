@@ -260,6 +260,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 		return nil, tags.err
 	}
 	in.Tags = periodTags(tags.byCommit, chain[headIdx:min(baseIdx+1, len(chain))])
+	in.Remote = l.remote
 	return in, nil
 }
 
@@ -366,8 +367,10 @@ type historyLoader struct {
 	// fixedCfg, when not nil, is the configuration every commit is read
 	// with (report --config-rev), in place of its own.
 	fixedCfg []byte
-	docs     map[string]docResult // path NUL content -> parsed
-	regs     map[string]regResult // path NUL content -> decoded
+	// remote names the documents read from other repositories, by name.
+	remote map[string]report.RemoteDoc
+	docs   map[string]docResult // path NUL content -> parsed
+	regs   map[string]regResult // path NUL content -> decoded
 	// regCache decodes the registry entry by entry, each distinct entry once.
 	regCache *flags.RegistryCache
 	// docCache parses CPS documents, each distinct part once.
@@ -433,7 +436,7 @@ type histState struct {
 }
 
 func newHistoryLoader(cfgPath string) *historyLoader {
-	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), settings: map[string]settingsResult{},
+	return &historyLoader{cfgPath: cfgPath, remote: map[string]report.RemoteDoc{}, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), settings: map[string]settingsResult{},
 		pre: map[[2]string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
@@ -950,6 +953,7 @@ func (l *historyLoader) externalDoc(snap revision.Snapshot, d config.Document) (
 		return nil, report.DocVersion{}, fmt.Errorf("configuration at %s:\n%s: %w", short(snap.Name()), d.Pos, err)
 	}
 	name := d.Name()
+	l.remote[name] = report.RemoteDoc{Repo: d.Repo, Ref: d.Ref, Path: d.Path}
 	key := name + "\x00" + string(c.Data)
 	r, ok := l.docs[key]
 	if !ok {

@@ -89,6 +89,7 @@ func Build(in Input) *Report {
 	b.sections()
 	b.matrix()
 	b.texts()
+	b.links()
 	b.summary()
 	b.months()
 	return b.rep

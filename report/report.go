@@ -62,6 +62,11 @@ type Input struct {
 	// Retroactive, when not nil, is the configuration every commit was
 	// read with (report --config-rev).
 	Retroactive *Retroactive
+	// Links says where sections are linked; Remote names the CPS
+	// documents kept in other repositories, by the name their sections
+	// carry.
+	Links  Links
+	Remote map[string]RemoteDoc
 }
 
 // DocVersion is the version a CPS document states (see DetectVersion).
@@ -150,6 +155,11 @@ type Event struct {
 	Hash        string   `json:"hash,omitempty"`
 	File        string   `json:"file,omitempty"`
 	Line        int      `json:"line,omitempty"`
+	// Location and URL name a section event's heading as
+	// owner/name@ref:path:line and link it on GitHub, for a CPS kept in
+	// another repository (or in this one, in a GitHub Actions run).
+	Location string `json:"location,omitempty"`
+	URL      string `json:"url,omitempty"`
 	// For review events.
 	Reviewer string   `json:"reviewer,omitempty"`
 	Verdict  string   `json:"verdict,omitempty"`
@@ -211,7 +221,9 @@ type SectionEntry struct {
 	OldHash  string   `json:"old_hash,omitempty"`
 	Hash     string   `json:"hash,omitempty"`
 	Flags    []string `json:"linked_flags"`
-	ReReview []string `json:"needs_re_review"` // linked flags without a review after the last change
+	ReReview []string `json:"needs_re_review"`    // linked flags without a review after the last change
+	Location string   `json:"location,omitempty"` // as Event.Location, at the end of the period
+	URL      string   `json:"url,omitempty"`
 }
 
 // Matrix is the traceability matrix at the end of the period: one row per
@@ -252,6 +264,8 @@ type ReviewedText struct {
 	Title    string `json:"title"`
 	Hash     string `json:"hash"`
 	Text     string `json:"text"`
+	Location string `json:"location,omitempty"` // as Event.Location, in the version reviewed
+	URL      string `json:"url,omitempty"`
 }
 
 // Problem is something that could not be read at a commit.

@@ -101,6 +101,7 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
+	in.Links = report.LinksFromEnv(e.getenv)
 	rep := report.Build(*in)
 	var buf bytes.Buffer
 	if err := renderer.Render(&buf, rep); err != nil {
