@@ -278,10 +278,16 @@ func (c *Config) normalized() *Config {
 	return &n
 }
 
+// specKeys are the source fields that SourceSpec holds in fields of its own.
+var specKeys = []string{"path", "type", "glob", "key", "environment"}
+
 func sources(d *yamlnode.Decoder, n *yaml.Node) []flags.SourceSpec {
 	var specs []flags.SourceSpec
+	// The keys an entry may have: kind, and every field of a registered
+	// source kind (a kind registered by another package brings its own).
+	keys := append([]string{"kind"}, flags.FieldNames()...)
 	for _, item := range d.List(n, "sources") {
-		fields := d.Fields(item, "source", "kind", "path", "type", "glob", "key", "environment")
+		fields := d.Fields(item, "source", keys...)
 		if fields == nil {
 			continue
 		}
@@ -289,39 +295,29 @@ func sources(d *yamlnode.Decoder, n *yaml.Node) []flags.SourceSpec {
 			Pos: d.Pos(item), Type: d.Get(fields, "type"), Glob: d.Get(fields, "glob"),
 			Key: d.Get(fields, "key"), Environment: d.Get(fields, "environment"),
 		}
+		for _, k := range keys[1:] {
+			if slices.Contains(specKeys, k) {
+				continue // a field of SourceSpec, read above
+			}
+			if v := d.Get(fields, k); v != "" {
+				if s.Extra == nil {
+					s.Extra = map[string]string{}
+				}
+				s.Extra[k] = v
+			}
+		}
 		if v := d.Required(item, fields, "source", "kind"); v != nil {
-			s.Kind = d.Enum(v, "kind", flags.KindGoStruct, flags.KindGoEnum, flags.KindConfig)
+			s.Kind = d.Enum(v, "kind", flags.Kinds()...)
 		}
 		if f, ok := fields["path"]; ok {
 			s.Path = relPath(d, f.Value, "path")
 		}
-		checkSource(d, s)
+		for _, msg := range flags.CheckSpec(s) {
+			d.Errs.Add(s.Pos, "%s", msg)
+		}
 		specs = append(specs, s)
 	}
 	return specs
-}
-
-// checkSource reports fields a source kind needs and fields it does not use.
-func checkSource(d *yamlnode.Decoder, s flags.SourceSpec) {
-	need := func(ok bool, key string) {
-		if !ok {
-			d.Errs.Add(s.Pos, "a %s source needs %q", s.Kind, key)
-		}
-	}
-	switch s.Kind {
-	case flags.KindGoStruct, flags.KindGoEnum:
-		need(s.Path != "", "path")
-		need(s.Type != "", "type")
-		if s.Glob != "" || s.Key != "" || s.Environment != "" {
-			d.Errs.Add(s.Pos, "a %s source takes path and type only", s.Kind)
-		}
-	case flags.KindConfig:
-		need(s.Glob != "", "glob")
-		need(s.Key != "", "key")
-		if s.Path != "" || s.Type != "" {
-			d.Errs.Add(s.Pos, "a config source takes glob, key and environment only")
-		}
-	}
 }
 
 // Paths are every repository path the configuration names as input of the
@@ -337,7 +333,9 @@ func (c *Config) Paths() (exact []string, globs []string) {
 		if s.Path != "" {
 			exact = append(exact, s.Path)
 		}
-		if s.Glob != "" {
+		if fs := flags.ReadsFiles(s); fs != nil && fs.Glob(s) != "" {
+			globs = append(globs, fs.Glob(s))
+		} else if s.Glob != "" {
 			globs = append(globs, s.Glob)
 		}
 	}

@@ -54,7 +54,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"escaping path", "cps: [{path: ../other/cps.md}]\nregistry: /etc/r.yaml\n",
 			"c.yaml:1:14: path \"../other/cps.md\" must be clean and stay inside the repository\nc.yaml:2:11: path \"/etc/r.yaml\" must be relative to the repository root"},
 		{"bad source", "cps: [{path: a.md}]\nregistry: r.yaml\nsources:\n  - kind: go-struct\n    glob: x\n  - kind: consts\n",
-			"c.yaml:4:5: a go-struct source needs \"path\"\nc.yaml:4:5: a go-struct source needs \"type\"\nc.yaml:4:5: a go-struct source takes path and type only\nc.yaml:6:11: kind: \"consts\" is not one of go-struct, go-enum, config"},
+			"c.yaml:4:5: a go-struct source needs \"path\"\nc.yaml:4:5: a go-struct source needs \"type\"\nc.yaml:4:5: a go-struct source takes path and type only\nc.yaml:6:11: kind: \"consts\" is not one of config, go-enum, go-struct"},
 		{"alias", "x: &a a.md\ncps: [{path: *a}]\nregistry: r.yaml\n", "c.yaml:1:1: unknown key \"x\" in configuration (known keys: cps, policies, registry, reviewers, sources)\nc.yaml:2:7: cps entry: missing required key \"path\"\nc.yaml:2:14: YAML aliases are not allowed (*a); write the value out"},
 		{"bad reviewers", "cps: [{path: a.md}]\nregistry: r.yaml\nreviewers: [alice, \"\", \"ca pma\", {x: 1}, \"@ca/\"]\n",
 			"c.yaml:3:20: reviewer must not be empty\nc.yaml:3:24: reviewer \"ca pma\" is neither a GitHub login nor a team written @org/team\nc.yaml:3:34: reviewer: expected a string, got a mapping\nc.yaml:3:42: reviewer \"@ca/\" is neither a GitHub login nor a team written @org/team"},

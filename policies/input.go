@@ -82,25 +82,37 @@ type Flag struct {
 	SettingsOmitted int `json:"settings_omitted"`
 }
 
-// FlagSource is one place a flag is declared (kind go-struct) or set (kind config).
+// FlagSource is one place a flag is declared (kind go-struct, go-enum) or
+// set (kind config, or another kind that reads settings).
 type FlagSource struct {
 	Kind        string `json:"kind"`
 	File        string `json:"file"`
 	Line        int    `json:"line"`
 	Environment string `json:"environment,omitempty"` // config: the environment
 	Path        string `json:"path,omitempty"`        // config: key path of the map in the file
-	Value       *bool  `json:"value,omitempty"`       // config: the value
+	Value       *bool  `json:"value,omitempty"`       // a bool setting: the value
+	// ValueType is a setting's value type (bool, number, string, duration),
+	// Text its value as text (for a bool, "true" or "false"), Number its
+	// value when it is a number.
+	ValueType string   `json:"value_type,omitempty"`
+	Text      string   `json:"text,omitempty"`
+	Number    *float64 `json:"number,omitempty"`
 }
 
 // FlagChange is one flag difference between base and head.
 type FlagChange struct {
 	Flag        string   `json:"flag"`
-	Change      string   `json:"change"` // added | removed | modified | enabled | disabled
+	Change      string   `json:"change"` // added | removed | modified | enabled | disabled | changed
 	File        string   `json:"file"`
 	Line        int      `json:"line"`
 	Environment string   `json:"environment,omitempty"`
 	Path        string   `json:"path,omitempty"`
 	Fields      []string `json:"fields,omitempty"` // modified: what changed
+	// ValueType, Old and New are a changed setting's value type and its
+	// values (as text) at base and head ("" on a side without it).
+	ValueType string `json:"value_type,omitempty"`
+	Old       string `json:"old,omitempty"`
+	New       string `json:"new,omitempty"`
 }
 
 // CPSChange is one CPS section difference between base and head.

@@ -130,21 +130,25 @@ func (f *Flag) term() *ast.Term {
 }
 
 func (s *FlagSource) term() *ast.Term {
-	o := newObj(6).str("kind", s.Kind).str("file", s.File).num("line", s.Line).
+	o := newObj(9).str("kind", s.Kind).str("file", s.File).num("line", s.Line).
 		strOmit("environment", s.Environment).strOmit("path", s.Path)
 	if s.Value != nil {
 		o.boolean("value", *s.Value)
+	}
+	o.strOmit("value_type", s.ValueType).strOmit("text", s.Text)
+	if s.Number != nil {
+		o.float("number", *s.Number)
 	}
 	return o.done()
 }
 
 func (c *FlagChange) term() *ast.Term {
-	o := newObj(7).str("flag", c.Flag).str("change", c.Change).str("file", c.File).num("line", c.Line).
+	o := newObj(10).str("flag", c.Flag).str("change", c.Change).str("file", c.File).num("line", c.Line).
 		strOmit("environment", c.Environment).strOmit("path", c.Path)
 	if len(c.Fields) > 0 {
 		o.term("fields", stringsTerm(c.Fields))
 	}
-	return o.done()
+	return o.strOmit("value_type", c.ValueType).strOmit("old", c.Old).strOmit("new", c.New).done()
 }
 
 func (c *CPSChange) term() *ast.Term {
