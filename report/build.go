@@ -54,9 +54,11 @@ type builder struct {
 
 // Build makes the report from the states along the period.
 func Build(in Input) *Report {
+	base := in.Base
+	in, adoption := adoptionBaseline(in)
 	b := &builder{in: in, lastModified: map[string]int{}}
 	b.rep = &Report{
-		From: in.From, To: in.To, Base: in.Base, Head: in.Head,
+		From: in.From, To: in.To, Base: base, Head: in.Head, Adoption: adoption, Retroactive: in.Retroactive,
 		Versions: []Version{}, Events: []Event{}, Flags: []Flag{}, Sections: []SectionEntry{},
 		Unreviewed: []Event{}, Matrix: Matrix{Flags: []string{}, Rows: []MatrixRow{}},
 		Unlinked: []SectionRef{}, Texts: []ReviewedText{}, Problems: []Problem{}, Months: []MonthCount{},
@@ -87,6 +89,7 @@ func Build(in Input) *Report {
 	b.sections()
 	b.matrix()
 	b.texts()
+	b.links()
 	b.summary()
 	b.months()
 	return b.rep
