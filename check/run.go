@@ -87,6 +87,14 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 
 // buildInput is BuildInput, and the change it found (see change.Between).
 func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
+	set := change.Between(base, head)
+	return BuildInputFrom(base, head, set, ch), set
+}
+
+// BuildInputFrom is BuildInput of the change set that change.Between found
+// from base to head: the one builder of the policy input, which the report
+// runs for each commit of its period as check runs it for a change.
+func BuildInputFrom(base, head *State, set change.Set, ch Change) *policies.Input {
 	in := &policies.Input{
 		Base:            base.Rev,
 		Head:            head.Rev,
@@ -105,7 +113,6 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 		PolicyChanges:   policyChanges(base.Gate, head.Gate, ch.Config),
 		SourceChanges:   sourceChanges(base.Inventory, head.Inventory),
 	}
-	set := change.Between(base, head)
 	cpsChanges, renumbered := set.CPS, set.Renumbered
 	headTrees, baseTrees := treeHashes(head), treeHashes(base)
 	baseIDs := baseSectionIDs(cpsChanges, renumbered)
@@ -145,7 +152,7 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 	params.AddToInput(in, params.Revision{Registry: base.Registry, Values: base.Params, Sections: base.Sections},
 		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author)
 	in.Reviews = reviews(head, set.NewReviews, ch)
-	return in, set
+	return in
 }
 
 // baseSectionIDs maps the head IDs whose section was not at the same ID in

@@ -101,7 +101,10 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	if err != nil {
 		return err
 	}
-	rep := report.Build(*in)
+	rep, err := report.Build(ctx, *in)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := renderer.Render(&buf, rep); err != nil {
 		return err
