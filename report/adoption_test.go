@@ -22,7 +22,7 @@ func TestAdoptionBaseline(t *testing.T) {
 		Before: empty, After: in.Start, Versions: in.StartVersions, Adopts: true}
 	in.Steps = append([]Step{adopt}, in.Steps...)
 	in.Start, in.StartVersions = empty, nil
-	rep := Build(in)
+	rep := mustBuild(t, in)
 
 	want := &Adoption{Commit: adopt.Commit.SHA, Date: "2024-01-20T09:00:00Z", Author: "alice", Subject: "Adopt cpsgate (#7)", Flags: 2, Sections: 3}
 	if diff := cmp.Diff(rep.Adoption, want); diff != "" {
@@ -44,7 +44,7 @@ func TestAdoptionBaseline(t *testing.T) {
 	if !strings.Contains(scope(rep), "adopted in the period, by commit `aaaaaaaaaaaa` on 2024-01-20") {
 		t.Errorf("scope: %q", scope(rep))
 	}
-	if scope(Build(sample(t))) != "" {
+	if scope(mustBuild(t, sample(t))) != "" {
 		t.Error("a period without adoption has a Scope paragraph")
 	}
 }
@@ -65,7 +65,7 @@ func TestLinks(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			in := sample(t)
 			in.Links = tc.links
-			rep := Build(in)
+			rep := mustBuild(t, in)
 			var got [][2]string
 			for _, e := range rep.Events {
 				if e.Subject == SubjectSection {

@@ -67,6 +67,8 @@ type Input struct {
 	// carry.
 	Links  Links
 	Remote map[string]RemoteDoc
+	// Policies judge each commit (nil: the built-in policies).
+	Policies Judge
 }
 
 // DocVersion is the version a CPS document states (see DetectVersion).
@@ -169,6 +171,9 @@ type Event struct {
 	LinkedFlags []string `json:"linked_flags,omitempty"`
 	NeedsReview bool     `json:"needs_review"`
 	Reviewed    bool     `json:"reviewed"`
+	// ReviewedLate is set when a review that the commit lacked was
+	// recorded in a later commit of the period.
+	ReviewedLate bool `json:"reviewed_late,omitempty"`
 	// Missing lists what a review still lacks: "Flag §4.3.1", or a reason
 	// such as "Flag is not in the registry".
 	Missing    []string    `json:"missing,omitempty"`
@@ -178,6 +183,7 @@ type Event struct {
 // ReviewRef names a review that covers an event.
 type ReviewRef struct {
 	Flag     string `json:"flag"`
+	Section  string `json:"section,omitempty"` // the section it reviewed for the event
 	Reviewer string `json:"reviewer"`
 	Date     string `json:"date"`
 	Verdict  string `json:"verdict"`

@@ -102,7 +102,10 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 		return err
 	}
 	in.Links = report.LinksFromEnv(e.getenv)
-	rep := report.Build(*in)
+	rep, err := report.Build(ctx, *in)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := renderer.Render(&buf, rep); err != nil {
 		return err
