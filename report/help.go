@@ -8,7 +8,10 @@ or renumbered, each with the commit, date, author, pull request and the
 review that covers it; per flag its status, links and last review (stale
 when the section text changed since); the CPS sections changed with the
 flags that need re-review; the unreviewed changes; a traceability matrix
-(section x flag); and the CPS sections no flag links.
+(section x flag); and the CPS sections no flag links. A period that contains
+the commit adopting cpsgate starts from the state it left: what was present
+at adoption is the inventory, not changes (--config-rev REF reads every
+commit with the configuration at REF, to report on history before adoption).
 
 --from and --to are dates (YYYY-MM-DD, UTC, both days included) or git refs
 (--from is then the last commit before the period, as in FROM..TO). With

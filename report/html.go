@@ -49,6 +49,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return ""
 	},
+	"safeURL": inert.SafeURL,
 	"sections": func(ids []string) string {
 		if len(ids) == 0 {
 			return ""

@@ -18,13 +18,9 @@ import (
 )
 
 type reportOptions struct {
-	from, to  string
-	branch    string
-	format    string
-	out       string
-	results   string // --test-results
-	config    string
-	checkouts []string // --cps-checkout values
+	from, to, branch, format, out, config, configRev string
+	results                                          string   // --test-results
+	checkouts                                        []string // --cps-checkout values
 }
 
 func (e *env) reportCommand() *cobra.Command {
@@ -46,6 +42,7 @@ func (e *env) reportCommand() *cobra.Command {
 	f.StringVarP(&o.out, "output", "o", "", "write the report to `file` instead of stdout")
 	f.StringVar(&o.results, "test-results", "", "`file` of go test -json output: the last result of each linked test")
 	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
+	f.StringVar(&o.configRev, "config-rev", "", "read every commit with the configuration at `REF` instead of its own (history from before adoption)")
 	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, clone.FlagUsage)
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
@@ -73,16 +70,20 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	if isTerminal(e.stderr) {
 		progress = history.Progress(e.stderr)
 	}
-	in, err := history.Load(ctx, repo, history.Options{From: o.from, To: o.to, Branch: o.branch, Config: o.config, External: clone.VersionedReader(ctx, dirs, repo.Root()), Progress: progress})
+	in, err := history.Load(ctx, repo, history.Options{From: o.from, To: o.to, Branch: o.branch, Config: o.config, ConfigRev: o.configRev, External: clone.VersionedReader(ctx, dirs, repo.Root()), Progress: progress})
 	if err != nil {
 		return err
 	}
+	in.Links = report.LinksFromEnv(e.getenv)
 	if o.results != "" {
 		if in.TestResults, err = evidence.ReadResultsFile(e.path(o.results)); err != nil {
 			return err
 		}
 	}
-	rep := report.Build(*in)
+	rep, err := report.Build(ctx, *in)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	if err := renderer.Render(&buf, rep); err != nil {
 		return err
