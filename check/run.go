@@ -12,6 +12,7 @@ import (
 	"github.com/cpsgate/cpsgate/change"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/evidence"
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/params"
 	"github.com/cpsgate/cpsgate/policies"
@@ -113,7 +114,7 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 	baseIDs := baseSectionIDs(cpsChanges, renumbered)
 	for id, s := range head.Sections {
 		sec := policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash,
-			TreeHash: headTrees[id]}
+			TreeHash: headTrees[id], Normative: evidence.Normative(s.Text)}
 		if b, ok := baseIDs[id]; !ok {
 			sec.BaseTreeHash = baseTrees[id]
 		} else if b != "" {
@@ -151,6 +152,7 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 	params.AddToInput(in, params.Revision{Registry: base.Registry, Values: base.Params, Sections: base.Sections},
 		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author)
 	in.Reviews = reviews(head, set.NewReviews, ch)
+	evidence.AddToInput(in, base.Tests, head.Tests, base.Registry, head.Registry)
 	return in, set
 }
 

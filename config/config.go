@@ -33,7 +33,10 @@ type Config struct {
 	Registry    string
 	RegistryPos diag.Pos // where the configuration names the registry
 	Sources     []flags.SourceSpec
-	Policies    []string // directories of extra Rego policies, relative to the root
+	// Tests are the go-test sources (gotest.go): where the tests linked to
+	// CPS sections live.
+	Tests    []TestSource
+	Policies []string // directories of extra Rego policies, relative to the root
 	// Reviewers may attach a review to a change in a pull-request comment
 	// (check --github): GitHub logins, and teams written @org/team.
 	Reviewers []string
@@ -104,7 +107,7 @@ func Decode(file string, src []byte) (*Config, error) {
 		c.RegistryPos = d.Pos(v)
 	}
 	if f, ok := fields["sources"]; ok {
-		c.Sources = sources(d, f.Value)
+		c.Sources, c.Tests = sources(d, f.Value)
 	}
 	if f, ok := fields["policies"]; ok {
 		for _, item := range d.List(f.Value, "policies") {
@@ -275,14 +278,21 @@ func (c *Config) normalized() *Config {
 	for i := range n.Sources {
 		n.Sources[i].Pos = diag.Pos{}
 	}
+	n.Tests = slices.Clone(c.Tests)
+	for i := range n.Tests {
+		n.Tests[i].Pos = diag.Pos{}
+	}
 	return &n
 }
 
 // specKeys are the source fields that SourceSpec holds in fields of its own.
 var specKeys = []string{"path", "type", "glob", "key", "environment"}
 
-func sources(d *yamlnode.Decoder, n *yaml.Node) []flags.SourceSpec {
+// sources reads the sources: list. Flag sources are the kinds registered in
+// flags; the go-test kind (tests as evidence) is this package's own.
+func sources(d *yamlnode.Decoder, n *yaml.Node) ([]flags.SourceSpec, []TestSource) {
 	var specs []flags.SourceSpec
+	var tests []TestSource
 	// The keys an entry may have: kind, and every field of a registered
 	// source kind (a kind registered by another package brings its own).
 	keys := append([]string{"kind"}, flags.FieldNames()...)
@@ -307,17 +317,23 @@ func sources(d *yamlnode.Decoder, n *yaml.Node) []flags.SourceSpec {
 			}
 		}
 		if v := d.Required(item, fields, "source", "kind"); v != nil {
-			s.Kind = d.Enum(v, "kind", flags.Kinds()...)
+			s.Kind = d.Enum(v, "kind", append(flags.Kinds(), KindGoTest)...)
 		}
 		if f, ok := fields["path"]; ok {
 			s.Path = relPath(d, f.Value, "path")
+		}
+		if s.Kind == KindGoTest {
+			if t, ok := goTestSource(d, s); ok {
+				tests = append(tests, t)
+			}
+			continue
 		}
 		for _, msg := range flags.CheckSpec(s) {
 			d.Errs.Add(s.Pos, "%s", msg)
 		}
 		specs = append(specs, s)
 	}
-	return specs
+	return specs, tests
 }
 
 // Paths are every repository path the configuration names as input of the
@@ -338,6 +354,9 @@ func (c *Config) Paths() (exact []string, globs []string) {
 		} else if s.Glob != "" {
 			globs = append(globs, s.Glob)
 		}
+	}
+	for _, t := range c.Tests {
+		globs = append(globs, t.Glob)
 	}
 	for _, p := range c.Policies {
 		globs = append(globs, strings.TrimSuffix(p, "/")+"/**")

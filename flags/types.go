@@ -20,6 +20,8 @@ type Registry struct {
 	File       string
 	Flags      []Entry
 	Parameters []Parameter // configuration parameters (parameters.go)
+	// Sections are what CPS sections ask of the tests (sectionrules.go).
+	Sections []SectionRule
 }
 
 // Entry is one flag in the registry.
