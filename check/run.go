@@ -90,6 +90,14 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 
 // buildInput is BuildInput, and the change it found (see change.Between).
 func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
+	set := change.Between(base, head)
+	return BuildInputFrom(base, head, set, ch), set
+}
+
+// BuildInputFrom is BuildInput of the change set that change.Between found
+// from base to head: the one builder of the policy input, which the report
+// runs for each commit of its period as check runs it for a change.
+func BuildInputFrom(base, head *State, set change.Set, ch Change) *policies.Input {
 	in := &policies.Input{
 		Base:            base.Rev,
 		Head:            head.Rev,
@@ -108,7 +116,6 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 		PolicyChanges:   policyChanges(base.Gate, head.Gate, ch.Config),
 		SourceChanges:   sourceChanges(base.Inventory, head.Inventory),
 	}
-	set := change.Between(base, head)
 	cpsChanges, renumbered := set.CPS, set.Renumbered
 	headTrees, baseTrees := treeHashes(head), treeHashes(base)
 	baseIDs := baseSectionIDs(cpsChanges, renumbered)
@@ -150,10 +157,10 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 	var paramReviews []review.Review
 	ch.Reviews, paramReviews = params.SplitReviews(ch.Reviews)
 	params.AddToInput(in, params.Revision{Registry: base.Registry, Values: base.Params, Sections: base.Sections},
-		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author)
+		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author, renumbered)
 	in.Reviews = reviews(head, set.NewReviews, ch)
 	evidence.AddToInput(in, base.Tests, head.Tests, base.Registry, head.Registry)
-	return in, set
+	return in
 }
 
 // baseSectionIDs maps the head IDs whose section was not at the same ID in
@@ -385,9 +392,10 @@ func deferReviews(deny, warn []result.Finding) (stillDeny, allWarn []result.Find
 // reviewer works from.
 func missing(deny []result.Finding, sections map[string]policies.Section, head *State) []result.Missing {
 	out := []result.Missing{}
-	seen := map[[2]string]bool{}
+	seen := map[[3]string]bool{}
 	for _, f := range deny {
-		if f.Flag == "" || f.Section == "" || seen[[2]string{f.Flag, f.Section}] {
+		key := [3]string{f.Flag, f.Parameter, f.Section}
+		if (f.Flag == "") == (f.Parameter == "") || f.Section == "" || seen[key] {
 			continue
 		}
 		if policies.ResolvedBy(f.Rule) != "review" {
@@ -397,14 +405,15 @@ func missing(deny []result.Finding, sections map[string]policies.Section, head *
 		if !ok {
 			continue
 		}
-		seen[[2]string{f.Flag, f.Section}] = true
+		seen[key] = true
 		out = append(out, result.Missing{
-			Flag: f.Flag, Section: s.ID, Title: s.Title, Hash: sections[s.ID].TreeHash,
+			Flag: f.Flag, Parameter: f.Parameter, Section: s.ID, Title: s.Title, Hash: sections[s.ID].TreeHash,
 			Excerpt: Excerpt(s.Text, 6), File: s.Pos.File, Line: s.Pos.Line,
 		})
 	}
+	// Flags first, then parameters.
 	slices.SortFunc(out, func(a, b result.Missing) int {
-		return cmp.Or(cmp.Compare(a.Flag, b.Flag), cps.CompareIDs(a.Section, b.Section))
+		return cmp.Or(cmp.Compare(a.Parameter, b.Parameter), cmp.Compare(a.Flag, b.Flag), cps.CompareIDs(a.Section, b.Section))
 	})
 	return out
 }

@@ -50,6 +50,10 @@ type Input struct {
 	Tests            map[string]Test   `json:"tests"`
 	TestChanges      []TestChange      `json:"test_changes"`
 	TestRequirements []TestRequirement `json:"test_requirements"`
+
+	// ParameterRegistryChanges are what the change did to parameter entries
+	// of the registry that existed at base (as RegistryChanges for flags).
+	ParameterRegistryChanges []ParameterRegistryChange `json:"parameter_registry_changes"`
 }
 
 // Test is a Go test function linked to CPS sections at base or head.
@@ -208,6 +212,16 @@ type RegistryChange struct {
 	Line   int    `json:"line"`
 }
 
+// ParameterRegistryChange is an alteration of a parameter's registry
+// content that existed at base.
+type ParameterRegistryChange struct {
+	Parameter string `json:"parameter"`
+	Change    string `json:"change"` // entry_removed | review_removed | review_modified | link_removed
+	Detail    string `json:"detail"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+}
+
 // SourceChange is a configuration file that config sources read at base and
 // no longer read at head: deleted, or moved where no source's glob matches.
 type SourceChange struct {
@@ -337,7 +351,7 @@ type ParameterReview struct {
 	Ref           string            `json:"ref"`
 	Notes         string            `json:"notes"`
 	Origin        string            `json:"origin"`
-	New           bool              `json:"new"` // always true: attached to the change
+	New           bool              `json:"new"` // part of this change: attached to it, or added to the registry by it
 	File          string            `json:"file"`
 	Line          int               `json:"line"`
 }
@@ -373,6 +387,7 @@ func withEmptySlices(in *Input) *Input {
 		out.Flags[name] = f
 	}
 	out.ParameterChanges = orEmpty(in.ParameterChanges)
+	out.ParameterRegistryChanges = orEmpty(in.ParameterRegistryChanges)
 	out.ParameterReviews = make([]ParameterReview, len(in.ParameterReviews))
 	for i, r := range in.ParameterReviews {
 		r.Sections = orEmpty(r.Sections)

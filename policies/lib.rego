@@ -169,6 +169,9 @@ placeholder_identities := {
 # (output.ReviewBlock); left as they are, the review was not written.
 template_notes := "How the flag's behaviour, on and off, matches these sections."
 
+# The notes of the block printed for a configuration parameter.
+template_parameter_notes := "How the parameter's values, in every environment, match these sections."
+
 one_day_ns := ((24 * 60) * 60) * 1000000000
 
 # review_problems(r): why review r in this change cannot be taken as written
@@ -188,7 +191,7 @@ review_problem(review, "reviewer") := sprintf("names no reviewer (a login or e-m
 }
 
 review_problem(review, "notes") := "keeps the template's notes: write what the reviewer found" if {
-	trim_space(review.notes) == template_notes
+	trim_space(review.notes) in {template_notes, template_parameter_notes}
 }
 
 review_problem(review, "future") := sprintf("is dated %s, after today (%s)", [review.date, input.today]) if {
@@ -209,9 +212,20 @@ review_problem(review, "early") := sprintf("is dated %s, before this change's ba
 
 reviews_this_change(review) if review.origin != "registry"
 
-reviews_this_change(review) if not input.flags[review.flag].in_base
+reviews_this_change(review) if {
+	object.get(review, "parameter", "") == ""
+	not input.flags[review.flag].in_base
+}
 
-early_reason(review) := ", when the flag did not exist yet" if {
+reviews_this_change(review) if {
+	object.get(review, "parameter", "") != ""
+	not input.parameters[review.parameter].in_base
+}
+
+early_reason(review) := ", when the parameter did not exist yet" if {
+	review.origin == "registry"
+	object.get(review, "parameter", "") != ""
+} else := ", when the flag did not exist yet" if {
 	review.origin == "registry"
 } else := ""
 

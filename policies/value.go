@@ -95,7 +95,7 @@ func (in *Input) value() ast.Value {
 	if tests == nil {
 		tests = map[string]Test{} // an object, never null (withEmptySlices)
 	}
-	return newObj(24).
+	return newObj(25).
 		str("base", in.Base).
 		str("head", in.Head).
 		str("author", in.Author).
@@ -119,6 +119,7 @@ func (in *Input) value() ast.Value {
 		term("tests", mapOf(tests, (*Test).term)).
 		term("test_changes", arrayOf(in.TestChanges, (*TestChange).term)).
 		term("test_requirements", arrayOf(in.TestRequirements, (*TestRequirement).term)).
+		term("parameter_registry_changes", arrayOf(in.ParameterRegistryChanges, (*ParameterRegistryChange).term)).
 		done().Value
 }
 
@@ -175,6 +176,11 @@ func (r *Review) term() *ast.Term {
 
 func (c *RegistryChange) term() *ast.Term {
 	return newObj(5).str("flag", c.Flag).str("change", c.Change).str("detail", c.Detail).
+		str("file", c.File).num("line", c.Line).done()
+}
+
+func (c *ParameterRegistryChange) term() *ast.Term {
+	return newObj(5).str("parameter", c.Parameter).str("change", c.Change).str("detail", c.Detail).
 		str("file", c.File).num("line", c.Line).done()
 }
 

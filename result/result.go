@@ -65,16 +65,18 @@ type ParameterChange struct {
 	Environment string `json:"environment,omitempty"`
 }
 
-// Missing is a (flag, section) pair that needs a review in this change, with
-// what a reviewer needs to write one.
+// Missing is a (flag, section) or (parameter, section) pair that needs a
+// review in this change, with what a reviewer needs to write one.
 type Missing struct {
-	Flag    string `json:"flag"`
-	Section string `json:"section"`
-	Title   string `json:"title"`
-	Hash    string `json:"hash"`
-	Excerpt string `json:"excerpt"` // the section's first lines
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
+	Flag string `json:"flag,omitempty"`
+	// Parameter is set instead of Flag for a configuration parameter.
+	Parameter string `json:"parameter,omitempty"`
+	Section   string `json:"section"`
+	Title     string `json:"title"`
+	Hash      string `json:"hash"`
+	Excerpt   string `json:"excerpt"` // the section's first lines
+	File      string `json:"file,omitempty"`
+	Line      int    `json:"line,omitempty"`
 }
 
 // Result is the outcome of one check.
