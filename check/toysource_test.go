@@ -54,7 +54,7 @@ func (toySource) ReadFile(file string, src []byte, spec flags.SourceSpec) ([]fla
 			errs.Add(diag.Pos{File: file, Line: line}, "%s has no value", name)
 			continue
 		}
-		out = append(out, flags.Setting{Flag: name, Kind: "limits", Env: env, Typed: v, Pos: diag.Pos{File: file, Line: line, Col: 1}})
+		out = append(out, flags.Setting{Flag: name, Kind: "limits", Env: env, Typed: &v, Pos: diag.Pos{File: file, Line: line, Col: 1}})
 	}
 	return out, errs.Err()
 }

@@ -74,7 +74,7 @@ func TestDiscoverRecordsFileKinds(t *testing.T) {
 func TestDiffTypedValues(t *testing.T) {
 	at := func(line int) diag.Pos { return diag.Pos{File: "limits.txt", Line: line} }
 	num := func(flag, text string, line int) Setting {
-		return Setting{Flag: flag, Kind: "limits", Env: "prod", Typed: Value{TypeNumber, text}, Pos: at(line)}
+		return Setting{Flag: flag, Kind: "limits", Env: "prod", Typed: &Value{TypeNumber, text}, Pos: at(line)}
 	}
 	state := func(s ...Setting) State { return State{Inventory: &Inventory{Settings: s}} }
 	for _, tt := range []struct {
@@ -86,7 +86,7 @@ func TestDiffTypedValues(t *testing.T) {
 		{"value changed", state(num("Max", "398", 1)), state(num("Max", "397", 1)), []Change{
 			{Flag: "Max", Kind: Changed, Env: "prod", Pos: at(1), Old: Value{TypeNumber, "398"}, New: Value{TypeNumber, "397"}},
 		}},
-		{"type changed", state(num("Max", "398", 1)), state(Setting{Flag: "Max", Kind: "limits", Env: "prod", Typed: Value{TypeString, "398"}, Pos: at(1)}), []Change{
+		{"type changed", state(num("Max", "398", 1)), state(Setting{Flag: "Max", Kind: "limits", Env: "prod", Typed: &Value{TypeString, "398"}, Pos: at(1)}), []Change{
 			{Flag: "Max", Kind: Changed, Env: "prod", Pos: at(1), Old: Value{TypeNumber, "398"}, New: Value{TypeString, "398"}},
 		}},
 		{"setting removed", state(num("Max", "398", 1), num("Min", "1", 2)), state(num("Min", "1", 1)), []Change{

@@ -86,9 +86,10 @@ type Setting struct {
 	Path  string // dotted key path of the map inside the file, e.g. "ra.features"
 	Value bool
 	// Typed is the value of a source whose values are not bool only (a
-	// number, a string, a duration); zero for a plain bool setting, whose
-	// value is Value. TypedValue gives either as a Value.
-	Typed Value
+	// number, a string, a duration); nil for a plain bool setting, whose
+	// value is Value (a pointer: most settings are bool, and a large CA has
+	// hundreds of thousands). TypedValue gives either as a Value.
+	Typed *Value
 	Pos   diag.Pos
 }
 
@@ -111,8 +112,8 @@ type Value struct {
 // TypedValue is the setting's value as a Value (a plain bool setting's is
 // of type bool).
 func (s Setting) TypedValue() Value {
-	if s.Typed.Type != "" {
-		return s.Typed
+	if s.Typed != nil {
+		return *s.Typed
 	}
 	if s.Value {
 		return Value{TypeBool, "true"}
@@ -121,7 +122,15 @@ func (s Setting) TypedValue() Value {
 }
 
 // typed reports whether the setting carries a value other than a plain bool.
-func (s Setting) typed() bool { return s.Typed.Type != "" && s.Typed.Type != TypeBool }
+func (s Setting) typed() bool { return s.Typed != nil && s.Typed.Type != TypeBool }
+
+// SameValue reports whether two settings have the same value.
+func (s Setting) SameValue(o Setting) bool {
+	if s.Typed == nil && o.Typed == nil {
+		return s.Value == o.Value
+	}
+	return s.TypedValue() == o.TypedValue()
+}
 
 // Inventory is everything the sources declare at one revision.
 type Inventory struct {
