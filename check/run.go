@@ -6,11 +6,13 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cpsgate/cpsgate/change"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/evidence"
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/params"
 	"github.com/cpsgate/cpsgate/policies"
@@ -72,6 +74,7 @@ func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change
 		res.FlagChanges = append(res.FlagChanges, result.FlagChange{
 			Flag: c.Flag, Change: c.Change, File: c.File, Line: c.Line,
 			Environment: c.Environment, Path: c.Path, Fields: c.Fields,
+			ValueType: c.ValueType, Old: c.Old, New: c.New,
 		})
 	}
 	res.CPSChanges = cpsResult(set.CPS)
@@ -111,7 +114,7 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 	baseIDs := baseSectionIDs(cpsChanges, renumbered)
 	for id, s := range head.Sections {
 		sec := policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash,
-			TreeHash: headTrees[id]}
+			TreeHash: headTrees[id], Normative: evidence.Normative(s.Text)}
 		if b, ok := baseIDs[id]; !ok {
 			sec.BaseTreeHash = baseTrees[id]
 		} else if b != "" {
@@ -122,10 +125,14 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 	in.PolicyChanges, in.CPSVersionChanges = versionChanges(in.PolicyChanges, ch)
 
 	for _, c := range set.Flags {
-		in.FlagChanges = append(in.FlagChanges, policies.FlagChange{
+		fc := policies.FlagChange{
 			Flag: c.Flag, Change: c.Kind, File: c.Pos.File, Line: c.Pos.Line,
 			Environment: c.Env, Path: c.Path, Fields: c.Fields,
-		})
+		}
+		if c.Kind == flags.Changed {
+			fc.ValueType, fc.Old, fc.New = cmp.Or(c.New.Type, c.Old.Type), c.Old.Text, c.New.Text
+		}
+		in.FlagChanges = append(in.FlagChanges, fc)
 	}
 	addFlags(in, base, head, changedFiles(in))
 	for _, c := range cpsChanges {
@@ -145,6 +152,7 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 	params.AddToInput(in, params.Revision{Registry: base.Registry, Values: base.Params, Sections: base.Sections},
 		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author, renumbered)
 	in.Reviews = reviews(head, set.NewReviews, ch)
+	evidence.AddToInput(in, base.Tests, head.Tests, base.Registry, head.Registry)
 	return in, set
 }
 
@@ -239,8 +247,7 @@ func addFlags(in *policies.Input, base, head *State, changed map[string]bool) {
 			f := mark(s.Flag)
 			if side.head {
 				if changed[s.Pos.File] || !firstSetting[s.Flag] {
-					v := s.Value
-					f.Sources = append(f.Sources, policies.FlagSource{Kind: s.Kind, File: s.Pos.File, Line: s.Pos.Line, Environment: s.Env, Path: s.Path, Value: &v})
+					f.Sources = append(f.Sources, settingSource(s))
 				} else {
 					f.SettingsOmitted++
 				}
@@ -249,6 +256,23 @@ func addFlags(in *policies.Input, base, head *State, changed map[string]bool) {
 			in.Flags[s.Flag] = f
 		}
 	}
+}
+
+// settingSource is a setting as the input shows it: a bool's value, and
+// every value's type and text (and number).
+func settingSource(s flags.Setting) policies.FlagSource {
+	v := s.TypedValue()
+	src := policies.FlagSource{Kind: s.Kind, File: s.Pos.File, Line: s.Pos.Line, Environment: s.Env, Path: s.Path, ValueType: v.Type, Text: v.Text}
+	switch v.Type {
+	case flags.TypeBool:
+		b := v.Text == "true"
+		src.Value = &b
+	case flags.TypeNumber:
+		if n, err := strconv.ParseFloat(v.Text, 64); err == nil {
+			src.Number = &n
+		}
+	}
+	return src
 }
 
 // reviews lists the head registry's reviews, marking those the change added,
@@ -319,7 +343,7 @@ func sourceChanges(base, head *flags.Inventory) []policies.SourceChange {
 		if _, found := slices.BinarySearch(head.Files, file); found {
 			continue
 		}
-		c := policies.SourceChange{File: file, Kind: flags.KindConfig, Change: "removed", Flags: []string{}}
+		c := policies.SourceChange{File: file, Kind: base.FileKind(file), Change: "removed", Flags: []string{}}
 		for _, s := range base.Settings {
 			if s.Pos.File != file {
 				continue

@@ -524,12 +524,12 @@ func (l *historyLoader) load(snap revision.Snapshot, prev *histState, changed []
 		switch {
 		case prev != nil && !touches(spec, changed):
 			part = prev.inv[i]
-		case spec.Kind == flags.KindConfig:
+		case flags.ReadsFiles(spec) != nil:
 			var old *sourcePart
 			if prev != nil {
 				old = prev.inv[i]
 			}
-			part = l.configSource(snap, spec, old, changed, &h.problems)
+			part = l.fileSource(snap, spec, old, changed, &h.problems)
 		default:
 			part = &sourcePart{}
 			inv, err := flags.Discover(snap, []flags.SourceSpec{spec})
@@ -589,23 +589,25 @@ func concat[T any](lists [][]T) []T {
 	return out
 }
 
-// sourcePart is what one configured source finds at a commit; for a config
-// source also per file, so that a commit re-reads only the files it changed.
+// sourcePart is what one configured source finds at a commit; for a file
+// source (flags.FileSource) also per file, so that a commit re-reads only
+// the files it changed.
 type sourcePart struct {
 	inv    *flags.Inventory
-	files  []string                   // config: the files the glob matches
-	byFile map[string][]flags.Setting // config: settings per file
+	files  []string                   // file source: the files the glob matches
+	byFile map[string][]flags.Setting // file source: settings per file
 }
 
-// configSource reads a config source, reusing from old (the same source at
-// the commit before) the file list and the settings of the files that the
-// commit did not change.
-func (l *historyLoader) configSource(snap revision.Snapshot, spec flags.SourceSpec, old *sourcePart, changed []string, problems *[]string) *sourcePart {
+// fileSource reads a file source (flags.ReadsFiles), reusing from old (the
+// same source at the commit before) the file list and the settings of the
+// files that the commit did not change.
+func (l *historyLoader) fileSource(snap revision.Snapshot, spec flags.SourceSpec, old *sourcePart, changed []string, problems *[]string) *sourcePart {
+	glob := flags.ReadsFiles(spec).Glob(spec)
 	files := []string(nil)
 	if old != nil && old.byFile != nil {
 		files = old.files
 		for _, p := range changed {
-			if !gitrepo.Match(spec.Glob, p) {
+			if !gitrepo.Match(glob, p) {
 				continue
 			}
 			if _, err := snap.ReadFile(p); err != nil || !slices.Contains(old.files, p) {
@@ -615,9 +617,9 @@ func (l *historyLoader) configSource(snap revision.Snapshot, spec flags.SourceSp
 		}
 	}
 	if files == nil {
-		list, err := snap.Glob(spec.Glob)
+		list, err := snap.Glob(glob)
 		if err != nil {
-			*problems = append(*problems, fmt.Sprintf("%s: glob %q: %v", spec.Pos, spec.Glob, err))
+			*problems = append(*problems, fmt.Sprintf("%s: glob %q: %v", spec.Pos, glob, err))
 			if old != nil {
 				return old
 			}
@@ -638,10 +640,10 @@ func (l *historyLoader) configSource(snap revision.Snapshot, spec flags.SourceSp
 				*problems = append(*problems, err.Error())
 				continue
 			}
-			key := spec.Key + "\x00" + spec.Environment + "\x00" + file + "\x00" + string(src)
+			key := spec.Fingerprint() + "\x00" + file + "\x00" + string(src)
 			r, hit := l.settings[key]
 			if !hit {
-				r.settings, r.err = flags.ExtractConfig(file, src, spec.Key, spec.Environment)
+				r.settings, r.err = flags.ReadSourceFile(spec, file, src)
 				l.settings[key] = r
 			}
 			if r.err != nil {
@@ -957,11 +959,15 @@ func versionOf(vs []report.DocVersion, file string) report.DocVersion {
 // touches reports whether a commit that changed the paths changed can
 // change what spec finds.
 func touches(spec flags.SourceSpec, changed []string) bool {
+	glob := spec.Glob
+	if fs := flags.ReadsFiles(spec); fs != nil {
+		glob = fs.Glob(spec)
+	}
 	for _, p := range changed {
 		switch {
 		case spec.Path != "" && (p == spec.Path || strings.HasPrefix(p, strings.TrimSuffix(spec.Path, "/")+"/")):
 			return true
-		case spec.Glob != "" && gitrepo.Match(spec.Glob, p):
+		case glob != "" && gitrepo.Match(glob, p):
 			return true
 		}
 	}

@@ -5,8 +5,9 @@ package cpsgate
 
 # Flag changes that need a review of the flag's linked CPS sections. Removing
 # a flag from the code makes its behaviour permanent (or drops the settings
-# that still name it): it needs the review as well.
-review_changes := {"added", "removed", "modified", "enabled", "disabled"}
+# that still name it): it needs the review as well. "changed" is a typed
+# setting (a number, a string, a duration) whose value changed.
+review_changes := {"added", "removed", "modified", "enabled", "disabled", "changed"}
 
 # Verdicts that make a review count.
 valid_verdicts := {"compliant", "cps-updated", "not-applicable"}
@@ -269,8 +270,13 @@ section_label(id) := sprintf("%s %q", [id, input.sections[id].title]) if input.s
 
 else := id
 
-# A short description of a flag change, e.g. "enabled in deploy/prod.json".
-describe_change(change) := sprintf("%s in %s", [change.change, where]) if {
+# A short description of a flag change, e.g. "enabled in deploy/prod.json",
+# or "changed from 398 to 397 in prod".
+describe_change(change) := sprintf("changed from %s to %s in %s", [value_text(object.get(change, "old", "")), value_text(object.get(change, "new", "")), where]) if {
+	change.change == "changed"
+	where := object.get(change, "environment", change.file)
+	where != ""
+} else := sprintf("%s in %s", [change.change, where]) if {
 	change.change in {"enabled", "disabled"}
 	where := object.get(change, "environment", change.file)
 	where != ""
@@ -278,6 +284,11 @@ describe_change(change) := sprintf("%s in %s", [change.change, where]) if {
 	change.change == "modified"
 	count(object.get(change, "fields", [])) > 0
 } else := sprintf("%s in %s", [change.change, location(change.file, change.line)])
+
+# A changed value as a message shows it: quoted, or "(unset)" when absent.
+value_text(v) := "(unset)" if v == ""
+
+else := sprintf("%q", [v])
 
 # What a CPS change did to section id, for a link or review that names it and
 # no longer resolves.

@@ -33,6 +33,10 @@ type FlagChange struct {
 	Environment string   `json:"environment,omitempty"`
 	Path        string   `json:"path,omitempty"`
 	Fields      []string `json:"fields,omitempty"`
+	// ValueType, Old and New: a changed setting's type and values.
+	ValueType string `json:"value_type,omitempty"`
+	Old       string `json:"old,omitempty"`
+	New       string `json:"new,omitempty"`
 }
 
 // CPSChange is a CPS section difference between base and head.
