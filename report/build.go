@@ -83,6 +83,7 @@ func Build(in Input) *Report {
 		b.stepEvents(i, s)
 	}
 	b.judge()
+	b.parameters()
 	b.flags()
 	b.sections()
 	b.matrix()

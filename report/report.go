@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cpsgate/cpsgate/check"
+	"github.com/cpsgate/cpsgate/params"
 )
 
 // Commit is one commit of the first-parent history.
@@ -85,12 +86,15 @@ type Report struct {
 	Sections []SectionEntry `json:"sections_changed"`
 	// Unreviewed are the events that needed a review and had none, at or
 	// after their commit, within the period.
-	Unreviewed []Event         `json:"unreviewed"`
-	Matrix     Matrix          `json:"matrix"`
-	Unlinked   []SectionRef    `json:"unlinked_sections"`
-	Texts      []ReviewedText  `json:"reviewed_texts"`
-	Problems   []Problem       `json:"problems"`
-	Months     []MonthCount    `json:"events_per_month"`
+	Unreviewed []Event        `json:"unreviewed"`
+	Matrix     Matrix         `json:"matrix"`
+	Unlinked   []SectionRef   `json:"unlinked_sections"`
+	Texts      []ReviewedText `json:"reviewed_texts"`
+	Problems   []Problem      `json:"problems"`
+	Months     []MonthCount   `json:"events_per_month"`
+	// Parameters is the inventory of configuration parameters at the end
+	// of the period: bounds and values per environment.
+	Parameters []params.Entry  `json:"parameters"`
 	byFlag     map[string]int  // index into Flags
 	sectionIdx map[string]bool // sections at the end of the period
 }
@@ -122,14 +126,19 @@ type Version struct {
 
 // Event is one thing that happened in a commit.
 type Event struct {
-	Date        string   `json:"date"` // committer date, RFC 3339, UTC
-	Commit      string   `json:"commit"`
-	PR          int      `json:"pr,omitempty"`
-	Author      string   `json:"author"`
-	Title       string   `json:"commit_subject"`
-	Subject     string   `json:"subject"` // flag | section | review
-	Change      string   `json:"change"`  // added | removed | modified | enabled | disabled | renumbered
-	Flag        string   `json:"flag,omitempty"`
+	Date    string `json:"date"` // committer date, RFC 3339, UTC
+	Commit  string `json:"commit"`
+	PR      int    `json:"pr,omitempty"`
+	Author  string `json:"author"`
+	Title   string `json:"commit_subject"`
+	Subject string `json:"subject"` // flag | section | review
+	Change  string `json:"change"`  // added | removed | modified | enabled | disabled | renumbered
+	Flag    string `json:"flag,omitempty"`
+	// Parameter, Old and New are set on a parameter event: a value
+	// added, removed or changed (in Environment, at File:Line).
+	Parameter   string   `json:"parameter,omitempty"`
+	Old         string   `json:"old,omitempty"`
+	New         string   `json:"new,omitempty"`
 	Environment string   `json:"environment,omitempty"`
 	Fields      []string `json:"fields,omitempty"`
 	Section     string   `json:"section,omitempty"`
