@@ -90,6 +90,14 @@ func BuildInput(base, head *State, ch Change) *policies.Input {
 
 // buildInput is BuildInput, and the change it found (see change.Between).
 func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
+	set := change.Between(base, head)
+	return BuildInputFrom(base, head, set, ch), set
+}
+
+// BuildInputFrom is BuildInput of the change set that change.Between found
+// from base to head: the one builder of the policy input, which the report
+// runs for each commit of its period as check runs it for a change.
+func BuildInputFrom(base, head *State, set change.Set, ch Change) *policies.Input {
 	in := &policies.Input{
 		Base:            base.Rev,
 		Head:            head.Rev,
@@ -108,7 +116,6 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 		PolicyChanges:   policyChanges(base.Gate, head.Gate, ch.Config),
 		SourceChanges:   sourceChanges(base.Inventory, head.Inventory),
 	}
-	set := change.Between(base, head)
 	cpsChanges, renumbered := set.CPS, set.Renumbered
 	headTrees, baseTrees := treeHashes(head), treeHashes(base)
 	baseIDs := baseSectionIDs(cpsChanges, renumbered)
@@ -153,7 +160,7 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author, renumbered)
 	in.Reviews = reviews(head, set.NewReviews, ch)
 	evidence.AddToInput(in, base.Tests, head.Tests, base.Registry, head.Registry)
-	return in, set
+	return in
 }
 
 // baseSectionIDs maps the head IDs whose section was not at the same ID in

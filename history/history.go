@@ -52,6 +52,10 @@ type Options struct {
 	Branch string
 	// Config is the configuration path, relative to the repository root.
 	Config string
+	// ConfigRev, when not "", is a revision whose configuration every
+	// commit is read with, in place of its own: to report on history from
+	// before adoption (report --config-rev).
+	ConfigRev string
 	// External reads a CPS document kept in another repository and says
 	// which version it is (nil: such a document cannot be read).
 	External func(config.Document) (clone.Doc, error)
@@ -122,10 +126,16 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 	// and of the registry the period's commits write are parsed.
 	l := newHistoryLoader(o.Config)
 	l.external = o.External
+	var retro *report.Retroactive
+	if o.ConfigRev != "" {
+		if retro, l.fixedCfg, err = fixedConfig(repo, o.ConfigRev, o.Config); err != nil {
+			return nil, err
+		}
+	}
 	defer l.wait()
 	var tipPaths []string
 	if tipSHA, err := repo.Resolve(tip); err == nil {
-		if ps, err := reportPaths(repo.Commit(tipSHA), repo.Empty(), o.Config); err == nil {
+		if ps, err := reportPaths(repo.Commit(tipSHA), repo.Empty(), o.Config, l.fixedCfg); err == nil {
 			tipPaths = ps
 		}
 	}
@@ -173,7 +183,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 	if baseIdx < headIdx {
 		return nil, fmt.Errorf("--from %s is after --to %s on the first-parent history", o.From, o.To)
 	}
-	in := &report.Input{From: o.From, To: o.To, Head: chain[headIdx].SHA, Commits: baseIdx - headIdx}
+	in := &report.Input{From: o.From, To: o.To, Head: chain[headIdx].SHA, Commits: baseIdx - headIdx, Retroactive: retro}
 	if baseIdx < len(chain) {
 		in.Base = chain[baseIdx].SHA
 	}
@@ -184,7 +194,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 		}
 		return repo.Commit(sha)
 	}
-	paths, err := reportPaths(snap(in.Head), snap(in.Base), o.Config)
+	paths, err := reportPaths(snap(in.Head), snap(in.Base), o.Config, l.fixedCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -235,6 +245,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 		in.Steps = append(in.Steps, report.Step{
 			Commit: report.Commit{SHA: entry.SHA, Date: entry.Date, Author: entry.Author, Subject: entry.Subject, Message: entry.Message},
 			Before: prev.st, After: next.st, Versions: next.versions, Problems: next.problems,
+			Adopts: prev.cfg == nil && !prev.carried && next.cfg != nil,
 		})
 		prev = next
 	}
@@ -251,6 +262,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 		return nil, tags.err
 	}
 	in.Tags = periodTags(tags.byCommit, chain[headIdx:min(baseIdx+1, len(chain))])
+	in.Remote = l.remote
 	return in, nil
 }
 
@@ -269,15 +281,35 @@ func periodTags(byCommit map[string][]string, chain []gitrepo.Commit) []report.T
 	return tags
 }
 
+// fixedConfig reads the configuration at rev, which report --config-rev
+// applies to every commit.
+func fixedConfig(repo Git, rev, cfgPath string) (*report.Retroactive, []byte, error) {
+	sha, err := repo.Resolve(rev)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--config-rev %q: %w", rev, err)
+	}
+	src, err := repo.Commit(sha).ReadFile(cfgPath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--config-rev %s: no configuration at %s: %w", rev, short(sha), err)
+	}
+	if _, err := config.Decode(cfgPath, src); err != nil {
+		return nil, nil, fmt.Errorf("--config-rev %s (%s):\n%w", rev, short(sha), err)
+	}
+	return &report.Retroactive{Ref: rev, Commit: sha}, src, nil
+}
+
 // reportPaths lists the paths whose commits the report reads: the
 // configuration file and every path the configuration names, at the head
-// and at the base of the period; nil (every commit) when a glob has no
-// literal directory.
-func reportPaths(head, base revision.Snapshot, cfgPath string) ([]string, error) {
+// and at the base of the period (or in fixed, the configuration applied to
+// every commit); nil (every commit) when a glob has no literal directory.
+func reportPaths(head, base revision.Snapshot, cfgPath string, fixed []byte) ([]string, error) {
 	set := map[string]bool{cfgPath: true}
 	configured := false
 	for _, snap := range []revision.Snapshot{head, base} {
 		src, err := snap.ReadFile(cfgPath)
+		if fixed != nil {
+			src, err = fixed, nil
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -310,7 +342,7 @@ func reportPaths(head, base revision.Snapshot, cfgPath string) ([]string, error)
 		}
 	}
 	if !configured {
-		return nil, fmt.Errorf("%s not found at the end of the period (%s): this repository is not configured for cpsgate (see the README's quick start)", cfgPath, head.Name())
+		return nil, fmt.Errorf("%s not found at the end of the period (%s): this repository is not configured for cpsgate (see the README's quick start); to report on history from before adoption, pass --config-rev with a configured revision", cfgPath, head.Name())
 	}
 	return slices.Sorted(func(yield func(string) bool) {
 		for p := range set {
@@ -339,8 +371,13 @@ func literalDir(glob string) string {
 // document or a registry that many commits share is parsed once.
 type historyLoader struct {
 	cfgPath string
-	docs    map[string]docResult // path NUL content -> parsed
-	regs    map[string]regResult // path NUL content -> decoded
+	// fixedCfg, when not nil, is the configuration every commit is read
+	// with (report --config-rev), in place of its own.
+	fixedCfg []byte
+	// remote names the documents read from other repositories, by name.
+	remote map[string]report.RemoteDoc
+	docs   map[string]docResult // path NUL content -> parsed
+	regs   map[string]regResult // path NUL content -> decoded
 	// regCache decodes the registry entry by entry, each distinct entry once.
 	regCache *flags.RegistryCache
 	// docCache parses CPS documents, each distinct part once.
@@ -406,7 +443,7 @@ type histState struct {
 }
 
 func newHistoryLoader(cfgPath string) *historyLoader {
-	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), settings: map[string]settingsResult{},
+	return &historyLoader{cfgPath: cfgPath, remote: map[string]report.RemoteDoc{}, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), settings: map[string]settingsResult{},
 		pre: map[[2]string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
@@ -418,15 +455,18 @@ func emptyHistState(rev string) *histState {
 // (the paths the commit changed), it re-reads only what changed.
 func (l *historyLoader) load(snap revision.Snapshot, prev *histState, changed []string) *histState {
 	rev := snap.Name()
-	unchanged := prev != nil && changed != nil && !slices.Contains(changed, l.cfgPath)
+	unchanged := prev != nil && changed != nil && (l.fixedCfg != nil || !slices.Contains(changed, l.cfgPath))
 	if unchanged && prev.cfg == nil && !prev.carried {
 		return emptyHistState(rev) // still not configured
 	}
 	var cfgSrc []byte
 	var err error
-	if unchanged && !prev.carried {
+	switch {
+	case l.fixedCfg != nil:
+		cfgSrc = l.fixedCfg
+	case unchanged && !prev.carried:
 		cfgSrc = prev.cfgSrc
-	} else {
+	default:
 		cfgSrc, err = snap.ReadFile(l.cfgPath)
 	}
 	switch {
@@ -673,6 +713,9 @@ func (l *historyLoader) fileSource(snap revision.Snapshot, spec flags.SourceSpec
 // documents and the registry that prefetch parses.
 func (l *historyLoader) startPrefetch(repo Git, head revision.Snapshot) {
 	src, err := head.ReadFile(l.cfgPath)
+	if l.fixedCfg != nil {
+		src, err = l.fixedCfg, nil
+	}
 	if err != nil {
 		return // not configured at head: reportPaths says so
 	}
@@ -920,6 +963,7 @@ func (l *historyLoader) externalDoc(snap revision.Snapshot, d config.Document) (
 		return nil, report.DocVersion{}, fmt.Errorf("configuration at %s:\n%s: %w", short(snap.Name()), d.Pos, err)
 	}
 	name := d.Name()
+	l.remote[name] = report.RemoteDoc{Repo: d.Repo, Ref: d.Ref, Path: d.Path}
 	key := name + "\x00" + string(c.Data)
 	r, ok := l.docs[key]
 	if !ok {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -30,6 +31,9 @@ const builtinDir = "builtin"
 // query binds the two sets every policy contributes to.
 const query = "deny := data.cpsgate.deny; warn := data.cpsgate.warn"
 
+// denyQuery binds the deny set alone (see EvalDeny).
+const denyQuery = "deny := data.cpsgate.deny"
+
 //go:embed *.rego
 var regoFiles embed.FS
 
@@ -43,6 +47,9 @@ type Module struct {
 // compiled once by New and safe for concurrent use by Eval.
 type Engine struct {
 	query rego.PreparedEvalQuery
+	// deny is the query of the deny set alone, prepared on the first
+	// EvalDeny from the same modules (opts).
+	deny func() (rego.PreparedEvalQuery, error)
 	// user holds the deny and warn rules of the repository's own policies,
 	// by rule name, so that a malformed finding can name its source.
 	user map[string][]userRule
@@ -140,17 +147,21 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 		return nil, errs.Err()
 	}
 	opts = append(opts,
-		rego.Query(query),
 		rego.Capabilities(caps),
 		rego.SetRegoVersion(ast.RegoV1),
 		rego.Strict(true),
 		rego.StrictBuiltinErrors(true),
 	)
-	prepared, err := rego.New(opts...).PrepareForEval(ctx)
+	prepared, err := rego.New(append(slices.Clip(opts), rego.Query(query))...).PrepareForEval(ctx)
 	if err != nil {
 		return nil, toDiag(err).Err()
 	}
-	return &Engine{query: prepared, user: userRules}, nil
+	e := &Engine{query: prepared, user: userRules}
+	e.deny = sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
+		// The modules compiled above: only the query is new.
+		return rego.New(append(slices.Clip(opts), rego.Query(denyQuery))...).PrepareForEval(context.Background())
+	})
+	return e, nil
 }
 
 // capabilities are those of this OPA version without the built-in functions
@@ -282,15 +293,9 @@ func (e *Engine) Eval(ctx context.Context, in *Input) (deny, warn []result.Findi
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
 	}
-	rs, err := e.query.Eval(ctx, rego.EvalParsedInput(in.value()))
+	rs, err := evalQuery(ctx, e.query, in)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, nil, fmt.Errorf("policy evaluation stopped (a check allows %s for it, policies.DefaultTimeout): %w", DefaultTimeout, ctxErr)
-		}
-		return nil, nil, fmt.Errorf("policy evaluation: %w", err)
-	}
-	if len(rs) != 1 {
-		return nil, nil, fmt.Errorf("policy evaluation: data.cpsgate.deny and data.cpsgate.warn must be defined (got %d results)", len(rs))
+		return nil, nil, err
 	}
 	deny, denyErr := findings(result.Deny, rs[0].Bindings["deny"], e.locate)
 	warn, warnErr := findings(result.Warn, rs[0].Bindings["warn"], e.locate)
@@ -298,6 +303,46 @@ func (e *Engine) Eval(ctx context.Context, in *Input) (deny, warn []result.Findi
 		return nil, nil, err
 	}
 	return deny, warn, nil
+}
+
+// EvalDeny evaluates the deny rules alone against in, as Eval does, and
+// returns their findings: what the report asks of each commit, without the
+// cost of the warn rules (pre-existing debt over every flag). The deny query
+// is prepared on the first call, from the modules New compiled.
+func (e *Engine) EvalDeny(ctx context.Context, in *Input) ([]result.Finding, error) {
+	if e == nil || in == nil {
+		return nil, errors.New("policies: EvalDeny needs an engine from New and an input")
+	}
+	q, err := e.deny()
+	if err != nil {
+		return nil, toDiag(err).Err()
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
+		defer cancel()
+	}
+	rs, err := evalQuery(ctx, q, in)
+	if err != nil {
+		return nil, err
+	}
+	return findings(result.Deny, rs[0].Bindings["deny"], e.locate)
+}
+
+// evalQuery evaluates a prepared query against in; it has exactly one
+// result.
+func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, in *Input) (rego.ResultSet, error) {
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(in.value()))
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("policy evaluation stopped (a check allows %s for it, policies.DefaultTimeout): %w", DefaultTimeout, ctxErr)
+		}
+		return nil, fmt.Errorf("policy evaluation: %w", err)
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("policy evaluation: data.cpsgate.deny and data.cpsgate.warn must be defined (got %d results)", len(rs))
+	}
+	return rs, nil
 }
 
 // locate returns where a malformed finding of rule (a finding's "rule", or

@@ -2,6 +2,7 @@ package policies
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -346,6 +347,31 @@ func TestEvalBuiltinRules(t *testing.T) {
 			if diff := cmp.Diff(warn, tt.warn); diff != "" {
 				t.Errorf("warn mismatch (-got +want):\n%s", diff)
 			}
+			// EvalDeny, which the report runs per commit, finds the
+			// same deny findings without the warn rules.
+			denyOnly, err := builtin(t).EvalDeny(context.Background(), tt.in)
+			if err != nil {
+				t.Fatalf("EvalDeny: %v", err)
+			}
+			if diff := cmp.Diff(denyOnly, tt.deny); diff != "" {
+				t.Errorf("EvalDeny mismatch (-got +want):\n%s", diff)
+			}
 		})
+	}
+}
+
+func TestEvalDenyErrors(t *testing.T) {
+	var nilEngine *Engine
+	if _, err := nilEngine.EvalDeny(context.Background(), newInput(nil)); err == nil {
+		t.Error("EvalDeny on a nil engine: no error")
+	}
+	// A user policy's malformed deny finding is an error, as in Eval.
+	eng, err := New(context.Background(), []Module{{File: "policy/bad.rego", Src: []byte("package cpsgate\n\ndeny contains {\"rule\": \"bad\"} if { true }\n")}})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	_, err = eng.EvalDeny(context.Background(), newInput(nil))
+	if err == nil || !strings.Contains(err.Error(), "policy/bad.rego:3") || !strings.Contains(err.Error(), "message must be a non-empty string") {
+		t.Errorf("EvalDeny of a malformed finding: got %v, want an error at policy/bad.rego:3 about the message", err)
 	}
 }

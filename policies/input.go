@@ -42,9 +42,6 @@ type Input struct {
 	Parameters       map[string]Parameter `json:"parameters"`
 	ParameterChanges []ParameterChange    `json:"parameter_changes"`
 	ParameterReviews []ParameterReview    `json:"parameter_reviews"`
-	// ParameterRegistryChanges are what the change did to parameter entries
-	// of the registry that existed at base (as RegistryChanges for flags).
-	ParameterRegistryChanges []ParameterRegistryChange `json:"parameter_registry_changes"`
 
 	// Tests are the Go tests (go-test sources) linked to CPS sections at
 	// base or head, by ID; TestChanges what this change did to them; and
@@ -53,6 +50,10 @@ type Input struct {
 	Tests            map[string]Test   `json:"tests"`
 	TestChanges      []TestChange      `json:"test_changes"`
 	TestRequirements []TestRequirement `json:"test_requirements"`
+
+	// ParameterRegistryChanges are what the change did to parameter entries
+	// of the registry that existed at base (as RegistryChanges for flags).
+	ParameterRegistryChanges []ParameterRegistryChange `json:"parameter_registry_changes"`
 }
 
 // Test is a Go test function linked to CPS sections at base or head.

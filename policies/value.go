@@ -116,10 +116,10 @@ func (in *Input) value() ast.Value {
 		term("parameters", mapOf(params, (*Parameter).term)).
 		term("parameter_changes", arrayOf(in.ParameterChanges, (*ParameterChange).term)).
 		term("parameter_reviews", arrayOf(in.ParameterReviews, (*ParameterReview).term)).
-		term("parameter_registry_changes", arrayOf(in.ParameterRegistryChanges, (*ParameterRegistryChange).term)).
 		term("tests", mapOf(tests, (*Test).term)).
 		term("test_changes", arrayOf(in.TestChanges, (*TestChange).term)).
 		term("test_requirements", arrayOf(in.TestRequirements, (*TestRequirement).term)).
+		term("parameter_registry_changes", arrayOf(in.ParameterRegistryChanges, (*ParameterRegistryChange).term)).
 		done().Value
 }
 

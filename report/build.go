@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"context"
 	"maps"
 	"regexp"
 	"slices"
@@ -50,13 +51,33 @@ type builder struct {
 	lastModified map[string]int
 	stepDates    []string     // YYYY-MM-DD per step
 	sets         []change.Set // what each step changed
+	messages     []message    // the reviews of each step's commit message
+	judge        Judge
 }
 
-// Build makes the report from the states along the period.
-func Build(in Input) *Report {
-	b := &builder{in: in, lastModified: map[string]int{}}
+// message is what a commit message attaches to its change.
+type message struct {
+	blocks []review.Review
+	paras  []review.Paragraph
+}
+
+// Build makes the report from the states along the period. Whether a
+// change needed a review, and had one, is the policies' decision: each
+// commit is judged as check judges it against its parent (see evaluate),
+// by in.Policies, or the built-in policies when it is nil.
+func Build(ctx context.Context, in Input) (*Report, error) {
+	base := in.Base
+	in, adoption := adoptionBaseline(in)
+	b := &builder{in: in, lastModified: map[string]int{}, judge: in.Policies}
+	if b.judge == nil {
+		eng, err := builtinEngine()
+		if err != nil {
+			return nil, err
+		}
+		b.judge = eng
+	}
 	b.rep = &Report{
-		From: in.From, To: in.To, Base: in.Base, Head: in.Head,
+		From: in.From, To: in.To, Base: base, Head: in.Head, Adoption: adoption, Retroactive: in.Retroactive,
 		Versions: []Version{}, Events: []Event{}, Flags: []Flag{}, Sections: []SectionEntry{},
 		Unreviewed: []Event{}, Matrix: Matrix{Flags: []string{}, Rows: []MatrixRow{}},
 		Unlinked: []SectionRef{}, Texts: []ReviewedText{}, Problems: []Problem{}, Months: []MonthCount{},
@@ -79,18 +100,32 @@ func Build(in Input) *Report {
 		b.sets = append(b.sets, change.Between(s.Before, s.After))
 	}
 	b.collectReviews()
+	stepStart := make([]int, 0, len(in.Steps)+1)
 	for i, s := range in.Steps {
+		stepStart = append(stepStart, len(b.rep.Events))
 		b.stepEvents(i, s)
 	}
-	b.judge()
+	stepStart = append(stepStart, len(b.rep.Events))
+	if err := b.judgeSteps(ctx, stepStart); err != nil {
+		return nil, err
+	}
 	b.parameters()
 	b.flags()
 	b.sections()
 	b.matrix()
 	b.texts()
+	b.links()
 	b.summary()
 	b.months()
-	return b.rep
+	return b.rep, nil
+}
+
+// stepBase is the part of every event of a step that its commit gives.
+func (b *builder) stepBase(s Step) Event {
+	return Event{
+		Date: s.Commit.Date.UTC().Format(time.RFC3339), Commit: s.Commit.SHA, PR: PRNumber(s.Commit.Subject),
+		Author: s.Commit.Author, Title: s.Commit.Subject,
+	}
 }
 
 func emptyState() *check.State {
@@ -124,6 +159,7 @@ func (b *builder) collectReviews() {
 		if err != nil {
 			b.problem(s.Commit, "review in the commit message: "+err.Error())
 		}
+		b.messages = append(b.messages, message{blocks: blocks, paras: paras})
 		for _, r := range change.Attached(blocks, paras, s.Commit.Author, s.After) {
 			b.addReview(i, s, r, OriginMessage)
 		}
@@ -177,16 +213,12 @@ func (b *builder) stepEvents(i int, s Step) {
 	for _, p := range s.Problems {
 		b.problem(s.Commit, p)
 	}
-	base := Event{
-		Date: s.Commit.Date.UTC().Format(time.RFC3339), Commit: s.Commit.SHA, PR: PRNumber(s.Commit.Subject),
-		Author: s.Commit.Author, Title: s.Commit.Subject,
-	}
+	base := b.stepBase(s)
 	set := b.sets[i]
 	for _, c := range set.Flags {
 		e := base
 		e.Subject, e.Change, e.Flag, e.Environment, e.Fields = SubjectFlag, c.Kind, c.Flag, c.Env, c.Fields
 		e.File, e.Line = c.Pos.File, c.Pos.Line
-		e.NeedsReview = c.Kind != flags.Removed
 		b.rep.Events = append(b.rep.Events, e)
 	}
 	for _, c := range change.Reported(set.CPS) {
@@ -198,17 +230,6 @@ func (b *builder) stepEvents(i int, s Step) {
 		reused := c.Kind == cps.Added && s.Before.Sections[c.ID] != nil
 		if c.Kind != cps.Added || reused {
 			e.LinkedFlags = linking(s.After, c.ID)
-			e.NeedsReview = len(e.LinkedFlags) > 0
-		}
-		if c.Kind == cps.Renumbered {
-			// As check: a link that followed its section to the new ID
-			// still links the text it was reviewed against; the flags
-			// that link the new ID without having linked the old one
-			// need a review (moved_link).
-			moved := slices.DeleteFunc(linking(s.After, c.ID), func(f string) bool {
-				return slices.Contains(linking(s.Before, c.OldID), f)
-			})
-			e.NeedsReview = len(moved) > 0
 		}
 		if c.Kind == cps.Modified || c.Kind == cps.Renumbered || reused {
 			b.lastModified[c.ID] = i
@@ -225,81 +246,6 @@ func (b *builder) stepEvents(i int, s Step) {
 		e.File, e.Line = f.r.Pos.File, f.r.Pos.Line
 		b.rep.Events = append(b.rep.Events, e)
 	}
-}
-
-// judge decides, for every event that needs a review, whether a review at
-// or after its commit covers it.
-func (b *builder) judge() {
-	step := map[string]int{}
-	for i, s := range b.in.Steps {
-		step[s.Commit.SHA] = i
-	}
-	for k := range b.rep.Events {
-		e := &b.rep.Events[k]
-		if !e.NeedsReview {
-			continue
-		}
-		i := step[e.Commit]
-		st := b.in.Steps[i].After
-		var pairs [][2]string
-		switch e.Subject {
-		case SubjectFlag:
-			entry := st.Registry.Lookup(e.Flag)
-			if entry == nil {
-				entry = b.final.Registry.Lookup(e.Flag)
-			}
-			switch {
-			case entry == nil:
-				e.Missing = append(e.Missing, e.Flag+" is not in the registry")
-			case len(entry.CPS) == 0 && entry.NoCPSImpact != "":
-				e.NeedsReview = false
-				continue
-			case len(entry.CPS) == 0:
-				e.Missing = append(e.Missing, e.Flag+" links no CPS section")
-			}
-			if entry != nil {
-				for _, id := range entry.CPS {
-					pairs = append(pairs, [2]string{e.Flag, id})
-				}
-			}
-		case SubjectSection:
-			for _, f := range e.LinkedFlags {
-				pairs = append(pairs, [2]string{f, e.Section})
-			}
-		}
-		refs := map[ReviewRef]bool{}
-		for _, p := range pairs {
-			f := b.cover(p[0], p[1], i)
-			if f == nil {
-				e.Missing = append(e.Missing, p[0]+" §"+p[1])
-				continue
-			}
-			refs[ReviewRef{Flag: f.r.Flag, Reviewer: f.r.Reviewer, Date: f.date, Verdict: f.r.Verdict, Commit: f.commit, Late: f.step > i}] = true
-		}
-		e.ReviewedBy = slices.SortedFunc(maps.Keys(refs), func(x, y ReviewRef) int {
-			return cmp.Or(cmp.Compare(x.Date, y.Date), cmp.Compare(x.Flag, y.Flag), cmp.Compare(x.Reviewer, y.Reviewer), cmp.Compare(x.Commit, y.Commit))
-		})
-		e.Reviewed = len(e.Missing) == 0
-		if !e.Reviewed {
-			b.rep.Unreviewed = append(b.rep.Unreviewed, *e)
-		}
-	}
-}
-
-// cover returns the first review recorded at or after step i of flag on
-// section, with a valid verdict, or nil.
-func (b *builder) cover(flag, section string, i int) *found {
-	for k := range b.reviews {
-		f := &b.reviews[k]
-		if f.step >= i && f.r.Flag == flag && slices.Contains(f.r.Sections, section) && validVerdict(f.r.Verdict) {
-			return f
-		}
-	}
-	return nil
-}
-
-func validVerdict(v string) bool {
-	return v == review.VerdictCompliant || v == review.VerdictCPSUpdated || v == review.VerdictNotApplicable
 }
 
 // flags lists every flag known at the end of the period.
@@ -432,8 +378,18 @@ func (b *builder) sections() {
 		}
 		s.Flags = linking(b.final, id)
 		if i, ok := b.lastModified[id]; ok {
+			// The flags whose review of the last change the policies
+			// found missing (see judgeSteps).
+			need := map[string]bool{}
+			for _, e := range b.rep.Events {
+				if e.Commit == b.in.Steps[i].Commit.SHA {
+					for _, m := range e.Missing {
+						need[m] = true
+					}
+				}
+			}
 			for _, f := range s.Flags {
-				if b.cover(f, id, i) == nil {
+				if need[f+" §"+id] {
 					s.ReReview = append(s.ReReview, f)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/params"
+	"github.com/cpsgate/cpsgate/review"
 	"github.com/cpsgate/cpsgate/revision"
 )
 
@@ -62,7 +63,7 @@ func (b *builder) judgeParameter(e *Event, after *revision.State, date string) {
 	for _, id := range p.CPS {
 		covered := false
 		for _, r := range reviews {
-			if r.Date >= date && slices.Contains(r.Sections, id) && validVerdict(r.Verdict) {
+			if r.Date >= date && slices.Contains(r.Sections, id) && validParameterVerdict(r.Verdict) {
 				covered = true
 				refs[ReviewRef{Flag: e.Parameter, Reviewer: r.Reviewer, Date: r.Date, Verdict: r.Verdict}] = true
 				break
@@ -103,4 +104,9 @@ func parameterWhat(e Event) string {
 		return fmt.Sprintf("%s = %q removed in %s", e.Parameter, e.Old, e.Environment)
 	}
 	return fmt.Sprintf("%s %q -> %q in %s", e.Parameter, e.Old, e.New, e.Environment)
+}
+
+// validParameterVerdict reports whether v is a verdict a review may carry.
+func validParameterVerdict(v string) bool {
+	return v == review.VerdictCompliant || v == review.VerdictCPSUpdated || v == review.VerdictNotApplicable
 }

@@ -68,7 +68,9 @@ var reportHistory = []reportCommit{
 		edit: func(tb testing.TB, dir string) {
 			reportReplace(tb, dir, "deploy/prod.json", `"AsyncFinalize": false`, `"AsyncFinalize": true`)
 		}},
-	{date: "2026-02-16T16:45:00Z", author: "carol", message: "Record the review of AsyncFinalize in production (#14)",
+	// frank records carol's review (carol recording her own would be the
+	// change's author claiming it: self_review, as check has it).
+	{date: "2026-02-16T16:45:00Z", author: "frank", message: "Record the review of AsyncFinalize in production (#14)",
 		edit: func(tb testing.TB, dir string) {
 			reportReplace(tb, dir, "flags/registry.yaml", "        notes: Reviewed for the staging rollout.\n",
 				"        notes: Reviewed for the staging rollout.\n      - date: 2026-02-16\n        reviewer: carol\n        sections: [\"4.3.1\", \"4.3.2\"]\n        verdict: compliant\n        cps_version: \"2.1\"\n        notes: Production rollout; the order becomes valid only after issuance.\n")
@@ -228,18 +230,19 @@ func TestReportDecisions(t *testing.T) {
 	want := []ev{
 		{11, "dave", "flag added StrictCAA", "erin", true, true, false},
 		{11, "dave", "review added StrictCAA", "", false, false, false},
-		{12, "dave", "flag enabled StrictCAA deploy/staging.json", "dave", true, true, false},
+		// dave's review of his own change does not count (self_review).
+		{12, "dave", "flag enabled StrictCAA deploy/staging.json", "", true, false, false},
 		{12, "dave", "review added StrictCAA", "", false, false, false},
 		{13, "frank", "flag enabled AsyncFinalize deploy/prod.json", "carol", true, true, true},
-		{14, "carol", "review added AsyncFinalize", "", false, false, false},
+		{14, "frank", "review added AsyncFinalize", "", false, false, false},
 		{15, "grace", "section modified 4.3.1", "", true, false, false},
 		{0, "frank", "flag enabled ECDSAForAll deploy/prod.json", "", true, false, false},
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("events (-got +want):\n%s", diff)
 	}
-	if len(rep.Unreviewed) != 2 {
-		t.Errorf("unreviewed: %d events, want 2", len(rep.Unreviewed))
+	if len(rep.Unreviewed) != 3 {
+		t.Errorf("unreviewed: %d events, want 3", len(rep.Unreviewed))
 	}
 	for _, f := range rep.Flags {
 		if f.Name != "AsyncFinalize" {
