@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"regexp"
 	"runtime"
 	"slices"
@@ -25,6 +26,7 @@ import (
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/gitrepo"
 	"github.com/cpsgate/cpsgate/internal/clone"
+	"github.com/cpsgate/cpsgate/params"
 	"github.com/cpsgate/cpsgate/report"
 	"github.com/cpsgate/cpsgate/revision"
 )
@@ -326,6 +328,11 @@ func reportPaths(head, base revision.Snapshot, cfgPath string, fixed []byte) ([]
 		}
 		configured = true
 		exact, globs := cfg.Paths()
+		more, all := parameterGlobs(snap, cfg.Registry)
+		if all {
+			return nil, nil
+		}
+		globs = append(globs, more...)
 		for _, p := range exact {
 			set[p] = true
 		}
@@ -558,6 +565,7 @@ func (l *historyLoader) load(snap revision.Snapshot, prev *histState, changed []
 	} else {
 		st.Registry = prev.st.Registry
 	}
+	st.Params = l.params(snap, prev, st.Registry, changed, &h.problems)
 
 	// The sources, one at a time; the inventory is shared with the state
 	// before when no source changed.
@@ -1047,4 +1055,83 @@ func Progress(w io.Writer) func(done, total int) {
 		}
 		fmt.Fprintf(w, "\rcpsgate report: commit %d of %d", done, total)
 	}
+}
+
+// params reads the values of the registry's configuration parameters at
+// snap, sharing those of the state before when neither the registry nor a
+// file under a parameter's glob changed.
+func (l *historyLoader) params(snap revision.Snapshot, prev *histState, reg *flags.Registry, changed []string, problems *[]string) *params.Values {
+	if prev != nil && changed != nil && reg == prev.st.Registry && !parameterFilesChanged(reg, changed) {
+		return prev.st.Params
+	}
+	vals, err := params.Read(snap, reg)
+	if err != nil {
+		*problems = append(*problems, err.Error())
+		if prev != nil {
+			return prev.st.Params
+		}
+		return &params.Values{}
+	}
+	return vals
+}
+
+// parameterFilesChanged reports whether a changed path lies under the
+// literal directory of a parameter's glob (variables files live beside or
+// above the configuration file: any change under its directory's parent
+// counts).
+func parameterFilesChanged(reg *flags.Registry, changed []string) bool {
+	if reg == nil {
+		return false
+	}
+	for _, p := range reg.Parameters {
+		for _, loc := range p.Config {
+			dir := parameterDir(loc)
+			for _, c := range changed {
+				if dir == "" || dir == "." || c == dir || strings.HasPrefix(c, dir+"/") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// parameterGlobs returns the globs of the parameters in the registry at
+// snap (widened to the parent directory when variables files are used);
+// all is set when one reaches outside any literal directory.
+func parameterGlobs(snap revision.Snapshot, registry string) (globs []string, all bool) {
+	src, err := snap.ReadFile(registry)
+	if err != nil {
+		return nil, false
+	}
+	reg, err := flags.DecodeRegistry(registry, src)
+	if err != nil {
+		return nil, false
+	}
+	for _, p := range reg.Parameters {
+		for _, loc := range p.Config {
+			dir := parameterDir(loc)
+			if dir == "" || dir == "." {
+				return nil, true
+			}
+			globs = append(globs, dir+"/*")
+		}
+	}
+	return globs, false
+}
+
+// parameterDir is the directory under which the files of a parameter's
+// location lie: the glob's literal directory, its parent when variables
+// files are used (one ../ at most; "" for any deeper).
+func parameterDir(loc flags.ParamLocation) string {
+	dir := literalDir(loc.Glob)
+	for _, v := range loc.Vars {
+		if strings.Count(v, "..") > 1 {
+			return ""
+		}
+		if strings.Contains(v, "..") || strings.Contains(v, "/") {
+			dir = path.Dir(dir)
+		}
+	}
+	return dir
 }

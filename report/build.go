@@ -109,6 +109,7 @@ func Build(ctx context.Context, in Input) (*Report, error) {
 	if err := b.judgeSteps(ctx, stepStart); err != nil {
 		return nil, err
 	}
+	b.parameters()
 	b.flags()
 	b.sections()
 	b.matrix()

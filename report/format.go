@@ -50,6 +50,8 @@ func What(e Event) string {
 			s += ` "` + e.SectionName + `"`
 		}
 		return s
+	case SubjectParameter:
+		return parameterWhat(e)
 	case SubjectReview:
 		return fmt.Sprintf("%s reviewed by %s: %s (§%s)", e.Flag, e.Reviewer, e.Verdict, strings.Join(e.Sections, ", §"))
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/evidence"
+	"github.com/cpsgate/cpsgate/params"
 )
 
 // Commit is one commit of the first-parent history.
@@ -114,13 +115,16 @@ type Report struct {
 	Matrix     Matrix  `json:"matrix"`
 	// Traceability maps every normative or linked section to its flags,
 	// parameters, tests (with their last result) and reviews (trace.go).
-	Traceability Traceability    `json:"traceability"`
-	Unlinked     []SectionRef    `json:"unlinked_sections"`
-	Texts        []ReviewedText  `json:"reviewed_texts"`
-	Problems     []Problem       `json:"problems"`
-	Months       []MonthCount    `json:"events_per_month"`
-	byFlag       map[string]int  // index into Flags
-	sectionIdx   map[string]bool // sections at the end of the period
+	Traceability Traceability   `json:"traceability"`
+	Unlinked     []SectionRef   `json:"unlinked_sections"`
+	Texts        []ReviewedText `json:"reviewed_texts"`
+	Problems     []Problem      `json:"problems"`
+	Months       []MonthCount   `json:"events_per_month"`
+	// Parameters is the inventory of configuration parameters at the end
+	// of the period: bounds and values per environment.
+	Parameters []params.Entry  `json:"parameters"`
+	byFlag     map[string]int  // index into Flags
+	sectionIdx map[string]bool // sections at the end of the period
 }
 
 // Summary holds the figures at the top of the report.
@@ -150,14 +154,19 @@ type Version struct {
 
 // Event is one thing that happened in a commit.
 type Event struct {
-	Date        string   `json:"date"` // committer date, RFC 3339, UTC
-	Commit      string   `json:"commit"`
-	PR          int      `json:"pr,omitempty"`
-	Author      string   `json:"author"`
-	Title       string   `json:"commit_subject"`
-	Subject     string   `json:"subject"` // flag | section | review
-	Change      string   `json:"change"`  // added | removed | modified | enabled | disabled | renumbered
-	Flag        string   `json:"flag,omitempty"`
+	Date    string `json:"date"` // committer date, RFC 3339, UTC
+	Commit  string `json:"commit"`
+	PR      int    `json:"pr,omitempty"`
+	Author  string `json:"author"`
+	Title   string `json:"commit_subject"`
+	Subject string `json:"subject"` // flag | section | review
+	Change  string `json:"change"`  // added | removed | modified | enabled | disabled | renumbered
+	Flag    string `json:"flag,omitempty"`
+	// Parameter, Old and New are set on a parameter event: a value
+	// added, removed or changed (in Environment, at File:Line).
+	Parameter   string   `json:"parameter,omitempty"`
+	Old         string   `json:"old,omitempty"`
+	New         string   `json:"new,omitempty"`
 	Environment string   `json:"environment,omitempty"`
 	Fields      []string `json:"fields,omitempty"`
 	Section     string   `json:"section,omitempty"`

@@ -11,8 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/internal/clone"
 	"github.com/cpsgate/cpsgate/internal/inert"
+	"github.com/cpsgate/cpsgate/internal/inspect"
 	"github.com/cpsgate/cpsgate/internal/version"
 )
 
@@ -92,7 +94,12 @@ Exit codes: 0 no deny finding, 1 at least one deny finding, 2 could not decide.`
 	root.AddCommand(
 		e.checkCommand(),
 		e.sectionsCommand(),
-		e.flagsCommand(),
+		e.listCommand("flags", "List flags with their CPS links, sources and last review", func(w io.Writer, st *check.State, j bool) error {
+			return inspect.WriteFlags(w, inspect.Flags(st), j)
+		}),
+		e.listCommand("parameters", "List configuration parameters with their bounds and values per environment", func(w io.Writer, st *check.State, j bool) error {
+			return inspect.WriteParameters(w, inspect.Parameters(st), j)
+		}),
 		e.lintCommand(),
 		e.reportCommand(),
 		e.demoCommand(),

@@ -49,7 +49,7 @@ other commands on.`,
 				return err
 			}
 			if keep {
-				fmt.Fprintf(e.stdout, "\nThe demo repository is kept at %s (branches main and enable-async-finalize).\n", dir)
+				fmt.Fprintf(e.stdout, "\nThe demo repository is kept at %s (branches main, enable-async-finalize and template-crl-updater).\n", dir)
 			}
 			return nil
 		},

@@ -13,8 +13,8 @@ import (
 func (e *env) explainCommand() *cobra.Command {
 	o := &inspectOptions{format: "text"}
 	cmd := &cobra.Command{
-		Use:   "explain FLAG|SECTION|RULE",
-		Short: "Everything known about one flag, CPS section or rule",
+		Use:   "explain FLAG|PARAMETER|SECTION|RULE",
+		Short: "Everything known about one flag, parameter, CPS section or rule",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rules, err := policies.Rules()
@@ -27,7 +27,7 @@ func (e *env) explainCommand() *cobra.Command {
 			}
 			ok, err := explain.Write(e.stdout, st, rules, args[0])
 			if err == nil && !ok {
-				err = fmt.Errorf("%q is no flag, CPS section or rule (see cpsgate flags, cpsgate sections)", args[0])
+				err = fmt.Errorf("%q is no flag, parameter, CPS section or rule (see cpsgate flags, parameters, sections)", args[0])
 			}
 			return err
 		},

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -101,20 +102,17 @@ func (e *env) documents(ctx context.Context, o *inspectOptions, files []string) 
 	return inspect.Documents(ctx, e.dir, o.rev, files, func(f string) ([]byte, error) { return readLimited(e.path(f), cps.MaxSize) })
 }
 
-func (e *env) flagsCommand() *cobra.Command {
+// listCommand is `flags` or `parameters`: one revision's list, as text or
+// JSON.
+func (e *env) listCommand(use, short string, write func(io.Writer, *check.State, bool) error) *cobra.Command {
 	o := &inspectOptions{}
-	cmd := &cobra.Command{
-		Use:   "flags",
-		Short: "List flags with their CPS links, sources and last review",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, st, err := e.load(cmd.Context(), o)
-			if err != nil {
-				return err
-			}
-			return inspect.WriteFlags(e.stdout, inspect.Flags(st), o.format == "json")
-		},
-	}
+	cmd := &cobra.Command{Use: use, Short: short, Args: cobra.NoArgs, RunE: func(cmd *cobra.Command, _ []string) error {
+		_, st, err := e.load(cmd.Context(), o)
+		if err != nil {
+			return err
+		}
+		return write(e.stdout, st, o.format == "json")
+	}}
 	o.register(cmd, "text, json")
 	return cmd
 }

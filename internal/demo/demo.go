@@ -105,8 +105,12 @@ func (e *demo) runDemo(ctx context.Context, dir string, files fs.FS) error {
 	if code != exitPass {
 		return fmt.Errorf("demo: the approved review should pass with exit %d, got %d", exitPass, code)
 	}
+	if err := e.paramsAct(g, dir); err != nil {
+		return err
+	}
 	say("\nThe unreviewed change failed (exit 1); the review alone was only the author's claim (exit 1);\n" +
-		"with the reviewer's approval it passes (exit 0).\n")
+		"with the reviewer's approval it passes (exit 0). The swapped template reference was denied\n" +
+		"by the parameters' relation (exit 1); fixed and reviewed, it passes (exit 0).\n")
 	return nil
 }
 

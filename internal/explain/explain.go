@@ -15,16 +15,19 @@ import (
 	"github.com/cpsgate/cpsgate/diag"
 	"github.com/cpsgate/cpsgate/evidence"
 	"github.com/cpsgate/cpsgate/flags"
+	"github.com/cpsgate/cpsgate/internal/inspect"
 	"github.com/cpsgate/cpsgate/policies"
 	"github.com/cpsgate/cpsgate/review"
 )
 
-// Write explains name: a flag, a section ID or a rule, tried in that order.
+// Write explains name: a flag, a configuration parameter, a section ID or a
+// rule, tried in that order.
 // It returns false when name is none of them.
 func Write(w io.Writer, st *check.State, rules []policies.RuleInfo, name string) (bool, error) {
 	var b strings.Builder
 	switch {
 	case flag(&b, st, name):
+	case inspect.ExplainParameter(&b, st, name):
 	case section(&b, st, name):
 	case rule(&b, rules, name):
 	default:
