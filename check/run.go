@@ -66,6 +66,9 @@ func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change
 		deny, warn = deferReviews(deny, warn)
 		res.ReviewsDeferred = len(res.Missing) > 0
 	}
+	if res.Rules, err = policies.Describe(); err != nil {
+		return nil, err
+	}
 	res.Pass = len(deny) == 0
 	res.Findings = append(append([]result.Finding{}, deny...), warn...)
 	for _, c := range in.FlagChanges {

@@ -269,6 +269,7 @@ type Renderer interface {
 // Formats are the renderers by name, as --format takes them.
 var Formats = map[string]Renderer{
 	"md":         Markdown{},
+	"markdown":   Markdown{}, // as check names it
 	"html":       HTML{},
 	"json":       JSON{},
 	"csv":        EventsCSV{},
