@@ -425,9 +425,12 @@ func cpsResult(changes []cps.Change) []result.CPSChange {
 // treeHashes returns the tree hash of every section of the revision, by ID
 // (see cps.TreeHashes).
 func treeHashes(st *State) map[string]string {
+	if len(st.Docs) == 1 {
+		return st.Docs[0].TreeHashes() // read only
+	}
 	out := map[string]string{}
 	for _, d := range st.Docs {
-		maps.Copy(out, cps.TreeHashes(d.Sections))
+		maps.Copy(out, d.TreeHashes())
 	}
 	return out
 }

@@ -32,6 +32,19 @@ type Heading struct {
 type Document struct {
 	File     string
 	Sections []Section // in document order
+	// treeHashes, set by Parse, computes TreeHashes of Sections once.
+	treeHashes func() map[string]string
+}
+
+// TreeHashes returns the tree hash of every section of the document (see
+// TreeHashes), computed once for a parsed document: the history loader
+// shares a document across the commits that do not change it. The map is
+// shared: callers do not modify it.
+func (d *Document) TreeHashes() map[string]string {
+	if d.treeHashes == nil {
+		return TreeHashes(d.Sections)
+	}
+	return d.treeHashes()
 }
 
 // Change kinds for sections.
