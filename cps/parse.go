@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -80,7 +79,6 @@ func parse(file string, src []byte, cache *ParseCache) (*Document, error) {
 	if _, err := Index([]*Document{doc}); err != nil {
 		return nil, err
 	}
-	doc.treeHashes = sync.OnceValue(func() map[string]string { return TreeHashes(doc.Sections) })
 	return doc, nil
 }
 
