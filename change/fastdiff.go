@@ -116,8 +116,8 @@ func flips(before, after []flags.Setting) (changes []flags.Change, ok bool) {
 	}
 	for i := range before {
 		b, a := &before[i], &after[i]
-		if b.Flag != a.Flag || b.Env != a.Env || b.Path != a.Path {
-			return nil, false
+		if b.Flag != a.Flag || b.Env != a.Env || b.Path != a.Path || b.Typed != a.Typed {
+			return nil, false // typed values: flags.Diff says how they changed
 		}
 	}
 	for i := range before {
@@ -230,7 +230,7 @@ func sameSlice[T any](a, b []T) bool {
 // positions aside.
 func sameSettings(a, b []flags.Setting) bool {
 	return slices.EqualFunc(a, b, func(x, y flags.Setting) bool {
-		return x.Flag == y.Flag && x.Path == y.Path && x.Value == y.Value && x.Kind == y.Kind
+		return x.Flag == y.Flag && x.Path == y.Path && x.Value == y.Value && x.Typed == y.Typed && x.Kind == y.Kind
 	})
 }
 

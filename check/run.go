@@ -6,11 +6,13 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cpsgate/cpsgate/change"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/evidence"
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/params"
 	"github.com/cpsgate/cpsgate/policies"
@@ -75,6 +77,7 @@ func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change
 		res.FlagChanges = append(res.FlagChanges, result.FlagChange{
 			Flag: c.Flag, Change: c.Change, File: c.File, Line: c.Line,
 			Environment: c.Environment, Path: c.Path, Fields: c.Fields,
+			ValueType: c.ValueType, Old: c.Old, New: c.New,
 		})
 	}
 	res.CPSChanges = cpsResult(set.CPS)
@@ -121,7 +124,7 @@ func BuildInputFrom(base, head *State, set change.Set, ch Change) *policies.Inpu
 	baseIDs := baseSectionIDs(cpsChanges, renumbered)
 	for id, s := range head.Sections {
 		sec := policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash,
-			TreeHash: headTrees[id]}
+			TreeHash: headTrees[id], Normative: evidence.Normative(s.Text)}
 		if b, ok := baseIDs[id]; !ok {
 			sec.BaseTreeHash = baseTrees[id]
 		} else if b != "" {
@@ -132,10 +135,14 @@ func BuildInputFrom(base, head *State, set change.Set, ch Change) *policies.Inpu
 	in.PolicyChanges, in.CPSVersionChanges = versionChanges(in.PolicyChanges, ch)
 
 	for _, c := range set.Flags {
-		in.FlagChanges = append(in.FlagChanges, policies.FlagChange{
+		fc := policies.FlagChange{
 			Flag: c.Flag, Change: c.Kind, File: c.Pos.File, Line: c.Pos.Line,
 			Environment: c.Env, Path: c.Path, Fields: c.Fields,
-		})
+		}
+		if c.Kind == flags.Changed {
+			fc.ValueType, fc.Old, fc.New = cmp.Or(c.New.Type, c.Old.Type), c.Old.Text, c.New.Text
+		}
+		in.FlagChanges = append(in.FlagChanges, fc)
 	}
 	addFlags(in, base, head, changedFiles(in))
 	for _, c := range cpsChanges {
@@ -153,8 +160,9 @@ func BuildInputFrom(base, head *State, set change.Set, ch Change) *policies.Inpu
 	var paramReviews []review.Review
 	ch.Reviews, paramReviews = params.SplitReviews(ch.Reviews)
 	params.AddToInput(in, params.Revision{Registry: base.Registry, Values: base.Params, Sections: base.Sections},
-		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author)
+		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author, renumbered)
 	in.Reviews = reviews(head, set.NewReviews, ch)
+	evidence.AddToInput(in, base.Tests, head.Tests, base.Registry, head.Registry)
 	return in
 }
 
@@ -249,8 +257,7 @@ func addFlags(in *policies.Input, base, head *State, changed map[string]bool) {
 			f := mark(s.Flag)
 			if side.head {
 				if changed[s.Pos.File] || !firstSetting[s.Flag] {
-					v := s.Value
-					f.Sources = append(f.Sources, policies.FlagSource{Kind: s.Kind, File: s.Pos.File, Line: s.Pos.Line, Environment: s.Env, Path: s.Path, Value: &v})
+					f.Sources = append(f.Sources, settingSource(s))
 				} else {
 					f.SettingsOmitted++
 				}
@@ -259,6 +266,23 @@ func addFlags(in *policies.Input, base, head *State, changed map[string]bool) {
 			in.Flags[s.Flag] = f
 		}
 	}
+}
+
+// settingSource is a setting as the input shows it: a bool's value, and
+// every value's type and text (and number).
+func settingSource(s flags.Setting) policies.FlagSource {
+	v := s.TypedValue()
+	src := policies.FlagSource{Kind: s.Kind, File: s.Pos.File, Line: s.Pos.Line, Environment: s.Env, Path: s.Path, ValueType: v.Type, Text: v.Text}
+	switch v.Type {
+	case flags.TypeBool:
+		b := v.Text == "true"
+		src.Value = &b
+	case flags.TypeNumber:
+		if n, err := strconv.ParseFloat(v.Text, 64); err == nil {
+			src.Number = &n
+		}
+	}
+	return src
 }
 
 // reviews lists the head registry's reviews, marking those the change added,
@@ -329,7 +353,7 @@ func sourceChanges(base, head *flags.Inventory) []policies.SourceChange {
 		if _, found := slices.BinarySearch(head.Files, file); found {
 			continue
 		}
-		c := policies.SourceChange{File: file, Kind: flags.KindConfig, Change: "removed", Flags: []string{}}
+		c := policies.SourceChange{File: file, Kind: base.FileKind(file), Change: "removed", Flags: []string{}}
 		for _, s := range base.Settings {
 			if s.Pos.File != file {
 				continue
@@ -371,9 +395,10 @@ func deferReviews(deny, warn []result.Finding) (stillDeny, allWarn []result.Find
 // reviewer works from.
 func missing(deny []result.Finding, sections map[string]policies.Section, head *State) []result.Missing {
 	out := []result.Missing{}
-	seen := map[[2]string]bool{}
+	seen := map[[3]string]bool{}
 	for _, f := range deny {
-		if f.Flag == "" || f.Section == "" || seen[[2]string{f.Flag, f.Section}] {
+		key := [3]string{f.Flag, f.Parameter, f.Section}
+		if (f.Flag == "") == (f.Parameter == "") || f.Section == "" || seen[key] {
 			continue
 		}
 		if policies.ResolvedBy(f.Rule) != "review" {
@@ -383,14 +408,15 @@ func missing(deny []result.Finding, sections map[string]policies.Section, head *
 		if !ok {
 			continue
 		}
-		seen[[2]string{f.Flag, f.Section}] = true
+		seen[key] = true
 		out = append(out, result.Missing{
-			Flag: f.Flag, Section: s.ID, Title: s.Title, Hash: sections[s.ID].TreeHash,
+			Flag: f.Flag, Parameter: f.Parameter, Section: s.ID, Title: s.Title, Hash: sections[s.ID].TreeHash,
 			Excerpt: Excerpt(s.Text, 6), File: s.Pos.File, Line: s.Pos.Line,
 		})
 	}
+	// Flags first, then parameters.
 	slices.SortFunc(out, func(a, b result.Missing) int {
-		return cmp.Or(cmp.Compare(a.Flag, b.Flag), cps.CompareIDs(a.Section, b.Section))
+		return cmp.Or(cmp.Compare(a.Parameter, b.Parameter), cmp.Compare(a.Flag, b.Flag), cps.CompareIDs(a.Section, b.Section))
 	})
 	return out
 }

@@ -33,7 +33,10 @@ type Config struct {
 	Registry    string
 	RegistryPos diag.Pos // where the configuration names the registry
 	Sources     []flags.SourceSpec
-	Policies    []string // directories of extra Rego policies, relative to the root
+	// Tests are the go-test sources (gotest.go): where the tests linked to
+	// CPS sections live.
+	Tests    []TestSource
+	Policies []string // directories of extra Rego policies, relative to the root
 	// Reviewers may attach a review to a change in a pull-request comment
 	// (check --github): GitHub logins, and teams written @org/team.
 	Reviewers []string
@@ -104,7 +107,7 @@ func Decode(file string, src []byte) (*Config, error) {
 		c.RegistryPos = d.Pos(v)
 	}
 	if f, ok := fields["sources"]; ok {
-		c.Sources = sources(d, f.Value)
+		c.Sources, c.Tests = sources(d, f.Value)
 	}
 	if f, ok := fields["policies"]; ok {
 		for _, item := range d.List(f.Value, "policies") {
@@ -275,13 +278,26 @@ func (c *Config) normalized() *Config {
 	for i := range n.Sources {
 		n.Sources[i].Pos = diag.Pos{}
 	}
+	n.Tests = slices.Clone(c.Tests)
+	for i := range n.Tests {
+		n.Tests[i].Pos = diag.Pos{}
+	}
 	return &n
 }
 
-func sources(d *yamlnode.Decoder, n *yaml.Node) []flags.SourceSpec {
+// specKeys are the source fields that SourceSpec holds in fields of its own.
+var specKeys = []string{"path", "type", "glob", "key", "environment"}
+
+// sources reads the sources: list. Flag sources are the kinds registered in
+// flags; the go-test kind (tests as evidence) is this package's own.
+func sources(d *yamlnode.Decoder, n *yaml.Node) ([]flags.SourceSpec, []TestSource) {
 	var specs []flags.SourceSpec
+	var tests []TestSource
+	// The keys an entry may have: kind, and every field of a registered
+	// source kind (a kind registered by another package brings its own).
+	keys := append([]string{"kind"}, flags.FieldNames()...)
 	for _, item := range d.List(n, "sources") {
-		fields := d.Fields(item, "source", "kind", "path", "type", "glob", "key", "environment")
+		fields := d.Fields(item, "source", keys...)
 		if fields == nil {
 			continue
 		}
@@ -289,39 +305,35 @@ func sources(d *yamlnode.Decoder, n *yaml.Node) []flags.SourceSpec {
 			Pos: d.Pos(item), Type: d.Get(fields, "type"), Glob: d.Get(fields, "glob"),
 			Key: d.Get(fields, "key"), Environment: d.Get(fields, "environment"),
 		}
+		for _, k := range keys[1:] {
+			if slices.Contains(specKeys, k) {
+				continue // a field of SourceSpec, read above
+			}
+			if v := d.Get(fields, k); v != "" {
+				if s.Extra == nil {
+					s.Extra = map[string]string{}
+				}
+				s.Extra[k] = v
+			}
+		}
 		if v := d.Required(item, fields, "source", "kind"); v != nil {
-			s.Kind = d.Enum(v, "kind", flags.KindGoStruct, flags.KindGoEnum, flags.KindConfig)
+			s.Kind = d.Enum(v, "kind", append(flags.Kinds(), KindGoTest)...)
 		}
 		if f, ok := fields["path"]; ok {
 			s.Path = relPath(d, f.Value, "path")
 		}
-		checkSource(d, s)
+		if s.Kind == KindGoTest {
+			if t, ok := goTestSource(d, s); ok {
+				tests = append(tests, t)
+			}
+			continue
+		}
+		for _, msg := range flags.CheckSpec(s) {
+			d.Errs.Add(s.Pos, "%s", msg)
+		}
 		specs = append(specs, s)
 	}
-	return specs
-}
-
-// checkSource reports fields a source kind needs and fields it does not use.
-func checkSource(d *yamlnode.Decoder, s flags.SourceSpec) {
-	need := func(ok bool, key string) {
-		if !ok {
-			d.Errs.Add(s.Pos, "a %s source needs %q", s.Kind, key)
-		}
-	}
-	switch s.Kind {
-	case flags.KindGoStruct, flags.KindGoEnum:
-		need(s.Path != "", "path")
-		need(s.Type != "", "type")
-		if s.Glob != "" || s.Key != "" || s.Environment != "" {
-			d.Errs.Add(s.Pos, "a %s source takes path and type only", s.Kind)
-		}
-	case flags.KindConfig:
-		need(s.Glob != "", "glob")
-		need(s.Key != "", "key")
-		if s.Path != "" || s.Type != "" {
-			d.Errs.Add(s.Pos, "a config source takes glob, key and environment only")
-		}
-	}
+	return specs, tests
 }
 
 // Paths are every repository path the configuration names as input of the
@@ -337,9 +349,14 @@ func (c *Config) Paths() (exact []string, globs []string) {
 		if s.Path != "" {
 			exact = append(exact, s.Path)
 		}
-		if s.Glob != "" {
+		if fs := flags.ReadsFiles(s); fs != nil && fs.Glob(s) != "" {
+			globs = append(globs, fs.Glob(s))
+		} else if s.Glob != "" {
 			globs = append(globs, s.Glob)
 		}
+	}
+	for _, t := range c.Tests {
+		globs = append(globs, t.Glob)
 	}
 	for _, p := range c.Policies {
 		globs = append(globs, strings.TrimSuffix(p, "/")+"/**")

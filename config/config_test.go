@@ -54,7 +54,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"escaping path", "cps: [{path: ../other/cps.md}]\nregistry: /etc/r.yaml\n",
 			"c.yaml:1:14: path \"../other/cps.md\" must be clean and stay inside the repository\nc.yaml:2:11: path \"/etc/r.yaml\" must be relative to the repository root"},
 		{"bad source", "cps: [{path: a.md}]\nregistry: r.yaml\nsources:\n  - kind: go-struct\n    glob: x\n  - kind: consts\n",
-			"c.yaml:4:5: a go-struct source needs \"path\"\nc.yaml:4:5: a go-struct source needs \"type\"\nc.yaml:4:5: a go-struct source takes path and type only\nc.yaml:6:11: kind: \"consts\" is not one of go-struct, go-enum, config"},
+			"c.yaml:4:5: a go-struct source needs \"path\"\nc.yaml:4:5: a go-struct source needs \"type\"\nc.yaml:4:5: a go-struct source takes path and type only\nc.yaml:6:11: kind: \"consts\" is not one of config, go-enum, go-struct, go-test"},
 		{"alias", "x: &a a.md\ncps: [{path: *a}]\nregistry: r.yaml\n", "c.yaml:1:1: unknown key \"x\" in configuration (known keys: cps, policies, registry, reviewers, sources)\nc.yaml:2:7: cps entry: missing required key \"path\"\nc.yaml:2:14: YAML aliases are not allowed (*a); write the value out"},
 		{"bad reviewers", "cps: [{path: a.md}]\nregistry: r.yaml\nreviewers: [alice, \"\", \"ca pma\", {x: 1}, \"@ca/\"]\n",
 			"c.yaml:3:20: reviewer must not be empty\nc.yaml:3:24: reviewer \"ca pma\" is neither a GitHub login nor a team written @org/team\nc.yaml:3:34: reviewer: expected a string, got a mapping\nc.yaml:3:42: reviewer \"@ca/\" is neither a GitHub login nor a team written @org/team"},
@@ -183,4 +183,42 @@ func TestRefsChanged(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestDecodeGoTest(t *testing.T) {
+	src := "cps: [{path: a.md}]\nregistry: r.yaml\nsources:\n  - kind: go-test\n    glob: \"ca/**/*_test.go\"\n  - kind: go-struct\n    path: f.go\n    type: C\n"
+	got, err := Decode("c.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []TestSource{{Glob: "ca/**/*_test.go", Pos: diag.Pos{File: "c.yaml", Line: 4, Col: 5}}}
+	if diff := cmp.Diff(got.Tests, want); diff != "" {
+		t.Errorf("Tests mismatch (-got +want):\n%s", diff)
+	}
+	if len(got.Sources) != 1 || got.Sources[0].Kind != flags.KindGoStruct {
+		t.Errorf("Sources = %+v, want the go-struct source only", got.Sources)
+	}
+	_, globs := got.Paths()
+	if diff := cmp.Diff(globs, []string{"ca/**/*_test.go"}); diff != "" {
+		t.Errorf("Paths globs mismatch (-got +want):\n%s", diff)
+	}
+	for _, tc := range []struct{ name, src, want string }{
+		{"no glob", "  - kind: go-test\n", `c.yaml:4:5: a go-test source needs "glob"`},
+		{"path", "  - kind: go-test\n    glob: x_test.go\n    path: a.go\n", `c.yaml:4:5: a go-test source takes glob only (for example glob: "**/*_test.go")`},
+		{"escaping glob", "  - kind: go-test\n    glob: ../x/*_test.go\n", `c.yaml:4:5: glob: path "../x/*_test.go" must be clean and stay inside the repository`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Decode("c.yaml", []byte("cps: [{path: a.md}]\nregistry: r.yaml\nsources:\n"+tc.src))
+			if diff := cmp.Diff(errText(err), tc.want); diff != "" {
+				t.Errorf("error mismatch (-got +want):\n%s", diff)
+			}
+		})
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
 }

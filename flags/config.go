@@ -27,6 +27,31 @@ const (
 	MaxConfigDepth = 100     // nesting levels of objects and arrays
 )
 
+// KindConfig is the source kind of JSON and YAML configuration files: every
+// object under a key, at any depth, is a map of flag to bool.
+const KindConfig = "config"
+
+func init() { Register(configSource{}) }
+
+// configSource reads the files a glob matches, one by one (ExtractConfig).
+type configSource struct{}
+
+func (configSource) Kind() string { return KindConfig }
+
+func (configSource) Fields() []Field {
+	return []Field{{Name: "glob", Required: true}, {Name: "key", Required: true}, {Name: "environment"}}
+}
+
+func (c configSource) Discover(fsys FS, spec SourceSpec, found *Found) error {
+	return DiscoverFiles(fsys, c, spec, found)
+}
+
+func (configSource) Glob(spec SourceSpec) string { return spec.Glob }
+
+func (configSource) ReadFile(file string, src []byte, spec SourceSpec) ([]Setting, error) {
+	return ExtractConfig(file, src, spec.Key, spec.Environment)
+}
+
 // utf8BOM is the byte order mark some editors put at the start of a file.
 var utf8BOM = []byte("\uFEFF")
 

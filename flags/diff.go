@@ -22,7 +22,7 @@ const (
 )
 
 // Diff returns the flag changes from base to head, sorted by flag, then kind
-// (added, removed, modified, enabled, disabled), then environment and path.
+// (added, removed, modified, enabled, disabled, changed), then environment and path.
 // A nil Registry or Inventory counts as empty.
 func Diff(base, head State) []Change {
 	return diff(base, head, false)
@@ -66,7 +66,7 @@ func diff(base, head State, codeRemovals bool) []Change {
 }
 
 // kindRank orders change kinds in a sorted list of changes.
-var kindRank = map[string]int{Added: 0, Removed: 1, Modified: 2, Enabled: 3, Disabled: 4}
+var kindRank = map[string]int{Added: 0, Removed: 1, Modified: 2, Enabled: 3, Disabled: 4, Changed: 5}
 
 // snapshot indexes what one revision says about flags.
 type snapshot struct {
@@ -234,8 +234,27 @@ func equalDefault(a, b *bool) bool {
 }
 
 // flip returns the Enabled or Disabled change of a setting whose base and
-// head values (absent counts as false) differ.
+// head values (absent counts as false) differ; for a typed setting (a
+// number, a string, a duration on either side) the Changed change, with the
+// values on both sides (zero on a side where it is absent).
 func flip(key settingKey, b, h Setting) (Change, bool) {
+	if b.typed() || h.typed() {
+		var old, cur Value
+		if b.Flag != "" {
+			old = b.TypedValue()
+		}
+		if h.Flag != "" {
+			cur = h.TypedValue()
+		}
+		if old == cur {
+			return Change{}, false
+		}
+		c := Change{Flag: key.Flag, Kind: Changed, Env: key.Env, Path: key.Path, Pos: h.Pos, Old: old, New: cur}
+		if h.Flag == "" {
+			c.Pos = b.Pos
+		}
+		return c, true
+	}
 	if b.Value == h.Value {
 		return Change{}, false
 	}

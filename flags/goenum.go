@@ -14,6 +14,23 @@ import (
 // defaults in a `map[Type]bool{...}` literal of the same package.
 const KindGoEnum = "go-enum"
 
+func init() { Register(goEnumSource{}) }
+
+// goEnumSource reads an enum type of a Go file or package directory.
+type goEnumSource struct{}
+
+func (goEnumSource) Kind() string { return KindGoEnum }
+
+func (goEnumSource) Fields() []Field {
+	return []Field{{Name: "path", Required: true}, {Name: "type", Required: true}}
+}
+
+func (goEnumSource) Discover(fsys FS, spec SourceSpec, found *Found) error {
+	defs, err := discoverGoEnum(fsys, spec)
+	found.Defs = append(found.Defs, defs...)
+	return err
+}
+
 // enumParts is what the files of a package declare of one enum type.
 type enumParts struct {
 	typeFound bool
@@ -175,7 +192,7 @@ func discoverGoEnum(fsys FS, spec SourceSpec) ([]Definition, error) {
 	if err != nil {
 		return nil, diag.Errors{diag.Errorf(spec.Pos, "%v", err)}.Err()
 	}
-	if err := checkFileCount(spec, files); err != nil {
+	if err := checkFileCount(spec, spec.Path, files); err != nil {
 		return nil, err
 	}
 	var p enumParts

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"path"
 	"reflect"
 	"slices"
 	"strconv"
@@ -14,7 +15,85 @@ import (
 	"unicode"
 
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/gitrepo"
 )
+
+// KindGoStruct is the source kind of a Go struct type's exported bool
+// fields, as encoding/json and yaml v3 decode configuration into them.
+const KindGoStruct = "go-struct"
+
+func init() { Register(goStructSource{}) }
+
+// goStructSource reads a struct type of a Go file or package directory.
+type goStructSource struct{}
+
+func (goStructSource) Kind() string { return KindGoStruct }
+
+func (goStructSource) Fields() []Field {
+	return []Field{{Name: "path", Required: true}, {Name: "type", Required: true}}
+}
+
+func (goStructSource) Discover(fsys FS, spec SourceSpec, found *Found) error {
+	gs, err := discoverGoStruct(fsys, spec)
+	if gs != nil {
+		found.Structs = append(found.Structs, gs)
+		found.Defs = append(found.Defs, gs.Defs...)
+	}
+	return err
+}
+
+// discoverGoStruct reads the struct type spec.Type in spec.Path, a .go file
+// or a directory whose non-test .go files are read. The other .go files of
+// a file's directory are read for the types it refers to.
+func discoverGoStruct(fsys FS, spec SourceSpec) (*GoStruct, error) {
+	if spec.Path == "" || spec.Type == "" {
+		return nil, diag.Errors{diag.Errorf(spec.Pos, "a %s source needs a path and a type", KindGoStruct)}.Err()
+	}
+	names, err := goFiles(fsys, spec.Path)
+	if err != nil {
+		return nil, diag.Errors{diag.Errorf(spec.Pos, "%v", err)}.Err()
+	}
+	if err := checkFileCount(spec, spec.Path, names); err != nil {
+		return nil, err
+	}
+	var errs diag.Errors
+	read := func(names []string) []GoFile {
+		var files []GoFile
+		for _, name := range names {
+			src, err := fsys.ReadFile(name)
+			if err != nil {
+				errs.Add(spec.Pos, "%v", err)
+				continue
+			}
+			files = append(files, GoFile{Name: name, Src: src})
+		}
+		return files
+	}
+	files := read(names)
+	var others []GoFile
+	if strings.HasSuffix(spec.Path, ".go") {
+		siblings, err := goFiles(fsys, path.Dir(spec.Path))
+		var link *gitrepo.LinkError
+		if errors.As(err, &link) {
+			errs.Add(spec.Pos, "%v", err)
+		}
+		if len(siblings) > MaxSourceFiles {
+			siblings = nil
+		}
+		others = read(slices.DeleteFunc(siblings, func(f string) bool { return f == path.Clean(spec.Path) }))
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	gs, found, err := ExtractGoPackage(files, others, spec.Type)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, diag.Errors{diag.Errorf(spec.Pos, "type %s not found in %s", spec.Type, spec.Path)}.Err()
+	}
+	return gs, nil
+}
 
 // MaxGoSourceSize is the largest Go source file ExtractGoStruct parses.
 const MaxGoSourceSize = 32 << 20

@@ -12,6 +12,7 @@ import (
 	"github.com/cpsgate/cpsgate/diag"
 	"github.com/cpsgate/cpsgate/internal/paramtype"
 	"github.com/cpsgate/cpsgate/internal/yamlnode"
+	"github.com/cpsgate/cpsgate/review"
 )
 
 // MaxParameters is the largest number of parameters a registry lists.
@@ -35,7 +36,11 @@ type Parameter struct {
 	// (a certificate's or CRL's notAfter/nextUpdate): the period it gives is
 	// the configured duration plus one second.
 	InclusiveValidity bool
-	Pos               diag.Pos // of the name
+	// Reviews are the reviews of the parameter recorded in the registry
+	// (Parameter set, Origin registry).
+	Reviews []review.Review
+	Pos     diag.Pos // of the name
+	CPSPos  diag.Pos // of the cps key, or the name
 }
 
 // ParamLocation is where a parameter's value lives: the files a glob
@@ -81,7 +86,7 @@ type CPSValue struct {
 }
 
 var (
-	paramKeys    = []string{"name", "description", "owner", "status", "cps", "type", "config", "min", "max", "min_exclusive", "max_exclusive", "one_of", "pattern", "cps_value", "inclusive_validity"}
+	paramKeys    = []string{"name", "description", "owner", "status", "cps", "type", "config", "min", "max", "min_exclusive", "max_exclusive", "one_of", "pattern", "cps_value", "inclusive_validity", "reviews"}
 	locationKeys = []string{"glob", "path", "vars", "environment"}
 	cpsValueKeys = []string{"bound", "section", "pattern", "unit", "exclusive"}
 	// pathSegment is one segment of a key path: a key or "*".
@@ -159,8 +164,17 @@ func decodeParameter(d *yamlnode.Decoder, n *yaml.Node) (p Parameter, ok bool) {
 	if f, ok := fields["status"]; ok {
 		p.Status = d.Enum(f.Value, "status", statuses...)
 	}
+	p.CPSPos = p.Pos
 	if f, ok := fields["cps"]; ok {
 		p.CPS = d.SectionIDs(f.Value, "cps")
+		p.CPSPos = d.Pos(f.Key)
+	}
+	if f, ok := fields["reviews"]; ok {
+		for _, rn := range d.List(f.Value, "reviews") {
+			r := review.Decode(d, rn, false)
+			r.Parameter, r.Origin = p.Name, review.OriginRegistry
+			p.Reviews = append(p.Reviews, r)
+		}
 	}
 	if len(p.CPS) == 0 && p.Name != "" {
 		d.Errs.Add(p.Pos, "parameter %q links no CPS section: a parameter is in the registry because the CPS states its bounds; list them under cps:", p.Name)

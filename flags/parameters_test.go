@@ -9,6 +9,7 @@ import (
 
 	"github.com/cpsgate/cpsgate/diag"
 	"github.com/cpsgate/cpsgate/internal/paramtype"
+	"github.com/cpsgate/cpsgate/review"
 )
 
 func TestDecodeParameters(t *testing.T) {
@@ -35,6 +36,12 @@ func TestDecodeParameters(t *testing.T) {
     type: duration
     config: [{glob: "deploy/*/crl.yaml", path: crl.lookback}]
     min: {parameter: ca.max}
+    reviews:
+      - date: 2026-01-02
+        reviewer: alice
+        sections: ["6.3.2"]
+        verdict: compliant
+        notes: Covers the longest certificate.
 `
 	reg, err := DecodeRegistry("r.yaml", []byte(src))
 	if err != nil {
@@ -53,6 +60,8 @@ func TestDecodeParameters(t *testing.T) {
 			Name: "crl.lookback", Status: StatusActive, CPS: []string{"6.3.2"}, Type: paramtype.Duration,
 			Config: []ParamLocation{{Glob: "deploy/*/crl.yaml", Path: "crl.lookback"}},
 			Min:    &ParamBound{Parameter: "ca.max"},
+			Reviews: []review.Review{{Parameter: "crl.lookback", Date: "2026-01-02", Reviewer: "alice", Sections: []string{"6.3.2"},
+				Verdict: "compliant", Notes: "Covers the longest certificate.", Origin: review.OriginRegistry}},
 		},
 	}
 	if diff := cmp.Diff(reg.Parameters, want, cmpopts.IgnoreTypes(diag.Pos{})); diff != "" {
@@ -146,5 +155,69 @@ func TestConfigFileLookup(t *testing.T) {
 				t.Errorf("values mismatch (-got +want):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestDiffParameters(t *testing.T) {
+	const base = `parameters:
+  - name: a
+    cps: ["6.3.2", "4.9.7"]
+    type: integer
+    config: [{glob: x.yaml, path: a}]
+    reviews:
+      - {date: 2026-01-02, reviewer: alice, sections: ["6.3.2"], verdict: compliant, notes: one}
+      - {date: 2026-01-03, reviewer: bob, sections: ["6.3.2"], verdict: compliant, notes: two}
+  - name: b
+    cps: ["6.3.2"]
+    type: integer
+    config: [{glob: x.yaml, path: b}]
+`
+	const head = `parameters:
+  - name: a
+    cps: ["6.3.2"]
+    type: integer
+    config: [{glob: x.yaml, path: a}]
+    reviews:
+      - {date: 2026-01-02, reviewer: alice, sections: ["6.3.2"], verdict: compliant, notes: edited}
+      - {date: 2026-01-04, reviewer: carol, sections: ["6.3.2"], verdict: compliant, notes: three}
+  - name: c
+    cps: ["6.3.2"]
+    type: integer
+    config: [{glob: x.yaml, path: c}]
+    reviews:
+      - {date: 2026-01-05, reviewer: dave, sections: ["6.3.2"], verdict: compliant, notes: four}
+`
+	b, err := DecodeRegistry("r.yaml", []byte(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := DecodeRegistry("r.yaml", []byte(head))
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, added := DiffParameters(b, h)
+	type change struct{ Parameter, Kind, Detail string }
+	var got []change
+	for _, c := range changes {
+		got = append(got, change{c.Parameter, c.Kind, c.Detail})
+	}
+	want := []change{
+		{"a", LinkRemoved, "4.9.7"},
+		{"a", ReviewModified, "review by alice of 2026-01-02"},
+		{"a", ReviewRemoved, "review by bob of 2026-01-03"},
+		{"b", EntryRemoved, ""},
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("changes mismatch (-got +want):\n%s", diff)
+	}
+	var gotAdded []string
+	for _, r := range added {
+		gotAdded = append(gotAdded, r.Parameter+" "+r.Reviewer)
+	}
+	if diff := cmp.Diff(gotAdded, []string{"a carol", "c dave"}); diff != "" {
+		t.Errorf("added reviews mismatch (-got +want):\n%s", diff)
+	}
+	if c, a := DiffParameters(b, b); len(c) != 0 || len(a) != 0 {
+		t.Errorf("DiffParameters(b, b) = %v, %v; want nothing", c, a)
 	}
 }

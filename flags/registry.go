@@ -37,12 +37,15 @@ func DecodeRegistry(file string, src []byte) (*Registry, error) {
 	reg := &Registry{File: file}
 	roots := d.Parse(bytes.TrimPrefix(src, []byte("\uFEFF")))
 	if len(roots) > 0 && !yamlnode.IsNull(roots[0]) {
-		fields := d.Fields(roots[0], "registry", "flags", "parameters")
+		fields := d.Fields(roots[0], "registry", "flags", "parameters", "sections")
 		if f, ok := fields["flags"]; ok {
 			reg.Flags = decodeEntries(d, f.Value)
 		}
 		if f, ok := fields["parameters"]; ok {
 			reg.Parameters = decodeParameters(d, f.Value)
+		}
+		if f, ok := fields["sections"]; ok {
+			reg.Sections = decodeSectionRules(d, f.Value)
 		}
 	}
 	if len(roots) > 1 && !yamlnode.IsNull(roots[1]) {

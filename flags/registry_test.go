@@ -84,7 +84,7 @@ func TestDecodeRegistry(t *testing.T) {
 		{
 			name:    "unknown top-level key",
 			src:     "flag:\n  - name: A\n",
-			wantErr: `registry.yaml:1:1: unknown key "flag" in registry (known keys: flags, parameters)`,
+			wantErr: `registry.yaml:1:1: unknown key "flag" in registry (known keys: flags, parameters, sections)`,
 		}, {
 			name:    "unknown entry key",
 			src:     "flags:\n  - name: A\n    links: [4.3.1]\n",
@@ -209,4 +209,48 @@ func FuzzDecodeRegistry(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDecodeSectionRules(t *testing.T) {
+	src := "flags: []\nsections:\n  - id: \"4.2.4\"\n    requires_test: true\n    tests: [\"TestCAA*\", \"/^TestCheckCAA(Record|Tree)$/\"]\n  - id: 7.1\n"
+	reg, err := DecodeRegistry("registry.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range reg.Sections {
+		got = append(got, fmt.Sprintf("%s requires=%v at %s", r.ID, r.RequiresTest, r.Pos))
+		for _, p := range r.Tests {
+			got = append(got, fmt.Sprintf("  %s at %s: TestCAAx=%v TestCheckCAATree=%v TestOther=%v", p.Text, p.Pos,
+				p.Match("TestCAAx"), p.Match("TestCheckCAATree"), p.Match("TestOther")))
+		}
+	}
+	want := []string{
+		"4.2.4 requires=true at registry.yaml:3:9",
+		"  TestCAA* at registry.yaml:5:13: TestCAAx=true TestCheckCAATree=false TestOther=false",
+		"  /^TestCheckCAA(Record|Tree)$/ at registry.yaml:5:25: TestCAAx=false TestCheckCAATree=true TestOther=false",
+		"7.1 requires=false at registry.yaml:6:9",
+	}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("mismatch (-got +want):\n%s", diff)
+	}
+	if reg.SectionRule("7.1") == nil || reg.SectionRule("9.9") != nil {
+		t.Error("SectionRule lookup is wrong")
+	}
+	for _, tc := range []struct{ name, src, want string }{
+		{"bad id", "sections:\n  - id: \"4..2\"\n", `registry.yaml:2:9: id: "4..2" is not a section ID (digits or letters separated by dots, e.g. 4.9.12)`},
+		{"bad requires", "sections:\n  - id: \"4.2\"\n    requires_test: yes please\n", `registry.yaml:3:20: requires_test: want true or false, not "yes please"`},
+		{"bad regexp", "sections:\n  - id: \"4.2\"\n    tests: [\"/(/\"]\n", "registry.yaml:3:13: tests: \"/(/\" is not a regular expression: error parsing regexp: missing closing ): `(`"},
+		{"bad glob", "sections:\n  - id: \"4.2\"\n    tests: [\"Test[\"]\n", `registry.yaml:3:13: tests: "Test[" is not a valid glob: syntax error in pattern`},
+		{"slash", "sections:\n  - id: \"4.2\"\n    tests: [\"pkg/TestX\"]\n", `registry.yaml:3:13: tests: "pkg/TestX": a test name pattern is a glob such as TestCAA* or a regular expression written /.../`},
+		{"twice", "sections:\n  - id: \"4.2\"\n  - id: \"4.2\"\n", `registry.yaml:3:9: section "4.2" is listed twice in sections:, at lines 2 and 3: merge the entries`},
+		{"unknown key", "sections:\n  - id: \"4.2\"\n    test: [x]\n", `registry.yaml:3:5: unknown key "test" in sections entry (known keys: id, requires_test, tests)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := DecodeRegistry("registry.yaml", []byte(tc.src))
+			if diff := cmp.Diff(errText(err), tc.want); diff != "" {
+				t.Errorf("error mismatch (-got +want):\n%s", diff)
+			}
+		})
+	}
 }

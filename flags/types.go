@@ -20,6 +20,8 @@ type Registry struct {
 	File       string
 	Flags      []Entry
 	Parameters []Parameter // configuration parameters (parameters.go)
+	// Sections are what CPS sections ask of the tests (sectionrules.go).
+	Sections []SectionRule
 }
 
 // Entry is one flag in the registry.
@@ -48,21 +50,18 @@ func (r *Registry) Lookup(name string) *Entry {
 	return nil
 }
 
-// Source kinds.
-const (
-	KindGoStruct = "go-struct"
-	KindConfig   = "config"
-)
-
 // SourceSpec is one entry of the configuration's `sources:` list.
 type SourceSpec struct {
-	Kind        string   // go-struct | config (more kinds later)
-	Path        string   // go-struct: a .go file or a package directory
-	Type        string   // go-struct: the struct type name
-	Glob        string   // config: files to read, ** allowed
-	Key         string   // config: every object under this key, at any depth, is a flag->bool map
-	Environment string   // config: environment name; default: the file path
-	Pos         diag.Pos // of the entry in .cpsgate.yaml
+	Kind        string // a registered source kind (Kinds): go-struct | go-enum | config | ...
+	Path        string // go-struct: a .go file or a package directory
+	Type        string // go-struct: the struct type name
+	Glob        string // config: files to read, ** allowed
+	Key         string // config: every object under this key, at any depth, is a flag->bool map
+	Environment string // config: environment name; default: the file path
+	// Extra are the fields of kinds registered outside this package that
+	// are none of the above, by key (nil when there are none).
+	Extra map[string]string
+	Pos   diag.Pos // of the entry in .cpsgate.yaml
 }
 
 // Definition is a flag declared in code (e.g. an exported bool field).
@@ -86,8 +85,43 @@ type Setting struct {
 	Env   string // environment: the configured name or the file path
 	Path  string // dotted key path of the map inside the file, e.g. "ra.features"
 	Value bool
+	// Typed is the value of a source whose values are not bool only (a
+	// number, a string, a duration); zero for a plain bool setting, whose
+	// value is Value. TypedValue gives either as a Value.
+	Typed Value
 	Pos   diag.Pos
 }
+
+// Value types of a setting.
+const (
+	TypeBool     = "bool"
+	TypeNumber   = "number"
+	TypeString   = "string"
+	TypeDuration = "duration"
+)
+
+// Value is a typed setting value: its type and its text as the source
+// normalises it (for a number, strconv's shortest form; for a duration,
+// time.Duration's String), so that two values are equal when their texts are.
+type Value struct {
+	Type string // TypeBool | TypeNumber | TypeString | TypeDuration
+	Text string
+}
+
+// TypedValue is the setting's value as a Value (a plain bool setting's is
+// of type bool).
+func (s Setting) TypedValue() Value {
+	if s.Typed.Type != "" {
+		return s.Typed
+	}
+	if s.Value {
+		return Value{TypeBool, "true"}
+	}
+	return Value{TypeBool, "false"}
+}
+
+// typed reports whether the setting carries a value other than a plain bool.
+func (s Setting) typed() bool { return s.Typed.Type != "" && s.Typed.Type != TypeBool }
 
 // Inventory is everything the sources declare at one revision.
 type Inventory struct {
@@ -97,6 +131,8 @@ type Inventory struct {
 	// a file that leaves them (deleted, or moved where no glob matches)
 	// takes its settings out of the check.
 	Files []string
+	// FileKinds are the kind of source that read each file in Files.
+	FileKinds map[string]string
 	// Digests identify the content of each file in Files (a hash of it
 	// with a per-process seed): a file with the same digest at base and
 	// head sets the same flags the same way, so the diff skips it.
@@ -117,16 +153,20 @@ const (
 	Modified = "modified"
 	Enabled  = "enabled"
 	Disabled = "disabled"
+	Changed  = "changed" // a typed (non-bool) setting's value changed: Old, New
 )
 
 // Change is one difference in a flag between base and head.
 type Change struct {
 	Flag   string
-	Kind   string   // Added | Removed | Modified | Enabled | Disabled
+	Kind   string   // Added | Removed | Modified | Enabled | Disabled | Changed
 	Fields []string // for Modified: which of description, default, cps, status, no_cps_impact, owner, source changed (sorted)
-	Env    string   // for Enabled/Disabled
-	Path   string   // for Enabled/Disabled: key path inside the file
-	Pos    diag.Pos // where in head (in base for Removed)
+	Env    string   // for Enabled/Disabled/Changed
+	Path   string   // for Enabled/Disabled/Changed: key path inside the file
+	// Old and New are a Changed setting's values at base and head (zero
+	// when the setting is absent on that side).
+	Old, New Value
+	Pos      diag.Pos // where in head (in base for Removed)
 }
 
 // State is what one revision says about flags.

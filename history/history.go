@@ -50,6 +50,10 @@ type Options struct {
 	Branch string
 	// Config is the configuration path, relative to the repository root.
 	Config string
+	// ConfigRev, when not "", is a revision whose configuration every
+	// commit is read with, in place of its own: to report on history from
+	// before adoption (report --config-rev).
+	ConfigRev string
 	// External reads a CPS document kept in another repository and says
 	// which version it is (nil: such a document cannot be read).
 	External func(config.Document) (clone.Doc, error)
@@ -120,10 +124,16 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 	// and of the registry the period's commits write are parsed.
 	l := newHistoryLoader(o.Config)
 	l.external = o.External
+	var retro *report.Retroactive
+	if o.ConfigRev != "" {
+		if retro, l.fixedCfg, err = fixedConfig(repo, o.ConfigRev, o.Config); err != nil {
+			return nil, err
+		}
+	}
 	defer l.wait()
 	var tipPaths []string
 	if tipSHA, err := repo.Resolve(tip); err == nil {
-		if ps, err := reportPaths(repo.Commit(tipSHA), repo.Empty(), o.Config); err == nil {
+		if ps, err := reportPaths(repo.Commit(tipSHA), repo.Empty(), o.Config, l.fixedCfg); err == nil {
 			tipPaths = ps
 		}
 	}
@@ -171,7 +181,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 	if baseIdx < headIdx {
 		return nil, fmt.Errorf("--from %s is after --to %s on the first-parent history", o.From, o.To)
 	}
-	in := &report.Input{From: o.From, To: o.To, Head: chain[headIdx].SHA, Commits: baseIdx - headIdx}
+	in := &report.Input{From: o.From, To: o.To, Head: chain[headIdx].SHA, Commits: baseIdx - headIdx, Retroactive: retro}
 	if baseIdx < len(chain) {
 		in.Base = chain[baseIdx].SHA
 	}
@@ -182,7 +192,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 		}
 		return repo.Commit(sha)
 	}
-	paths, err := reportPaths(snap(in.Head), snap(in.Base), o.Config)
+	paths, err := reportPaths(snap(in.Head), snap(in.Base), o.Config, l.fixedCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -233,6 +243,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 		in.Steps = append(in.Steps, report.Step{
 			Commit: report.Commit{SHA: entry.SHA, Date: entry.Date, Author: entry.Author, Subject: entry.Subject, Message: entry.Message},
 			Before: prev.st, After: next.st, Versions: next.versions, Problems: next.problems,
+			Adopts: prev.cfg == nil && !prev.carried && next.cfg != nil,
 		})
 		prev = next
 	}
@@ -249,6 +260,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 		return nil, tags.err
 	}
 	in.Tags = periodTags(tags.byCommit, chain[headIdx:min(baseIdx+1, len(chain))])
+	in.Remote = l.remote
 	return in, nil
 }
 
@@ -267,15 +279,35 @@ func periodTags(byCommit map[string][]string, chain []gitrepo.Commit) []report.T
 	return tags
 }
 
+// fixedConfig reads the configuration at rev, which report --config-rev
+// applies to every commit.
+func fixedConfig(repo Git, rev, cfgPath string) (*report.Retroactive, []byte, error) {
+	sha, err := repo.Resolve(rev)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--config-rev %q: %w", rev, err)
+	}
+	src, err := repo.Commit(sha).ReadFile(cfgPath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--config-rev %s: no configuration at %s: %w", rev, short(sha), err)
+	}
+	if _, err := config.Decode(cfgPath, src); err != nil {
+		return nil, nil, fmt.Errorf("--config-rev %s (%s):\n%w", rev, short(sha), err)
+	}
+	return &report.Retroactive{Ref: rev, Commit: sha}, src, nil
+}
+
 // reportPaths lists the paths whose commits the report reads: the
 // configuration file and every path the configuration names, at the head
-// and at the base of the period; nil (every commit) when a glob has no
-// literal directory.
-func reportPaths(head, base revision.Snapshot, cfgPath string) ([]string, error) {
+// and at the base of the period (or in fixed, the configuration applied to
+// every commit); nil (every commit) when a glob has no literal directory.
+func reportPaths(head, base revision.Snapshot, cfgPath string, fixed []byte) ([]string, error) {
 	set := map[string]bool{cfgPath: true}
 	configured := false
 	for _, snap := range []revision.Snapshot{head, base} {
 		src, err := snap.ReadFile(cfgPath)
+		if fixed != nil {
+			src, err = fixed, nil
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -303,7 +335,7 @@ func reportPaths(head, base revision.Snapshot, cfgPath string) ([]string, error)
 		}
 	}
 	if !configured {
-		return nil, fmt.Errorf("%s not found at the end of the period (%s): this repository is not configured for cpsgate (see the README's quick start)", cfgPath, head.Name())
+		return nil, fmt.Errorf("%s not found at the end of the period (%s): this repository is not configured for cpsgate (see the README's quick start); to report on history from before adoption, pass --config-rev with a configured revision", cfgPath, head.Name())
 	}
 	return slices.Sorted(func(yield func(string) bool) {
 		for p := range set {
@@ -332,8 +364,13 @@ func literalDir(glob string) string {
 // document or a registry that many commits share is parsed once.
 type historyLoader struct {
 	cfgPath string
-	docs    map[string]docResult // path NUL content -> parsed
-	regs    map[string]regResult // path NUL content -> decoded
+	// fixedCfg, when not nil, is the configuration every commit is read
+	// with (report --config-rev), in place of its own.
+	fixedCfg []byte
+	// remote names the documents read from other repositories, by name.
+	remote map[string]report.RemoteDoc
+	docs   map[string]docResult // path NUL content -> parsed
+	regs   map[string]regResult // path NUL content -> decoded
 	// regCache decodes the registry entry by entry, each distinct entry once.
 	regCache *flags.RegistryCache
 	// docCache parses CPS documents, each distinct part once.
@@ -399,7 +436,7 @@ type histState struct {
 }
 
 func newHistoryLoader(cfgPath string) *historyLoader {
-	return &historyLoader{cfgPath: cfgPath, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), settings: map[string]settingsResult{},
+	return &historyLoader{cfgPath: cfgPath, remote: map[string]report.RemoteDoc{}, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), settings: map[string]settingsResult{},
 		pre: map[[2]string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
@@ -411,15 +448,18 @@ func emptyHistState(rev string) *histState {
 // (the paths the commit changed), it re-reads only what changed.
 func (l *historyLoader) load(snap revision.Snapshot, prev *histState, changed []string) *histState {
 	rev := snap.Name()
-	unchanged := prev != nil && changed != nil && !slices.Contains(changed, l.cfgPath)
+	unchanged := prev != nil && changed != nil && (l.fixedCfg != nil || !slices.Contains(changed, l.cfgPath))
 	if unchanged && prev.cfg == nil && !prev.carried {
 		return emptyHistState(rev) // still not configured
 	}
 	var cfgSrc []byte
 	var err error
-	if unchanged && !prev.carried {
+	switch {
+	case l.fixedCfg != nil:
+		cfgSrc = l.fixedCfg
+	case unchanged && !prev.carried:
 		cfgSrc = prev.cfgSrc
-	} else {
+	default:
 		cfgSrc, err = snap.ReadFile(l.cfgPath)
 	}
 	switch {
@@ -524,12 +564,12 @@ func (l *historyLoader) load(snap revision.Snapshot, prev *histState, changed []
 		switch {
 		case prev != nil && !touches(spec, changed):
 			part = prev.inv[i]
-		case spec.Kind == flags.KindConfig:
+		case flags.ReadsFiles(spec) != nil:
 			var old *sourcePart
 			if prev != nil {
 				old = prev.inv[i]
 			}
-			part = l.configSource(snap, spec, old, changed, &h.problems)
+			part = l.fileSource(snap, spec, old, changed, &h.problems)
 		default:
 			part = &sourcePart{}
 			inv, err := flags.Discover(snap, []flags.SourceSpec{spec})
@@ -589,23 +629,25 @@ func concat[T any](lists [][]T) []T {
 	return out
 }
 
-// sourcePart is what one configured source finds at a commit; for a config
-// source also per file, so that a commit re-reads only the files it changed.
+// sourcePart is what one configured source finds at a commit; for a file
+// source (flags.FileSource) also per file, so that a commit re-reads only
+// the files it changed.
 type sourcePart struct {
 	inv    *flags.Inventory
-	files  []string                   // config: the files the glob matches
-	byFile map[string][]flags.Setting // config: settings per file
+	files  []string                   // file source: the files the glob matches
+	byFile map[string][]flags.Setting // file source: settings per file
 }
 
-// configSource reads a config source, reusing from old (the same source at
-// the commit before) the file list and the settings of the files that the
-// commit did not change.
-func (l *historyLoader) configSource(snap revision.Snapshot, spec flags.SourceSpec, old *sourcePart, changed []string, problems *[]string) *sourcePart {
+// fileSource reads a file source (flags.ReadsFiles), reusing from old (the
+// same source at the commit before) the file list and the settings of the
+// files that the commit did not change.
+func (l *historyLoader) fileSource(snap revision.Snapshot, spec flags.SourceSpec, old *sourcePart, changed []string, problems *[]string) *sourcePart {
+	glob := flags.ReadsFiles(spec).Glob(spec)
 	files := []string(nil)
 	if old != nil && old.byFile != nil {
 		files = old.files
 		for _, p := range changed {
-			if !gitrepo.Match(spec.Glob, p) {
+			if !gitrepo.Match(glob, p) {
 				continue
 			}
 			if _, err := snap.ReadFile(p); err != nil || !slices.Contains(old.files, p) {
@@ -615,9 +657,9 @@ func (l *historyLoader) configSource(snap revision.Snapshot, spec flags.SourceSp
 		}
 	}
 	if files == nil {
-		list, err := snap.Glob(spec.Glob)
+		list, err := snap.Glob(glob)
 		if err != nil {
-			*problems = append(*problems, fmt.Sprintf("%s: glob %q: %v", spec.Pos, spec.Glob, err))
+			*problems = append(*problems, fmt.Sprintf("%s: glob %q: %v", spec.Pos, glob, err))
 			if old != nil {
 				return old
 			}
@@ -638,10 +680,10 @@ func (l *historyLoader) configSource(snap revision.Snapshot, spec flags.SourceSp
 				*problems = append(*problems, err.Error())
 				continue
 			}
-			key := spec.Key + "\x00" + spec.Environment + "\x00" + file + "\x00" + string(src)
+			key := spec.Fingerprint() + "\x00" + file + "\x00" + string(src)
 			r, hit := l.settings[key]
 			if !hit {
-				r.settings, r.err = flags.ExtractConfig(file, src, spec.Key, spec.Environment)
+				r.settings, r.err = flags.ReadSourceFile(spec, file, src)
 				l.settings[key] = r
 			}
 			if r.err != nil {
@@ -663,6 +705,9 @@ func (l *historyLoader) configSource(snap revision.Snapshot, spec flags.SourceSp
 // documents and the registry that prefetch parses.
 func (l *historyLoader) startPrefetch(repo Git, head revision.Snapshot) {
 	src, err := head.ReadFile(l.cfgPath)
+	if l.fixedCfg != nil {
+		src, err = l.fixedCfg, nil
+	}
 	if err != nil {
 		return // not configured at head: reportPaths says so
 	}
@@ -910,6 +955,7 @@ func (l *historyLoader) externalDoc(snap revision.Snapshot, d config.Document) (
 		return nil, report.DocVersion{}, fmt.Errorf("configuration at %s:\n%s: %w", short(snap.Name()), d.Pos, err)
 	}
 	name := d.Name()
+	l.remote[name] = report.RemoteDoc{Repo: d.Repo, Ref: d.Ref, Path: d.Path}
 	key := name + "\x00" + string(c.Data)
 	r, ok := l.docs[key]
 	if !ok {
@@ -957,11 +1003,15 @@ func versionOf(vs []report.DocVersion, file string) report.DocVersion {
 // touches reports whether a commit that changed the paths changed can
 // change what spec finds.
 func touches(spec flags.SourceSpec, changed []string) bool {
+	glob := spec.Glob
+	if fs := flags.ReadsFiles(spec); fs != nil {
+		glob = fs.Glob(spec)
+	}
 	for _, p := range changed {
 		switch {
 		case spec.Path != "" && (p == spec.Path || strings.HasPrefix(p, strings.TrimSuffix(spec.Path, "/")+"/")):
 			return true
-		case spec.Glob != "" && gitrepo.Match(spec.Glob, p):
+		case glob != "" && gitrepo.Match(glob, p):
 			return true
 		}
 	}

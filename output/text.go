@@ -80,13 +80,14 @@ func (t Text) report(w io.Writer, res *result.Result) {
 }
 
 // ReviewBlock renders the missing reviews as a fenced cps-review block, one
-// list item per flag, with the section hashes the reviewer read.
+// list item per flag or parameter, with the section hashes the reviewer
+// read.
 func ReviewBlock(missing []result.Missing) string {
 	var b strings.Builder
 	b.WriteString("```cps-review\n")
 	for i := 0; i < len(missing); {
 		j := i
-		for j < len(missing) && missing[j].Flag == missing[i].Flag {
+		for j < len(missing) && missing[j].Flag == missing[i].Flag && missing[j].Parameter == missing[i].Parameter {
 			j++
 		}
 		group := missing[i:j]
@@ -96,13 +97,19 @@ func ReviewBlock(missing []result.Missing) string {
 			ids[k] = fmt.Sprintf("%q", m.Section)
 			hashes[k] = fmt.Sprintf("%q: %q", m.Section, m.Hash)
 		}
-		fmt.Fprintf(&b, "- flag: %s\n", group[0].Flag)
+		notes := review.TemplateNotes
+		if group[0].Parameter != "" {
+			fmt.Fprintf(&b, "- parameter: %s\n", group[0].Parameter)
+			notes = review.TemplateParameterNotes
+		} else {
+			fmt.Fprintf(&b, "- flag: %s\n", group[0].Flag)
+		}
 		b.WriteString("  reviewer: " + review.TemplateReviewer + "   # who reviewed, and approves the change\n")
 		b.WriteString("  date: " + review.TemplateDate + "\n")
 		fmt.Fprintf(&b, "  sections: [%s]\n", strings.Join(ids, ", "))
 		b.WriteString("  verdict: compliant   # compliant | cps-updated | not-applicable\n")
 		fmt.Fprintf(&b, "  section_hashes: {%s}\n", strings.Join(hashes, ", "))
-		b.WriteString("  notes: " + review.TemplateNotes + "\n")
+		b.WriteString("  notes: " + notes + "\n")
 		i = j
 	}
 	b.WriteString("```\n")

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/diag"
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/internal/paramtype"
 	"github.com/cpsgate/cpsgate/policies"
@@ -44,13 +45,17 @@ func SplitReviews(rs []review.Review) (flagReviews, paramReviews []review.Review
 	return flagReviews, paramReviews
 }
 
-// AddToInput sets the parameters, their value changes and the reviews of
-// them attached to the change (reviews, whose empty reviewer is the
-// author's) in the policy input.
-func AddToInput(in *policies.Input, base, head Revision, reviews []review.Review, author string) {
+// AddToInput sets the parameters, their value changes, what the change did
+// to their registry entries, and their reviews in the policy input: the
+// reviews recorded in the head registry (new when the change adds them) and
+// those attached to the change (reviews, whose empty reviewer is the
+// author's). renumbered maps the base ID of each renumbered section to its
+// head ID: a link that follows its section is not a removed link.
+func AddToInput(in *policies.Input, base, head Revision, reviews []review.Review, author string, renumbered map[string]string) {
 	in.Parameters = map[string]policies.Parameter{}
 	in.ParameterChanges = []policies.ParameterChange{}
 	in.ParameterReviews = []policies.ParameterReview{}
+	in.ParameterRegistryChanges = []policies.ParameterRegistryChange{}
 	names := map[string]bool{}
 	for _, reg := range []*flags.Registry{base.Registry, head.Registry} {
 		if reg != nil {
@@ -64,19 +69,50 @@ func AddToInput(in *policies.Input, base, head Revision, reviews []review.Review
 		in.Parameters[name] = parameter(name, hp, bp, base, head)
 		in.ParameterChanges = append(in.ParameterChanges, Diff(name, base.Values.Of(name), head.Values.Of(name))...)
 	}
+	var added []review.Review
+	if base.Registry != head.Registry && len(names) > 0 {
+		var changes []flags.ParameterRegistryChange
+		changes, added = flags.DiffParameters(base.Registry, head.Registry)
+		for _, c := range changes {
+			if c.Kind == flags.LinkRemoved {
+				if to, ok := renumbered[c.Detail]; ok && slices.Contains(head.Registry.LookupParameter(c.Parameter).CPS, to) {
+					continue // the link moved with its section
+				}
+			}
+			in.ParameterRegistryChanges = append(in.ParameterRegistryChanges, policies.ParameterRegistryChange{
+				Parameter: c.Parameter, Change: c.Kind, Detail: c.Detail, File: c.Pos.File, Line: c.Pos.Line,
+			})
+		}
+	}
+	isNew := map[diag.Pos]bool{}
+	for _, r := range added {
+		isNew[r.Pos] = true
+	}
+	if head.Registry != nil {
+		for _, p := range head.Registry.Parameters {
+			for _, r := range p.Reviews {
+				in.ParameterReviews = append(in.ParameterReviews, inputReview(r, isNew[r.Pos]))
+			}
+		}
+	}
 	for _, r := range reviews {
 		if r.Reviewer == "" {
 			r.Reviewer = author
 		}
-		hashes := r.SectionHashes
-		if hashes == nil {
-			hashes = map[string]string{}
-		}
-		in.ParameterReviews = append(in.ParameterReviews, policies.ParameterReview{
-			Parameter: r.Parameter, Sections: nonNil(r.Sections), Reviewer: r.Reviewer, Date: r.Date,
-			Verdict: r.Verdict, CPSVersion: r.CPSVersion, SectionHashes: hashes, Ref: r.Ref, Notes: r.Notes,
-			Origin: r.Origin, New: true, File: r.Pos.File, Line: r.Pos.Line,
-		})
+		in.ParameterReviews = append(in.ParameterReviews, inputReview(r, true))
+	}
+}
+
+// inputReview converts a review of a parameter for the input.
+func inputReview(r review.Review, isNew bool) policies.ParameterReview {
+	hashes := r.SectionHashes
+	if hashes == nil {
+		hashes = map[string]string{}
+	}
+	return policies.ParameterReview{
+		Parameter: r.Parameter, Sections: nonNil(r.Sections), Reviewer: r.Reviewer, Date: r.Date,
+		Verdict: r.Verdict, CPSVersion: r.CPSVersion, SectionHashes: hashes, Ref: r.Ref, Notes: r.Notes,
+		Origin: r.Origin, New: isNew, File: r.Pos.File, Line: r.Pos.Line,
 	}
 }
 

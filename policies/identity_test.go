@@ -24,13 +24,13 @@ func TestIdentityConstantsAgree(t *testing.T) {
 	if len(rs) == 1 {
 		t.Fatalf("valid_identity(%q) holds in Rego", review.TemplateReviewer)
 	}
-	rs, err = rego.New(append(opts[1:], rego.Query("x := [data.cpsgate.identity_pattern, data.cpsgate.template_notes]"))...).Eval(context.Background())
+	rs, err = rego.New(append(opts[1:], rego.Query("x := [data.cpsgate.identity_pattern, data.cpsgate.template_notes, data.cpsgate.template_parameter_notes]"))...).Eval(context.Background())
 	if err != nil || len(rs) != 1 {
 		t.Fatalf("eval: %v %v", rs, err)
 	}
 	got := rs[0].Bindings["x"].([]any)
-	if got[0] != review.IdentityPattern || got[1] != review.TemplateNotes {
-		t.Errorf("Rego has %q and %q, package review %q and %q", got[0], got[1], review.IdentityPattern, review.TemplateNotes)
+	if got[0] != review.IdentityPattern || got[1] != review.TemplateNotes || got[2] != review.TemplateParameterNotes {
+		t.Errorf("Rego has %q, %q and %q, package review %q, %q and %q", got[0], got[1], got[2], review.IdentityPattern, review.TemplateNotes, review.TemplateParameterNotes)
 	}
 	for _, id := range []string{"alice", "dependabot[bot]", "a.b@example.org"} {
 		if review.CheckIdentity(id) != nil {

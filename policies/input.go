@@ -42,6 +42,61 @@ type Input struct {
 	Parameters       map[string]Parameter `json:"parameters"`
 	ParameterChanges []ParameterChange    `json:"parameter_changes"`
 	ParameterReviews []ParameterReview    `json:"parameter_reviews"`
+
+	// Tests are the Go tests (go-test sources) linked to CPS sections at
+	// base or head, by ID; TestChanges what this change did to them; and
+	// TestRequirements the sections whose registry entry (sections:, at
+	// base or head) sets requires_test.
+	Tests            map[string]Test   `json:"tests"`
+	TestChanges      []TestChange      `json:"test_changes"`
+	TestRequirements []TestRequirement `json:"test_requirements"`
+
+	// ParameterRegistryChanges are what the change did to parameter entries
+	// of the registry that existed at base (as RegistryChanges for flags).
+	ParameterRegistryChanges []ParameterRegistryChange `json:"parameter_registry_changes"`
+}
+
+// Test is a Go test function linked to CPS sections at base or head.
+type Test struct {
+	ID      string `json:"id"`      // the name, or "dir.Name" when linked tests of several packages share it
+	Name    string `json:"name"`    // TestXxx
+	Package string `json:"package"` // directory of its package, "." at the root
+	File    string `json:"file"`    // at head; at base when head has no test of this ID
+	Line    int    `json:"line"`
+	InBase  bool   `json:"in_base"`
+	InHead  bool   `json:"in_head"`
+	Skipped bool   `json:"skipped"` // at head: its body calls t.Skip, Skipf or SkipNow
+	// Sections are the sections it is linked to at head, BaseSections at base.
+	Sections     []string   `json:"sections"`
+	BaseSections []string   `json:"base_sections"`
+	Links        []TestLink `json:"links"` // at head
+}
+
+// TestLink is one link of a test to a section at head.
+type TestLink struct {
+	Section string `json:"section"`
+	Via     string `json:"via"` // comment (a // cps: line) | registry (a sections: pattern)
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+}
+
+// TestChange is what this change did to a linked test.
+type TestChange struct {
+	Test     string   `json:"test"`               // head ID; base ID for removed
+	OldTest  string   `json:"old_test,omitempty"` // renamed: the base ID
+	Change   string   `json:"change"`             // added | removed | renamed | skipped | unskipped | unlinked | modified
+	Sections []string `json:"sections"`
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+}
+
+// TestRequirement is a section that the registry marks requires_test.
+type TestRequirement struct {
+	Section string `json:"section"`
+	InBase  bool   `json:"in_base"`
+	InHead  bool   `json:"in_head"`
+	File    string `json:"file"` // the registry entry (head, else base)
+	Line    int    `json:"line"`
 }
 
 // Section is one CPS section at head.
@@ -59,6 +114,9 @@ type Section struct {
 	// section of this ID).
 	TreeHash     string `json:"tree_hash"`
 	BaseTreeHash string `json:"base_tree_hash"`
+	// Normative: the section's own text states a requirement (MUST, SHALL
+	// or REQUIRED, upper case).
+	Normative bool `json:"normative"`
 }
 
 // Flag is a flag as known at head (or at base only, when the change removed it).
@@ -82,25 +140,37 @@ type Flag struct {
 	SettingsOmitted int `json:"settings_omitted"`
 }
 
-// FlagSource is one place a flag is declared (kind go-struct) or set (kind config).
+// FlagSource is one place a flag is declared (kind go-struct, go-enum) or
+// set (kind config, or another kind that reads settings).
 type FlagSource struct {
 	Kind        string `json:"kind"`
 	File        string `json:"file"`
 	Line        int    `json:"line"`
 	Environment string `json:"environment,omitempty"` // config: the environment
 	Path        string `json:"path,omitempty"`        // config: key path of the map in the file
-	Value       *bool  `json:"value,omitempty"`       // config: the value
+	Value       *bool  `json:"value,omitempty"`       // a bool setting: the value
+	// ValueType is a setting's value type (bool, number, string, duration),
+	// Text its value as text (for a bool, "true" or "false"), Number its
+	// value when it is a number.
+	ValueType string   `json:"value_type,omitempty"`
+	Text      string   `json:"text,omitempty"`
+	Number    *float64 `json:"number,omitempty"`
 }
 
 // FlagChange is one flag difference between base and head.
 type FlagChange struct {
 	Flag        string   `json:"flag"`
-	Change      string   `json:"change"` // added | removed | modified | enabled | disabled
+	Change      string   `json:"change"` // added | removed | modified | enabled | disabled | changed
 	File        string   `json:"file"`
 	Line        int      `json:"line"`
 	Environment string   `json:"environment,omitempty"`
 	Path        string   `json:"path,omitempty"`
 	Fields      []string `json:"fields,omitempty"` // modified: what changed
+	// ValueType, Old and New are a changed setting's value type and its
+	// values (as text) at base and head ("" on a side without it).
+	ValueType string `json:"value_type,omitempty"`
+	Old       string `json:"old,omitempty"`
+	New       string `json:"new,omitempty"`
 }
 
 // CPSChange is one CPS section difference between base and head.
@@ -140,6 +210,16 @@ type RegistryChange struct {
 	Detail string `json:"detail"`
 	File   string `json:"file"`
 	Line   int    `json:"line"`
+}
+
+// ParameterRegistryChange is an alteration of a parameter's registry
+// content that existed at base.
+type ParameterRegistryChange struct {
+	Parameter string `json:"parameter"`
+	Change    string `json:"change"` // entry_removed | review_removed | review_modified | link_removed
+	Detail    string `json:"detail"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
 }
 
 // SourceChange is a configuration file that config sources read at base and
@@ -271,7 +351,7 @@ type ParameterReview struct {
 	Ref           string            `json:"ref"`
 	Notes         string            `json:"notes"`
 	Origin        string            `json:"origin"`
-	New           bool              `json:"new"` // always true: attached to the change
+	New           bool              `json:"new"` // part of this change: attached to it, or added to the registry by it
 	File          string            `json:"file"`
 	Line          int               `json:"line"`
 }
@@ -307,6 +387,7 @@ func withEmptySlices(in *Input) *Input {
 		out.Flags[name] = f
 	}
 	out.ParameterChanges = orEmpty(in.ParameterChanges)
+	out.ParameterRegistryChanges = orEmpty(in.ParameterRegistryChanges)
 	out.ParameterReviews = make([]ParameterReview, len(in.ParameterReviews))
 	for i, r := range in.ParameterReviews {
 		r.Sections = orEmpty(r.Sections)
@@ -322,6 +403,17 @@ func withEmptySlices(in *Input) *Input {
 			p.Constraints[i] = c
 		}
 		out.Parameters[name] = p
+	}
+	out.TestChanges = make([]TestChange, len(in.TestChanges))
+	for i, c := range in.TestChanges {
+		c.Sections = orEmpty(c.Sections)
+		out.TestChanges[i] = c
+	}
+	out.TestRequirements = orEmpty(in.TestRequirements)
+	out.Tests = make(map[string]Test, len(in.Tests))
+	for id, t := range in.Tests {
+		t.Sections, t.BaseSections, t.Links = orEmpty(t.Sections), orEmpty(t.BaseSections), orEmpty(t.Links)
+		out.Tests[id] = t
 	}
 	out.Reviews = make([]Review, len(in.Reviews))
 	for i, r := range in.Reviews {

@@ -68,7 +68,7 @@ func jsonFields(t reflect.Type, prefix string) []string {
 }
 
 // collectKeys records the paths of the object keys in v, with "*" for array
-// elements and map entries of the maps keyed by name (sections, flags, parameters,
+// elements and map entries of the maps keyed by name (sections, flags, parameters, tests,
 // section_hashes).
 func collectKeys(v any, prefix string, present map[string]bool) {
 	switch v := v.(type) {
@@ -76,7 +76,7 @@ func collectKeys(v any, prefix string, present map[string]bool) {
 		for k, x := range v {
 			path := prefix + k
 			present[path] = true
-			if prefix == "" && (k == "sections" || k == "flags" || k == "parameters") {
+			if prefix == "" && (k == "sections" || k == "flags" || k == "parameters" || k == "tests") {
 				for _, entry := range x.(map[string]any) {
 					collectKeys(entry, path+".*.", present)
 				}

@@ -5,8 +5,9 @@ package cpsgate
 
 # Flag changes that need a review of the flag's linked CPS sections. Removing
 # a flag from the code makes its behaviour permanent (or drops the settings
-# that still name it): it needs the review as well.
-review_changes := {"added", "removed", "modified", "enabled", "disabled"}
+# that still name it): it needs the review as well. "changed" is a typed
+# setting (a number, a string, a duration) whose value changed.
+review_changes := {"added", "removed", "modified", "enabled", "disabled", "changed"}
 
 # Verdicts that make a review count.
 valid_verdicts := {"compliant", "cps-updated", "not-applicable"}
@@ -168,6 +169,9 @@ placeholder_identities := {
 # (output.ReviewBlock); left as they are, the review was not written.
 template_notes := "How the flag's behaviour, on and off, matches these sections."
 
+# The notes of the block printed for a configuration parameter.
+template_parameter_notes := "How the parameter's values, in every environment, match these sections."
+
 one_day_ns := ((24 * 60) * 60) * 1000000000
 
 # review_problems(r): why review r in this change cannot be taken as written
@@ -187,7 +191,7 @@ review_problem(review, "reviewer") := sprintf("names no reviewer (a login or e-m
 }
 
 review_problem(review, "notes") := "keeps the template's notes: write what the reviewer found" if {
-	trim_space(review.notes) == template_notes
+	trim_space(review.notes) in {template_notes, template_parameter_notes}
 }
 
 review_problem(review, "future") := sprintf("is dated %s, after today (%s)", [review.date, input.today]) if {
@@ -208,9 +212,20 @@ review_problem(review, "early") := sprintf("is dated %s, before this change's ba
 
 reviews_this_change(review) if review.origin != "registry"
 
-reviews_this_change(review) if not input.flags[review.flag].in_base
+reviews_this_change(review) if {
+	object.get(review, "parameter", "") == ""
+	not input.flags[review.flag].in_base
+}
 
-early_reason(review) := ", when the flag did not exist yet" if {
+reviews_this_change(review) if {
+	object.get(review, "parameter", "") != ""
+	not input.parameters[review.parameter].in_base
+}
+
+early_reason(review) := ", when the parameter did not exist yet" if {
+	review.origin == "registry"
+	object.get(review, "parameter", "") != ""
+} else := ", when the flag did not exist yet" if {
 	review.origin == "registry"
 } else := ""
 
@@ -255,8 +270,13 @@ section_label(id) := sprintf("%s %q", [id, input.sections[id].title]) if input.s
 
 else := id
 
-# A short description of a flag change, e.g. "enabled in deploy/prod.json".
-describe_change(change) := sprintf("%s in %s", [change.change, where]) if {
+# A short description of a flag change, e.g. "enabled in deploy/prod.json",
+# or "changed from 398 to 397 in prod".
+describe_change(change) := sprintf("changed from %s to %s in %s", [value_text(object.get(change, "old", "")), value_text(object.get(change, "new", "")), where]) if {
+	change.change == "changed"
+	where := object.get(change, "environment", change.file)
+	where != ""
+} else := sprintf("%s in %s", [change.change, where]) if {
 	change.change in {"enabled", "disabled"}
 	where := object.get(change, "environment", change.file)
 	where != ""
@@ -264,6 +284,11 @@ describe_change(change) := sprintf("%s in %s", [change.change, where]) if {
 	change.change == "modified"
 	count(object.get(change, "fields", [])) > 0
 } else := sprintf("%s in %s", [change.change, location(change.file, change.line)])
+
+# A changed value as a message shows it: quoted, or "(unset)" when absent.
+value_text(v) := "(unset)" if v == ""
+
+else := sprintf("%q", [v])
 
 # What a CPS change did to section id, for a link or review that names it and
 # no longer resolves.

@@ -89,6 +89,8 @@ test_describe_change if {
 	cpsgate.describe_change({"flag": "A", "change": "enabled", "environment": "prod", "file": "deploy/prod.json", "line": 2}) == "enabled in prod"
 	cpsgate.describe_change({"flag": "A", "change": "added", "file": "features/features.go", "line": 42}) == "added in features/features.go:42"
 	cpsgate.describe_change({"flag": "A", "change": "modified", "fields": ["cps", "status"], "file": "flags/registry.yaml", "line": 7}) == "modified (cps, status) in flags/registry.yaml:7"
+	cpsgate.describe_change({"flag": "A", "change": "changed", "value_type": "number", "old": "398", "new": "397", "environment": "prod", "file": "limits.txt", "line": 1}) == `changed from "398" to "397" in prod`
+	cpsgate.describe_change({"flag": "A", "change": "changed", "value_type": "duration", "new": "1h0m0s", "environment": "prod", "file": "limits.txt", "line": 1}) == `changed from (unset) to "1h0m0s" in prod`
 }
 
 test_missing_section_reason if {

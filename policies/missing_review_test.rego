@@ -17,6 +17,19 @@ test_missing_review_denied_per_unreviewed_section if {
 	f.file == "deploy/prod.json"
 }
 
+test_missing_review_denied_for_changed_value if {
+	changed := {"flag": "Fast", "change": "changed", "value_type": "number", "old": "398", "new": "397", "environment": "prod", "file": "limits.txt", "line": 1}
+	inp := object.union(base_input, {
+		"flags": {"Fast": registered_flag("Fast", ["4.3.1"])},
+		"flag_changes": [changed],
+	})
+	keys(cpsgate.deny) == {["missing_review", "Fast", "4.3.1"]} with input as inp
+	some f in cpsgate.deny with input as inp
+	contains(f.message, `changed from "398" to "397" in prod`)
+	reviewed := object.union(inp, {"reviews": [pr_review("Fast", "bob", ["4.3.1"])]})
+	count(cpsgate.deny) == 0 with input as reviewed
+}
+
 test_missing_review_located_at_first_change if {
 	inp := object.union(base_input, {
 		"flags": {"Fast": registered_flag("Fast", ["4.3.1"])},

@@ -82,3 +82,47 @@ test_linked_cps_edit_needs_a_review if {
 	f.rule == "parameter_review"
 	contains(f.message, "whose text this change edits")
 }
+
+# A review the change adds to the parameter's registry entry is the author's
+# claim: it counts once its reviewer approves, as one attached to the change.
+param_registry_review(reviewer, notes, date, is_new) := object.union(preview("ca.max", reviewer, ["4.3.1"]), {
+	"origin": "registry", "new": is_new, "notes": notes, "date": date,
+	"file": "flags/registry.yaml", "line": 30,
+})
+
+test_parameter_registry_review_added_by_change_counts_when_approved if {
+	inp := reviewed_input([param_registry_review("alice", "Checked.", "", true)])
+	count(cpsgate.deny) == 0 with input as inp
+}
+
+test_parameter_registry_review_added_by_change_needs_an_approver if {
+	inp := reviewed_input([param_registry_review("zoe", "Checked.", "", true)])
+	some f in cpsgate.deny with input as inp
+	f.rule == "parameter_review"
+	contains(f.message, "names zoe, who has not approved this change")
+}
+
+test_parameter_registry_review_at_base_does_not_review_the_change if {
+	inp := reviewed_input([param_registry_review("alice", "Checked.", "", false)])
+	some f in cpsgate.deny with input as inp
+	f.rule == "parameter_review"
+}
+
+test_parameter_review_with_template_notes_does_not_count if {
+	inp := reviewed_input([param_registry_review("alice", cpsgate.template_parameter_notes, "", true)])
+	some f in cpsgate.deny with input as inp
+	f.rule == "parameter_review"
+	contains(f.message, "keeps the template's notes")
+}
+
+# An existing parameter may record an earlier review in the registry; a
+# new one cannot be reviewed before the change.
+test_parameter_registry_review_dated_before_base if {
+	inp := object.union(reviewed_input([param_registry_review("alice", "Checked.", "2024-01-01", true)]), {"base_date": "2024-06-01"})
+	count(cpsgate.deny) == 0 with input as inp
+	p := object.union(inp.parameters["ca.max"], {"in_base": false})
+	inp2 := object.union(inp, {"parameters": {"ca.max": p}})
+	some f in cpsgate.deny with input as inp2
+	f.rule == "parameter_review"
+	contains(f.message, "before this change's base commit (2024-06-01), when the parameter did not exist yet")
+}

@@ -23,6 +23,30 @@ deny contains finding if {
 	}
 }
 
+# METADATA
+# title: registry_changed
+# description: >-
+#   The same audit trail for configuration parameters: a change may add to a
+#   parameter's entry but not delete it, edit or delete an existing review,
+#   or drop a CPS link.
+# custom:
+#   enforces: >-
+#     WebTrust for CAs / CA/B Forum Baseline Requirements §5.4 (audit
+#     logging): records of review and approval are retained, not rewritten
+deny contains finding if {
+	some change in object.get(input, "parameter_registry_changes", [])
+	finding := {
+		"rule": "registry_changed",
+		"parameter": change.parameter,
+		"file": change.file,
+		"line": change.line,
+		"message": sprintf(
+			"parameter %s: %s: %s",
+			[change.parameter, registry_change_summary(change), replace(registry_change_advice(change.change), "for the flag", "for the parameter")],
+		),
+	}
+}
+
 registry_change_summary(change) := sprintf("%s (%s)", [registry_change_label(change.change), change.detail]) if change.detail != ""
 
 else := registry_change_label(change.change)

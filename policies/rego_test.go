@@ -76,8 +76,8 @@ func TestRulesMetadata(t *testing.T) {
 	want := []string{
 		"cps_version_changed", "invalid_review", "missing_review", "moved_link", "orphan_flag", "parameter_constraint", "parameter_review",
 		"policy_changed", "registry_changed",
-		"self_review", "stale_review", "unapproved_review", "unknown_flag", "unknown_section", "unlinked_flag", "unregistered_flag",
-		"unwatched_source",
+		"self_review", "stale_review", "test_link", "test_required", "test_review", "unapproved_review", "unknown_flag", "unknown_section",
+		"unlinked_flag", "unregistered_flag", "untested_section", "unwatched_source",
 	}
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("rules mismatch (-got +want):\n%s", diff)

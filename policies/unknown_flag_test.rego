@@ -19,3 +19,13 @@ test_unknown_flag_not_reported_for_known_flag if {
 	})
 	count(cpsgate.deny) == 0 with input as inp
 }
+
+test_review_of_linked_test_is_not_unknown_flag if {
+	inp := object.union(base_input, {
+		"reviews": [pr_review("TestCAA", "alice", ["4.3.1"])],
+		"tests": {"TestCAA": {"id": "TestCAA", "in_head": true, "in_base": true, "sections": ["4.3.1"], "links": []}},
+	})
+	not "unknown_flag" in {f.rule | some f in cpsgate.deny with input as inp}
+	without := object.remove(inp, ["tests"])
+	"unknown_flag" in {f.rule | some f in cpsgate.deny with input as without}
+}

@@ -124,7 +124,11 @@ func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 	if params == nil {
 		params = map[string]Parameter{} // an object, never null (withEmptySlices)
 	}
-	return newObj(21).
+	tests := in.Tests
+	if tests == nil {
+		tests = map[string]Test{} // an object, never null (withEmptySlices)
+	}
+	return newObj(25).
 		str("base", in.Base).
 		str("head", in.Head).
 		str("author", in.Author).
@@ -145,13 +149,17 @@ func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 		term("parameters", mapOf(params, (*Parameter).term)).
 		term("parameter_changes", arrayOf(in.ParameterChanges, (*ParameterChange).term)).
 		term("parameter_reviews", arrayOf(in.ParameterReviews, (*ParameterReview).term)).
+		term("tests", mapOf(tests, (*Test).term)).
+		term("test_changes", arrayOf(in.TestChanges, (*TestChange).term)).
+		term("test_requirements", arrayOf(in.TestRequirements, (*TestRequirement).term)).
+		term("parameter_registry_changes", arrayOf(in.ParameterRegistryChanges, (*ParameterRegistryChange).term)).
 		done().Value
 }
 
 func (s *Section) term() *ast.Term {
-	return newObj(9).str("id", s.ID).str("title", s.Title).num("level", s.Level).
+	return newObj(10).str("id", s.ID).str("title", s.Title).num("level", s.Level).
 		str("file", s.File).num("line", s.Line).str("anchor", s.Anchor).str("hash", s.Hash).
-		str("tree_hash", s.TreeHash).str("base_tree_hash", s.BaseTreeHash).done()
+		str("tree_hash", s.TreeHash).str("base_tree_hash", s.BaseTreeHash).boolean("normative", s.Normative).done()
 }
 
 func (f *Flag) term() *ast.Term {
@@ -163,21 +171,25 @@ func (f *Flag) term() *ast.Term {
 }
 
 func (s *FlagSource) term() *ast.Term {
-	o := newObj(6).str("kind", s.Kind).str("file", s.File).num("line", s.Line).
+	o := newObj(9).str("kind", s.Kind).str("file", s.File).num("line", s.Line).
 		strOmit("environment", s.Environment).strOmit("path", s.Path)
 	if s.Value != nil {
 		o.boolean("value", *s.Value)
+	}
+	o.strOmit("value_type", s.ValueType).strOmit("text", s.Text)
+	if s.Number != nil {
+		o.float("number", *s.Number)
 	}
 	return o.done()
 }
 
 func (c *FlagChange) term() *ast.Term {
-	o := newObj(7).str("flag", c.Flag).str("change", c.Change).str("file", c.File).num("line", c.Line).
+	o := newObj(10).str("flag", c.Flag).str("change", c.Change).str("file", c.File).num("line", c.Line).
 		strOmit("environment", c.Environment).strOmit("path", c.Path)
 	if len(c.Fields) > 0 {
 		o.term("fields", stringsTerm(c.Fields))
 	}
-	return o.done()
+	return o.strOmit("value_type", c.ValueType).strOmit("old", c.Old).strOmit("new", c.New).done()
 }
 
 func (c *CPSChange) term() *ast.Term {
@@ -197,6 +209,11 @@ func (r *Review) term() *ast.Term {
 
 func (c *RegistryChange) term() *ast.Term {
 	return newObj(5).str("flag", c.Flag).str("change", c.Change).str("detail", c.Detail).
+		str("file", c.File).num("line", c.Line).done()
+}
+
+func (c *ParameterRegistryChange) term() *ast.Term {
+	return newObj(5).str("parameter", c.Parameter).str("change", c.Change).str("detail", c.Detail).
 		str("file", c.File).num("line", c.Line).done()
 }
 
@@ -257,4 +274,25 @@ func (r *ParameterReview) term() *ast.Term {
 		term("section_hashes", mapOf(r.SectionHashes, func(h *string) *ast.Term { return ast.StringTerm(*h) })).
 		str("ref", r.Ref).str("notes", r.Notes).str("origin", r.Origin).boolean("new", r.New).
 		str("file", r.File).num("line", r.Line).done()
+}
+
+func (t *Test) term() *ast.Term {
+	return newObj(11).str("id", t.ID).str("name", t.Name).str("package", t.Package).
+		str("file", t.File).num("line", t.Line).boolean("in_base", t.InBase).boolean("in_head", t.InHead).
+		boolean("skipped", t.Skipped).term("sections", stringsTerm(t.Sections)).
+		term("base_sections", stringsTerm(t.BaseSections)).term("links", arrayOf(t.Links, (*TestLink).term)).done()
+}
+
+func (l *TestLink) term() *ast.Term {
+	return newObj(4).str("section", l.Section).str("via", l.Via).str("file", l.File).num("line", l.Line).done()
+}
+
+func (c *TestChange) term() *ast.Term {
+	return newObj(6).str("test", c.Test).strOmit("old_test", c.OldTest).str("change", c.Change).
+		term("sections", stringsTerm(c.Sections)).str("file", c.File).num("line", c.Line).done()
+}
+
+func (q *TestRequirement) term() *ast.Term {
+	return newObj(5).str("section", q.Section).boolean("in_base", q.InBase).boolean("in_head", q.InHead).
+		str("file", q.File).num("line", q.Line).done()
 }

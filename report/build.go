@@ -66,6 +66,8 @@ type message struct {
 // commit is judged as check judges it against its parent (see evaluate),
 // by in.Policies, or the built-in policies when it is nil.
 func Build(ctx context.Context, in Input) (*Report, error) {
+	base := in.Base
+	in, adoption := adoptionBaseline(in)
 	b := &builder{in: in, lastModified: map[string]int{}, judge: in.Policies}
 	if b.judge == nil {
 		eng, err := builtinEngine()
@@ -75,7 +77,7 @@ func Build(ctx context.Context, in Input) (*Report, error) {
 		b.judge = eng
 	}
 	b.rep = &Report{
-		From: in.From, To: in.To, Base: in.Base, Head: in.Head,
+		From: in.From, To: in.To, Base: base, Head: in.Head, Adoption: adoption, Retroactive: in.Retroactive,
 		Versions: []Version{}, Events: []Event{}, Flags: []Flag{}, Sections: []SectionEntry{},
 		Unreviewed: []Event{}, Matrix: Matrix{Flags: []string{}, Rows: []MatrixRow{}},
 		Unlinked: []SectionRef{}, Texts: []ReviewedText{}, Problems: []Problem{}, Months: []MonthCount{},
@@ -111,6 +113,7 @@ func Build(ctx context.Context, in Input) (*Report, error) {
 	b.sections()
 	b.matrix()
 	b.texts()
+	b.links()
 	b.summary()
 	b.months()
 	return b.rep, nil

@@ -35,6 +35,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"trim":          strings.TrimSpace,
 	"indented":      func(s string) bool { return strings.HasPrefix(s, "  ") },
 	"chart":         chart,
+	"safeURL":       inert.SafeURL,
 	"sections": func(ids []string) string {
 		if len(ids) == 0 {
 			return ""

@@ -64,6 +64,9 @@ func render(w io.Writer, r *Report) error {
 		p(", base %s", inert.Code(short(r.Base)))
 	}
 	p(". Every flag and CPS change on the first-parent history in the period, the review that covers it, and what is still unreviewed.\n\n")
+	if sc := scope(r); sc != "" {
+		p("%s\n\n", sc)
+	}
 
 	p("## Summary\n\n")
 	head("Figure", "Count")
@@ -91,7 +94,7 @@ func render(w io.Writer, r *Report) error {
 	} else {
 		head("Date", "Commit", "PR", "Author", "Event", "Review")
 		for _, e := range r.Events {
-			row(cell(day(e.Date)), code(short(e.Commit)), PR(e.PR), cell(e.Author), cell(What(e)), cell(ReviewStatus(e)))
+			row(cell(day(e.Date)), code(short(e.Commit)), PR(e.PR), cell(e.Author), cell(What(e))+at(e.Location, e.URL), cell(ReviewStatus(e)))
 		}
 		p("\n")
 	}
@@ -131,7 +134,7 @@ func render(w io.Writer, r *Report) error {
 	} else {
 		head("Section", "Title", "Changes", "Linked flags", "Needs re-review")
 		for _, s := range r.Sections {
-			row(cell("§"+s.ID), cell(s.Title), cells(s.Changes), cell(strings.Join(s.Flags, ", ")), cell(strings.Join(s.ReReview, ", ")))
+			row(cell("§"+s.ID)+strings.Replace(at(s.Location, s.URL), " ", "<br>", 1), cell(s.Title), cells(s.Changes), cell(strings.Join(s.Flags, ", ")), cell(strings.Join(s.ReReview, ", ")))
 		}
 		p("\n")
 	}
@@ -143,7 +146,7 @@ func render(w io.Writer, r *Report) error {
 		p("%d change(s) needed a review and have none. These are the deviations the PMA must act on.\n\n", len(r.Unreviewed))
 		head("Date", "Commit", "PR", "Author", "Event", "Missing")
 		for _, e := range r.Unreviewed {
-			row(cell(day(e.Date)), code(short(e.Commit)), PR(e.PR), cell(e.Author), cell(What(e)), cells(e.Missing))
+			row(cell(day(e.Date)), code(short(e.Commit)), PR(e.PR), cell(e.Author), cell(What(e))+at(e.Location, e.URL), cells(e.Missing))
 		}
 		p("\n")
 	}
@@ -186,7 +189,7 @@ func render(w io.Writer, r *Report) error {
 	for _, t := range r.Texts {
 		p("<details><summary>§%s %s: %s, reviewed by %s on %s (%s)</summary>\n\n", inert.HTML(t.Section), inert.HTML(t.Title),
 			inert.HTML(t.Flag), inert.HTML(t.Reviewer), inert.HTML(t.Date), inert.HTML(abbrevHash(t.Hash)))
-		p("Commit %s, hash %s\n\n", inert.Code(short(t.Commit)), inert.Code(t.Hash))
+		p("Commit %s, hash %s%s\n\n", inert.Code(short(t.Commit)), inert.Code(t.Hash), strings.Replace(at(t.Location, t.URL), " ", ", at ", 1))
 		p("%s\n</details>\n\n", inert.CodeBlock("text", t.Text))
 	}
 
@@ -199,6 +202,14 @@ func render(w io.Writer, r *Report) error {
 		p("\n")
 	}
 	return bw.Flush()
+}
+
+// at is " " and the linked location of a section, or "".
+func at(loc, url string) string {
+	if loc == "" {
+		return ""
+	}
+	return " " + inert.Link(loc, url)
 }
 
 // abbrevHash shortens "sha256:<hex>" for display.

@@ -39,6 +39,9 @@ type Step struct {
 	// registry, an invalid configuration); the part that could not be read
 	// is carried over from Before.
 	Problems []string
+	// Adopts is set when the commit adopts cpsgate: Before has no
+	// configuration, After has one.
+	Adopts bool
 }
 
 // Input is everything Build needs.
@@ -56,6 +59,14 @@ type Input struct {
 	// Tags are git tags on the first-parent history, the last one before the
 	// period first; they name the CPS versions when the documents name none.
 	Tags []Tag
+	// Retroactive, when not nil, is the configuration every commit was
+	// read with (report --config-rev).
+	Retroactive *Retroactive
+	// Links says where sections are linked; Remote names the CPS
+	// documents kept in other repositories, by the name their sections
+	// carry.
+	Links  Links
+	Remote map[string]RemoteDoc
 	// Policies judge each commit (nil: the built-in policies).
 	Policies Judge
 }
@@ -76,15 +87,21 @@ type Tag struct {
 
 // Report is the PMA report. Its JSON form is documented in README.md.
 type Report struct {
-	From     string         `json:"from"`
-	To       string         `json:"to"`
-	Base     string         `json:"base,omitempty"`
-	Head     string         `json:"head"`
-	Summary  Summary        `json:"summary"`
-	Versions []Version      `json:"cps_versions"`
-	Events   []Event        `json:"events"`
-	Flags    []Flag         `json:"flags"`
-	Sections []SectionEntry `json:"sections_changed"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	Base string `json:"base,omitempty"`
+	Head string `json:"head"`
+	// Adoption is the commit of the period that adopted cpsgate, which the
+	// report starts from; absent when the period has none.
+	Adoption *Adoption `json:"adoption,omitempty"`
+	// Retroactive is the configuration every commit was read with, when
+	// not each commit's own (report --config-rev).
+	Retroactive *Retroactive   `json:"retroactive_config,omitempty"`
+	Summary     Summary        `json:"summary"`
+	Versions    []Version      `json:"cps_versions"`
+	Events      []Event        `json:"events"`
+	Flags       []Flag         `json:"flags"`
+	Sections    []SectionEntry `json:"sections_changed"`
 	// Unreviewed are the events that needed a review and had none, at or
 	// after their commit, within the period.
 	Unreviewed []Event         `json:"unreviewed"`
@@ -140,6 +157,11 @@ type Event struct {
 	Hash        string   `json:"hash,omitempty"`
 	File        string   `json:"file,omitempty"`
 	Line        int      `json:"line,omitempty"`
+	// Location and URL name a section event's heading as
+	// owner/name@ref:path:line and link it on GitHub, for a CPS kept in
+	// another repository (or in this one, in a GitHub Actions run).
+	Location string `json:"location,omitempty"`
+	URL      string `json:"url,omitempty"`
 	// For review events.
 	Reviewer string   `json:"reviewer,omitempty"`
 	Verdict  string   `json:"verdict,omitempty"`
@@ -205,7 +227,9 @@ type SectionEntry struct {
 	OldHash  string   `json:"old_hash,omitempty"`
 	Hash     string   `json:"hash,omitempty"`
 	Flags    []string `json:"linked_flags"`
-	ReReview []string `json:"needs_re_review"` // linked flags without a review after the last change
+	ReReview []string `json:"needs_re_review"`    // linked flags without a review after the last change
+	Location string   `json:"location,omitempty"` // as Event.Location, at the end of the period
+	URL      string   `json:"url,omitempty"`
 }
 
 // Matrix is the traceability matrix at the end of the period: one row per
@@ -246,6 +270,8 @@ type ReviewedText struct {
 	Title    string `json:"title"`
 	Hash     string `json:"hash"`
 	Text     string `json:"text"`
+	Location string `json:"location,omitempty"` // as Event.Location, in the version reviewed
+	URL      string `json:"url,omitempty"`
 }
 
 // Problem is something that could not be read at a commit.

@@ -136,7 +136,7 @@ func (b *builder) versions() {
 			continue
 		}
 		current[v.File] = v.Version
-		b.rep.Versions = append(b.rep.Versions, Version{File: v.File, Version: v.Version, Source: v.Source, Since: b.in.From, Commit: b.in.Base})
+		b.rep.Versions = append(b.rep.Versions, Version{File: v.File, Version: v.Version, Source: v.Source, Since: b.startSince(), Commit: b.in.Base})
 	}
 	for _, s := range b.in.Steps {
 		for _, v := range s.Versions {

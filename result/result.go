@@ -56,6 +56,10 @@ type FlagChange struct {
 	Environment string   `json:"environment,omitempty"`
 	Path        string   `json:"path,omitempty"`
 	Fields      []string `json:"fields,omitempty"`
+	// ValueType, Old and New: a changed setting's type and values.
+	ValueType string `json:"value_type,omitempty"`
+	Old       string `json:"old,omitempty"`
+	New       string `json:"new,omitempty"`
 }
 
 // CPSChange is a CPS section difference between base and head.
@@ -84,16 +88,18 @@ type ParameterChange struct {
 	Environment string `json:"environment,omitempty"`
 }
 
-// Missing is a (flag, section) pair that needs a review in this change, with
-// what a reviewer needs to write one.
+// Missing is a (flag, section) or (parameter, section) pair that needs a
+// review in this change, with what a reviewer needs to write one.
 type Missing struct {
-	Flag    string `json:"flag"`
-	Section string `json:"section"`
-	Title   string `json:"title"`
-	Hash    string `json:"hash"`
-	Excerpt string `json:"excerpt"` // the section's first lines
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
+	Flag string `json:"flag,omitempty"`
+	// Parameter is set instead of Flag for a configuration parameter.
+	Parameter string `json:"parameter,omitempty"`
+	Section   string `json:"section"`
+	Title     string `json:"title"`
+	Hash      string `json:"hash"`
+	Excerpt   string `json:"excerpt"` // the section's first lines
+	File      string `json:"file,omitempty"`
+	Line      int    `json:"line,omitempty"`
 }
 
 // Result is the outcome of one check.

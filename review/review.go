@@ -24,6 +24,9 @@ const (
 	TemplateReviewer = "YOUR-NAME"
 	TemplateDate     = "YYYY-MM-DD"
 	TemplateNotes    = "How the flag's behaviour, on and off, matches these sections."
+	// TemplateParameterNotes are the notes of the block printed for a
+	// configuration parameter.
+	TemplateParameterNotes = "How the parameter's values, in every environment, match these sections."
 )
 
 // Origins of a review.

@@ -17,6 +17,7 @@ import (
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/evidence"
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/params"
 	"github.com/cpsgate/cpsgate/policies"
@@ -40,6 +41,9 @@ type State struct {
 	Registry  *flags.Registry // nil when the revision has no registry file
 	Inventory *flags.Inventory
 	Params    *params.Values // the registry's configuration parameters' values
+	// Tests are the test functions of the go-test sources, with their links
+	// to CPS sections resolved (evidence.Resolve); nil without such sources.
+	Tests []evidence.Test
 	// Gate holds the configuration file and the policy files by path, to
 	// detect a change that edits its own check.
 	Gate map[string][]byte
@@ -58,22 +62,32 @@ func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bo
 	var (
 		wg                           sync.WaitGroup
 		cpsErr, regErr, invErr, gate error
+		testErr                      error
 		inv                          *flags.Inventory
+		tests                        []evidence.Test
 	)
 	wg.Go(func() { inv, invErr = flags.Discover(snap, cfg.Sources) })
+	if len(cfg.Tests) > 0 {
+		wg.Go(func() { tests, testErr = evidence.Discover(snap, cfg.Tests) })
+	}
 	wg.Go(func() { cpsErr = st.loadCPS(snap, cfg, external, allowMissing, shared) })
 	wg.Go(func() { regErr = st.loadRegistry(snap, cfg, allowMissing, shared) })
 	gate = st.loadGate(snap, cfg)
 	wg.Wait()
 	if allowMissing {
-		invErr = nil
+		invErr, testErr = nil, nil
 	}
 	if inv == nil {
 		inv = &flags.Inventory{}
 	}
 	st.Inventory = inv
-	if err := errors.Join(cpsErr, regErr, invErr, gate); err != nil {
+	if err := errors.Join(cpsErr, regErr, invErr, testErr, gate); err != nil {
 		return nil, err
+	}
+	if st.Registry != nil {
+		st.Tests = evidence.Resolve(tests, st.Registry.Sections)
+	} else {
+		st.Tests = evidence.Resolve(tests, nil)
 	}
 	var err error
 	if st.Params, err = params.Read(snap, st.Registry); err != nil {

@@ -17,12 +17,8 @@ import (
 )
 
 type reportOptions struct {
-	from, to  string
-	branch    string
-	format    string
-	out       string
-	config    string
-	checkouts []string // --cps-checkout values
+	from, to, branch, format, out, config, configRev string
+	checkouts                                        []string // --cps-checkout values
 }
 
 func (e *env) reportCommand() *cobra.Command {
@@ -37,7 +33,10 @@ or renumbered, each with the commit, date, author, pull request and the
 review that covers it; per flag its status, links and last review (stale
 when the section text changed since); the CPS sections changed with the
 flags that need re-review; the unreviewed changes; a traceability matrix
-(section x flag); and the CPS sections no flag links.
+(section x flag); and the CPS sections no flag links. A period that contains
+the commit adopting cpsgate starts from the state it left: what was present
+at adoption is the inventory, not changes (--config-rev REF reads every
+commit with the configuration at REF, to report on history before adoption).
 
 --from and --to are dates (YYYY-MM-DD, UTC, both days included) or git refs
 (--from is then the last commit before the period, as in FROM..TO). With
@@ -70,6 +69,7 @@ revisions; 2 no report (bad date or ref, unreadable repository).`,
 	f.StringVar(&o.format, "format", "md", "output format: "+strings.Join(report.FormatNames, ", "))
 	f.StringVarP(&o.out, "output", "o", "", "write the report to `file` instead of stdout")
 	f.StringVar(&o.config, "config", config.DefaultFile, "configuration `path`, relative to the repository root")
+	f.StringVar(&o.configRev, "config-rev", "", "read every commit with the configuration at `REF` instead of its own (history from before adoption)")
 	f.StringArrayVar(&o.checkouts, "cps-checkout", nil, clone.FlagUsage)
 	_ = cmd.MarkFlagRequired("from")
 	_ = cmd.MarkFlagRequired("to")
@@ -97,10 +97,11 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	if isTerminal(e.stderr) {
 		progress = history.Progress(e.stderr)
 	}
-	in, err := history.Load(ctx, repo, history.Options{From: o.from, To: o.to, Branch: o.branch, Config: o.config, External: clone.VersionedReader(ctx, dirs, repo.Root()), Progress: progress})
+	in, err := history.Load(ctx, repo, history.Options{From: o.from, To: o.to, Branch: o.branch, Config: o.config, ConfigRev: o.configRev, External: clone.VersionedReader(ctx, dirs, repo.Root()), Progress: progress})
 	if err != nil {
 		return err
 	}
+	in.Links = report.LinksFromEnv(e.getenv)
 	rep, err := report.Build(ctx, *in)
 	if err != nil {
 		return err

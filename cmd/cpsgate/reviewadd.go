@@ -16,15 +16,15 @@ import (
 )
 
 func (e *env) reviewCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "review", Short: "Record reviews of flags against CPS sections", Args: cobra.NoArgs}
+	cmd := &cobra.Command{Use: "review", Short: "Record reviews of flags and parameters against CPS sections", Args: cobra.NoArgs}
 	var sections []string
 	var reviewer, verdict, notes, cfgPath string
 	add := &cobra.Command{
-		Use:   "add FLAG",
-		Short: "Append a review to a flag's registry entry, with today's date and the sections' current hashes",
-		Long: `review add appends a review of FLAG to its registry entry, editing the file's
-text (comments and layout are kept): today's date, the reviewer, the sections
-(default: the flag's links) with their current hashes and the CPS version, and
+		Use:   "add FLAG|PARAMETER",
+		Short: "Append a review to a flag's or parameter's registry entry, with today's date and the sections' current hashes",
+		Long: `review add appends a review of FLAG (or PARAMETER) to its registry entry, editing
+the file's text (comments and layout are kept): today's date, the reviewer, the
+sections (default: the entry's links) with their current hashes, the CPS version, and
 notes written in $EDITOR (or given with --notes). Added in a change, the
 review is the change author's claim until the reviewer approves the change.`,
 		Args: cobra.ExactArgs(1),
@@ -42,7 +42,7 @@ review is the change author's claim until the reviewer approves the change.`,
 				return err
 			}
 			if notes == "" {
-				if notes, err = e.editNotes(regedit.NotesTemplate(r.Flag, r.Sections)); err != nil {
+				if notes, err = e.editNotes(regedit.NotesTemplate(r)); err != nil {
 					return err
 				}
 			}
@@ -54,14 +54,14 @@ review is the change author's claim until the reviewer approves the change.`,
 			if err != nil {
 				return err
 			}
-			out, err := regedit.AppendReview(cfg.Registry, src, r.Flag, r)
+			out, err := regedit.AppendReview(cfg.Registry, src, args[0], r)
 			if err != nil {
 				return err
 			}
 			if err := os.WriteFile(path, out, 0o644); err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(e.stdout, "added a review of %s by %s (%v) to %s: it counts once %s approves the change that adds it\n", r.Flag, r.Reviewer, r.Sections, cfg.Registry, r.Reviewer)
+			_, err = fmt.Fprintf(e.stdout, "added a review of %s by %s (%v) to %s: it counts once %s approves the change that adds it\n", r.Flag+r.Parameter, r.Reviewer, r.Sections, cfg.Registry, r.Reviewer)
 			return err
 		},
 	}

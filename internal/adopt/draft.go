@@ -153,11 +153,11 @@ func configText(found *Found, registry string) []byte {
 	fmt.Fprintf(&b, "registry: %s\nsources:\n", quote(registry))
 	for _, s := range found.Sources {
 		fmt.Fprintf(&b, "  - kind: %s\n", s.Kind)
-		if s.Kind == flags.KindConfig {
-			fmt.Fprintf(&b, "    glob: %s\n    key: %s\n", quote(s.Glob), quote(s.Key))
-			continue
+		for _, f := range flags.Lookup(s.Kind).Fields() {
+			if v := s.Get(f.Name); v != "" {
+				fmt.Fprintf(&b, "    %s: %s\n", f.Name, quote(v))
+			}
 		}
-		fmt.Fprintf(&b, "    path: %s\n    type: %s\n", quote(s.Path), quote(s.Type))
 	}
 	b.WriteString("policies: []\n")
 	return []byte(b.String())
@@ -203,11 +203,7 @@ func Summary(res *Result, configFile, registry string) string {
 		fmt.Fprintf(&b, "CPS: %s (%d sections)\n", d.File, len(d.Sections))
 	}
 	for _, s := range res.Found.Sources {
-		if s.Kind == flags.KindConfig {
-			fmt.Fprintf(&b, "source: %s %s (key %s)\n", s.Kind, s.Glob, s.Key)
-		} else {
-			fmt.Fprintf(&b, "source: %s %s (type %s)\n", s.Kind, s.Path, s.Type)
-		}
+		fmt.Fprintf(&b, "source: %s\n", s.Describe())
 	}
 	withSuggestion := 0
 	for _, d := range res.Drafts {

@@ -12,6 +12,9 @@ import (
 	"strings"
 
 	"github.com/cpsgate/cpsgate/check"
+	"github.com/cpsgate/cpsgate/diag"
+	"github.com/cpsgate/cpsgate/evidence"
+	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/policies"
 	"github.com/cpsgate/cpsgate/review"
 )
@@ -157,11 +160,59 @@ func section(b *strings.Builder, st *check.State, id string) bool {
 	if n == 0 {
 		b.WriteString("  none\n")
 	}
+	tests(b, st, id)
 	b.WriteString("text:\n")
 	for _, line := range strings.Split(strings.TrimSpace(s.Text), "\n") {
 		fmt.Fprintf(b, "  | %s\n", line)
 	}
 	return true
+}
+
+// tests lists the tests linked to section id, and whether the registry
+// requires one.
+func tests(b *strings.Builder, st *check.State, id string) {
+	linked := evidence.LinkedTo(st.Tests, id)
+	rule := st.Registry.SectionRule(id)
+	if len(linked) == 0 && rule == nil {
+		return
+	}
+	b.WriteString("tests:\n")
+	if rule != nil && rule.RequiresTest {
+		fmt.Fprintf(b, "  required (requires_test, %s)\n", rule.Pos)
+	}
+	if len(linked) == 0 {
+		b.WriteString("  none\n")
+	}
+	for _, t := range linked {
+		var via []string
+		for _, l := range t.Links {
+			if l.Section != id {
+				continue
+			}
+			if l.Via == evidence.ViaComment {
+				via = append(via, fmt.Sprintf("// cps: comment at %s", l.Pos))
+			} else {
+				via = append(via, fmt.Sprintf("registry pattern %s at %s", patternAt(rule, l.Pos), l.Pos))
+			}
+		}
+		skipped := ""
+		if t.Skipped {
+			skipped = "  SKIPPED: calls t.Skip"
+		}
+		fmt.Fprintf(b, "  %s  %s  (%s)%s\n", t.ID, t.Pos, strings.Join(via, "; "), skipped)
+	}
+}
+
+// patternAt returns the text of the rule's pattern at pos.
+func patternAt(rule *flags.SectionRule, pos diag.Pos) string {
+	if rule != nil {
+		for _, p := range rule.Tests {
+			if p.Pos == pos {
+				return p.Text
+			}
+		}
+	}
+	return "?"
 }
 
 // rule explains a built-in rule from its METADATA.

@@ -21,10 +21,35 @@ import (
 	"github.com/cpsgate/cpsgate/revision"
 )
 
-// AppendReview returns src with r appended to the reviews of flag's entry
-// (a `reviews:` list is added when the entry has none). Nothing else in the
-// text changes. The result is decoded as the registry, and must hold the
-// review as given.
+// Name is what review r reviews, as "flag NAME" or "parameter NAME".
+func Name(r review.Review) string {
+	if r.Parameter != "" {
+		return "parameter " + r.Parameter
+	}
+	return "flag " + r.Flag
+}
+
+// reviewsOf returns the reviews of flag's entry in reg, or of the parameter
+// flag when parameter is set; ok is false when there is no such entry.
+func reviewsOf(reg *flags.Registry, flag string, parameter bool) (reviews []review.Review, ok bool) {
+	if parameter {
+		p := reg.LookupParameter(flag)
+		if p == nil {
+			return nil, false
+		}
+		return p.Reviews, true
+	}
+	e := reg.Lookup(flag)
+	if e == nil {
+		return nil, false
+	}
+	return e.Reviews, true
+}
+
+// AppendReview returns src with r appended to the reviews of flag's entry,
+// or of the parameter's when r.Parameter is set (a `reviews:` list is added
+// when the entry has none). Nothing else in the text changes. The result is
+// decoded as the registry, and must hold the review as given.
 func AppendReview(file string, src []byte, flag string, r review.Review) ([]byte, error) {
 	if bytes.Contains(src, []byte("\r")) {
 		return nil, fmt.Errorf("%s: has CR line ends; convert it to LF first", file)
@@ -33,15 +58,19 @@ func AppendReview(file string, src []byte, flag string, r review.Review) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	entry := before.Lookup(flag)
-	if entry == nil {
-		return nil, fmt.Errorf("flag %s has no entry in %s: register it first", flag, file)
+	isParam, what, listKey := r.Parameter != "", "flag", "flags"
+	if isParam {
+		what, listKey = "parameter", "parameters"
+	}
+	old, ok := reviewsOf(before, flag, isParam)
+	if !ok {
+		return nil, fmt.Errorf("%s %s has no entry in %s: register it first", what, flag, file)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(src, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	list := mapValue(doc.Content[0], "flags")
+	list := mapValue(doc.Content[0], listKey)
 	var item *yaml.Node
 	next := 0 // line of the next flag entry, 0 at the end of the file
 	for i, it := range list.Content {
@@ -81,7 +110,7 @@ func AppendReview(file string, src []byte, flag string, r review.Review) ([]byte
 	case reviews == nil:
 		fmt.Fprintf(&add, "%sreviews:\n", strings.Repeat(" ", keyCol-1))
 	case reviews.Kind != yaml.SequenceNode || reviews.Style&yaml.FlowStyle != 0:
-		return nil, fmt.Errorf("%s:%d: the reviews of flag %s are not a block list (\"- date: ...\" lines): write them as one to append", file, reviews.Line, flag)
+		return nil, fmt.Errorf("%s:%d: the reviews of %s %s are not a block list (\"- date: ...\" lines): write them as one to append", file, reviews.Line, what, flag)
 	case len(reviews.Content) > 0:
 		dash = reviews.Content[0].Column - 3
 	}
@@ -95,13 +124,13 @@ func AppendReview(file string, src []byte, flag string, r review.Review) ([]byte
 	if err != nil {
 		return nil, fmt.Errorf("the edited registry does not decode: %w", err)
 	}
-	e := after.Lookup(flag)
-	if e == nil || len(e.Reviews) != len(entry.Reviews)+1 {
-		return nil, fmt.Errorf("%s: could not append the review to flag %s's entry", file, flag)
+	now, ok := reviewsOf(after, flag, isParam)
+	if !ok || len(now) != len(old)+1 {
+		return nil, fmt.Errorf("%s: could not append the review to %s %s's entry", file, what, flag)
 	}
-	got := e.Reviews[len(e.Reviews)-1]
+	got := now[len(now)-1]
 	if got.Date != r.Date || got.Reviewer != r.Reviewer || !slices.Equal(got.Sections, r.Sections) || got.Verdict != r.Verdict || got.Notes != r.Notes {
-		return nil, fmt.Errorf("%s: the review appended to flag %s reads back differently", file, flag)
+		return nil, fmt.Errorf("%s: the review appended to %s %s reads back differently", file, what, flag)
 	}
 	return res, nil
 }
@@ -162,9 +191,13 @@ func writeReview(b *strings.Builder, indent string, r review.Review) {
 	fmt.Fprintf(b, "%snotes: %s\n", in, quote(r.Notes))
 }
 
-// NotesTemplate is the file the editor opens for a review's notes.
-func NotesTemplate(flag string, sections []string) string {
-	return fmt.Sprintf("\n# Notes of the review of flag %s against CPS sections %s:\n# how the flag's behaviour, on and off, matches them. Lines starting\n# with # are left out; empty notes cancel the review.\n", flag, strings.Join(sections, ", "))
+// NotesTemplate is the file the editor opens for the notes of review r.
+func NotesTemplate(r review.Review) string {
+	how := "how the flag's behaviour, on and off, matches them"
+	if r.Parameter != "" {
+		how = "how the parameter's values, in every environment, match them"
+	}
+	return fmt.Sprintf("\n# Notes of the review of %s against CPS sections %s:\n# %s. Lines starting\n# with # are left out; empty notes cancel the review.\n", Name(r), strings.Join(r.Sections, ", "), how)
 }
 
 // ParseNotes returns the notes written in the editor's file: the lines
@@ -211,7 +244,7 @@ func NewReview(entry *flags.Entry, current map[string]string, ids []string, revi
 	return r, nil
 }
 
-// Draft is NewReview for flag, whose entry is in st (read from the file
+// Draft is NewReview for flag (or the parameter of that name), whose entry is in st (read from the file
 // registry), against the CPS of st: the sections' current
 // hashes are the hashes a link covers (cps.TreeHashes: a parent's covers its
 // subsections, as the policies compare them), and the CPS version is what
@@ -219,8 +252,14 @@ func NewReview(entry *flags.Entry, current map[string]string, ids []string, revi
 // when it cannot be read).
 func Draft(st *revision.State, registry string, readFile func(string) ([]byte, error), flag string, ids []string, reviewer, verdict, date string) (review.Review, error) {
 	entry := st.Registry.Lookup(flag)
-	if entry == nil {
-		return review.Review{}, fmt.Errorf("flag %s has no entry in %s: register it first", flag, registry)
+	param := st.Registry.LookupParameter(flag)
+	switch {
+	case entry == nil && param != nil:
+		entry = &flags.Entry{Name: param.Name, CPS: param.CPS}
+	case entry == nil:
+		return review.Review{}, fmt.Errorf("no flag or parameter %s has an entry in %s: register it first", flag, registry)
+	case param != nil:
+		return review.Review{}, fmt.Errorf("%s names both a flag and a parameter in %s", flag, registry)
 	}
 	hashes := map[string]string{}
 	for _, d := range st.Docs {
@@ -229,6 +268,9 @@ func Draft(st *revision.State, registry string, readFile func(string) ([]byte, e
 	r, err := NewReview(entry, hashes, ids, reviewer, verdict, date, "")
 	if err != nil {
 		return r, err
+	}
+	if param != nil {
+		r.Flag, r.Parameter = "", param.Name
 	}
 	if s := st.Sections[r.Sections[0]]; s != nil {
 		if src, err := readFile(s.Pos.File); err == nil {

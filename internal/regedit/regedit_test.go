@@ -64,7 +64,7 @@ func TestAppendReview(t *testing.T) {
 }
 
 func TestParseNotes(t *testing.T) {
-	got := ParseNotes(NotesTemplate("A", []string{"4.3.1"}) + "Matches 4.3.1\n  on and off.\n# not this\n")
+	got := ParseNotes(NotesTemplate(review.Review{Flag: "A", Sections: []string{"4.3.1"}}) + "Matches 4.3.1\n  on and off.\n# not this\n")
 	if diff := cmp.Diff(got, "Matches 4.3.1 on and off."); diff != "" {
 		t.Errorf("ParseNotes (-got +want):\n%s", diff)
 	}
