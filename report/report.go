@@ -295,7 +295,6 @@ type Renderer interface {
 // Formats are the renderers by name, as --format takes them.
 var Formats = map[string]Renderer{
 	"md":         Markdown{},
-	"markdown":   Markdown{}, // as check names it
 	"html":       HTML{},
 	"json":       JSON{},
 	"csv":        EventsCSV{},
@@ -304,3 +303,13 @@ var Formats = map[string]Renderer{
 
 // FormatNames lists the formats in a fixed order.
 var FormatNames = []string{"md", "html", "json", "csv", "matrix-csv"}
+
+// For returns the renderer of a format name, or of `markdown`, as check
+// names md.
+func For(name string) (Renderer, bool) {
+	if name == "markdown" {
+		name = "md"
+	}
+	r, ok := Formats[name]
+	return r, ok
+}

@@ -77,7 +77,7 @@ revisions; 2 no report (bad date or ref, unreadable repository).`,
 }
 
 func (e *env) runReport(ctx context.Context, o *reportOptions) error {
-	renderer, ok := report.Formats[o.format]
+	renderer, ok := report.For(o.format)
 	if !ok {
 		return fmt.Errorf("unknown format %q (known: %s)", o.format, strings.Join(report.FormatNames, ", "))
 	}
