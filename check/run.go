@@ -68,6 +68,9 @@ func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change
 		deny, warn = deferReviews(deny, warn)
 		res.ReviewsDeferred = len(res.Missing) > 0
 	}
+	if res.Rules, err = policies.Describe(); err != nil {
+		return nil, err
+	}
 	res.Pass = len(deny) == 0
 	res.Findings = append(append([]result.Finding{}, deny...), warn...)
 	for _, c := range in.FlagChanges {
@@ -448,9 +451,12 @@ func cpsResult(changes []cps.Change) []result.CPSChange {
 // treeHashes returns the tree hash of every section of the revision, by ID
 // (see cps.TreeHashes).
 func treeHashes(st *State) map[string]string {
+	if len(st.Docs) == 1 {
+		return st.Docs[0].TreeHashes() // read only
+	}
 	out := map[string]string{}
 	for _, d := range st.Docs {
-		maps.Copy(out, cps.TreeHashes(d.Sections))
+		maps.Copy(out, d.TreeHashes())
 	}
 	return out
 }

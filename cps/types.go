@@ -3,7 +3,13 @@
 // hashes, diffs two versions, and lints the outline.
 package cps
 
-import "github.com/cpsgate/cpsgate/diag"
+import (
+	"runtime"
+	"sync"
+	"weak"
+
+	"github.com/cpsgate/cpsgate/diag"
+)
 
 // Section is one numbered section of a CPS document.
 type Section struct {
@@ -32,6 +38,26 @@ type Heading struct {
 type Document struct {
 	File     string
 	Sections []Section // in document order
+}
+
+// treeCache holds the tree hashes of the documents alive, by document.
+var treeCache sync.Map // weak.Pointer[Document] -> map[string]string
+
+// TreeHashes returns the tree hash of every section of the document (see
+// TreeHashes), computed once per document while it is alive: the history
+// loader shares a document across the commits that do not change it. The
+// map is shared: callers do not modify it, nor a document's sections once
+// they asked.
+func (d *Document) TreeHashes() map[string]string {
+	k := weak.Make(d)
+	if v, ok := treeCache.Load(k); ok {
+		return v.(map[string]string)
+	}
+	h := TreeHashes(d.Sections)
+	if _, loaded := treeCache.LoadOrStore(k, h); !loaded {
+		runtime.AddCleanup(d, func(k weak.Pointer[Document]) { treeCache.Delete(k) }, k)
+	}
+	return h
 }
 
 // Change kinds for sections.

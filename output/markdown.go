@@ -10,9 +10,8 @@ import (
 	"github.com/cpsgate/cpsgate/result"
 )
 
-// CommentMarker starts every Markdown report. It is invisible when rendered
-// and lets the GitHub integration find its own sticky pull-request comment.
-const CommentMarker = "<!-- cpsgate:check -->"
+// CommentMarker starts every Markdown report (result.CommentMarker).
+const CommentMarker = result.CommentMarker
 
 // MaxCommentBytes is GitHub's limit on a comment body (65536 characters);
 // counting bytes keeps a report under it whatever the text.

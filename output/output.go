@@ -25,6 +25,9 @@ var Formats = map[string]Reporter{
 	"sarif":    SARIF{},
 }
 
+// aliases are other names of formats: `md`, as `report` names markdown.
+var aliases = map[string]string{"md": "markdown"}
+
 // Names lists the format names, sorted.
 func Names() []string {
 	var names []string
@@ -37,6 +40,9 @@ func Names() []string {
 
 // For returns the reporter of a format name.
 func For(name string) (Reporter, error) {
+	if a, ok := aliases[name]; ok {
+		name = a
+	}
 	r, ok := Formats[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown format %q (known: %v)", name, Names())

@@ -9,10 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/cpsgate/cpsgate/internal/inert"
-	"github.com/cpsgate/cpsgate/policies"
 	"github.com/cpsgate/cpsgate/result"
 )
 
@@ -40,23 +38,20 @@ type SARIF struct {
 	// ToolVersion is tool.driver.version; "" means the module version the
 	// binary was built from, when known.
 	ToolVersion string
-	// Rules describes the rules; nil means the built-in policies' METADATA.
-	// A rule without a description gets a generic one.
+	// Rules describes the rules; nil means the rules the result carries
+	// (the built-in policies' METADATA, result.Result.Rules). A rule
+	// without a description gets a generic one.
 	Rules []RuleDoc
 }
 
-// builtinRules reads the built-in policies' METADATA once.
-var builtinRules = sync.OnceValue(func() []RuleDoc {
-	infos, err := policies.Rules()
-	if err != nil {
-		return nil // the policies' own tests keep this from happening
-	}
-	docs := make([]RuleDoc, len(infos))
-	for i, r := range infos {
+// ruleDocs are the rules a result carries, as SARIF describes them.
+func ruleDocs(rules []result.Rule) []RuleDoc {
+	docs := make([]RuleDoc, len(rules))
+	for i, r := range rules {
 		docs[i] = RuleDoc{ID: r.Name, Description: r.Description, Enforces: r.Enforces}
 	}
 	return docs
-})
+}
 
 func buildVersion() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
@@ -142,7 +137,7 @@ const fingerprintKey = "cpsgateFinding/v1"
 func (s SARIF) Report(w io.Writer, res *result.Result) error {
 	docs := s.Rules
 	if docs == nil {
-		docs = builtinRules()
+		docs = ruleDocs(res.Rules)
 	}
 	version := s.ToolVersion
 	if version == "" {

@@ -50,6 +50,8 @@ type Engine struct {
 	// deny is the query of the deny set alone, prepared on the first
 	// EvalDeny from the same modules (opts).
 	deny func() (rego.PreparedEvalQuery, error)
+	// sections caches the sections' terms across EvalDeny calls.
+	sections sectionTerms
 	// user holds the deny and warn rules of the repository's own policies,
 	// by rule name, so that a malformed finding can name its source.
 	user map[string][]userRule
@@ -322,7 +324,7 @@ func (e *Engine) EvalDeny(ctx context.Context, in *Input) ([]result.Finding, err
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
 	}
-	rs, err := evalQuery(ctx, q, in)
+	rs, err := evalValue(ctx, q, in.valueWith(&e.sections))
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +334,12 @@ func (e *Engine) EvalDeny(ctx context.Context, in *Input) ([]result.Finding, err
 // evalQuery evaluates a prepared query against in; it has exactly one
 // result.
 func evalQuery(ctx context.Context, q rego.PreparedEvalQuery, in *Input) (rego.ResultSet, error) {
-	rs, err := q.Eval(ctx, rego.EvalParsedInput(in.value()))
+	return evalValue(ctx, q, in.value())
+}
+
+// evalValue evaluates a prepared query against an input value.
+func evalValue(ctx context.Context, q rego.PreparedEvalQuery, v ast.Value) (rego.ResultSet, error) {
+	rs, err := q.Eval(ctx, rego.EvalParsedInput(v))
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("policy evaluation stopped (a check allows %s for it, policies.DefaultTimeout): %w", DefaultTimeout, ctxErr)

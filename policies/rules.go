@@ -9,27 +9,13 @@ import (
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/cpsgate/cpsgate/result"
 )
 
 // RuleInfo describes one built-in rule, from the METADATA of its deny and
-// warn definitions.
-type RuleInfo struct {
-	Name        string // the rule's name, as in findings: the file name without .rego
-	Title       string
-	Description string // of the rule's first definition
-	Enforces    string // the source of the obligation (custom.enforces)
-	// SeverityWhenUntouched is "warn" when the rule reports pre-existing debt
-	// as a warning, "" otherwise.
-	SeverityWhenUntouched string
-	// ResolvedBy says what resolves the rule's deny findings when it is not
-	// a fix to the files: "review" (a review of the flag against the
-	// section in the change) or "approval" (an approval of the change by
-	// the person a review names); "" otherwise (custom.resolved_by). A
-	// pre-commit hook, which cannot see approvals, reports such findings
-	// without blocking.
-	ResolvedBy string
-	Severities []string // which of deny and warn the rule defines, sorted
-}
+// warn definitions (result.Rule).
+type RuleInfo = result.Rule
 
 // Rules returns the built-in rules, sorted by name. It is an error for a
 // deny or warn definition to lack a METADATA block whose title is the rule's
@@ -122,6 +108,13 @@ func ruleAnnotation(r *ast.Rule) *ast.Annotations {
 }
 
 var builtinRules = sync.OnceValues(Rules)
+
+// Describe returns the built-in rules (see Rules), read from their METADATA
+// once per process; the result carries them to the formatters.
+func Describe() ([]result.Rule, error) {
+	rules, err := builtinRules()
+	return slices.Clone(rules), err
+}
 
 // ResolvedBy returns what resolves the deny findings of built-in rule name
 // (RuleInfo.ResolvedBy): "review", "approval", or "" for a rule that only

@@ -2,6 +2,7 @@ package policies
 
 import (
 	"encoding/json"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -82,7 +83,39 @@ func mapOf[V any](m map[string]V, f func(*V) *ast.Term) *ast.Term {
 }
 
 // value is the input document as Rego sees it.
-func (in *Input) value() ast.Value {
+func (in *Input) value() ast.Value { return in.valueWith(nil) }
+
+// sectionTerms keeps the term of each section value seen: the report
+// evaluates the policies on every commit of a period, with inputs that
+// hold the same thousands of sections. Terms are never modified by an
+// evaluation, so they are shared.
+type sectionTerms struct {
+	mu sync.Mutex
+	m  map[Section]*ast.Term
+}
+
+// maxSectionTerms bounds the cache; past it, it starts over.
+const maxSectionTerms = 1 << 16
+
+func (c *sectionTerms) term(s *Section) *ast.Term {
+	if c == nil {
+		return s.term()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.m[*s]; ok {
+		return t
+	}
+	if c.m == nil || len(c.m) >= maxSectionTerms {
+		c.m = map[Section]*ast.Term{}
+	}
+	t := s.term()
+	c.m[*s] = t
+	return t
+}
+
+// valueWith is value, with the sections' terms from cache (nil: none).
+func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 	flags := in.Flags
 	if flags == nil {
 		flags = map[string]Flag{} // an object, never null (withEmptySlices)
@@ -104,7 +137,7 @@ func (in *Input) value() ast.Value {
 		str("base_date", in.BaseDate).
 		str("config", in.Config).
 		str("registry", in.Registry).
-		term("sections", mapOf(in.Sections, (*Section).term)).
+		term("sections", mapOf(in.Sections, cache.term)).
 		term("flags", mapOf(flags, (*Flag).term)).
 		term("flag_changes", arrayOf(in.FlagChanges, (*FlagChange).term)).
 		term("cps_changes", arrayOf(in.CPSChanges, (*CPSChange).term)).

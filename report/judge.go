@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cpsgate/cpsgate/change"
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/policies"
 	"github.com/cpsgate/cpsgate/result"
@@ -55,12 +56,15 @@ func (b *builder) evaluate(ctx context.Context, i int, s Step) (verdict, error) 
 		return v, nil // nothing the policies could ask a review for
 	}
 	ch := check.Change{Author: s.Commit.Author, Reviews: msg.blocks, Paragraphs: msg.paras}
+	if s.After.Registry != nil {
+		ch.Registry = s.After.Registry.File
+	}
 	in := check.BuildInputFrom(s.Before, s.After, set, ch)
 	deny, err := b.judge.EvalDeny(ctx, in)
 	if err != nil {
 		return v, err
 	}
-	v.open = byReview(deny)
+	v.open = Open(deny, changedFlags(set))
 	hasNew := false
 	for _, r := range in.Reviews {
 		hasNew = hasNew || r.New
@@ -87,7 +91,7 @@ func (b *builder) evaluate(ctx context.Context, i int, s Step) (verdict, error) 
 		open[pairOf(f)] = true
 		open[result.Finding{Flag: f.Flag, Parameter: f.Parameter, Section: f.Section}] = true
 	}
-	for _, f := range byReview(deny) {
+	for _, f := range Open(deny, changedFlags(set)) {
 		if !open[pairOf(f)] && (f.Section == "" || !open[result.Finding{Flag: f.Flag, Parameter: f.Parameter, Section: f.Section}]) {
 			v.reviewed = append(v.reviewed, f)
 		}
@@ -104,14 +108,32 @@ func sameInventoryFiles(s Step) bool {
 	return s.Before.Inventory == s.After.Inventory || slices.Equal(s.Before.Inventory.Files, s.After.Inventory.Files)
 }
 
-// byReview keeps the findings whose rule a review resolves (METADATA
-// custom.resolved_by: review).
-func byReview(fs []result.Finding) []result.Finding {
+// Open keeps the deny findings that leave a change unreviewed: those whose
+// rule a review resolves (METADATA custom.resolved_by: review), and those
+// of a rule that nothing but a fix resolves about a flag the change
+// changed (a flag enabled without a registry entry cannot be reviewed).
+// Findings an approval resolves are not the report's: history holds no
+// approvals.
+func Open(deny []result.Finding, changed map[string]bool) []result.Finding {
 	var out []result.Finding
-	for _, f := range fs {
-		if policies.ResolvedBy(f.Rule) == "review" {
+	for _, f := range deny {
+		switch policies.ResolvedBy(f.Rule) {
+		case "review":
 			out = append(out, f)
+		case "":
+			if f.Flag != "" && changed[f.Flag] {
+				out = append(out, f)
+			}
 		}
+	}
+	return out
+}
+
+// changedFlags are the flags a change set changes.
+func changedFlags(set change.Set) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range set.Flags {
+		out[c.Flag] = true
 	}
 	return out
 }

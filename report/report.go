@@ -323,3 +323,13 @@ var Formats = map[string]Renderer{
 
 // FormatNames lists the formats in a fixed order.
 var FormatNames = []string{"md", "html", "json", "csv", "matrix-csv", "traceability-csv"}
+
+// For returns the renderer of a format name, or of `markdown`, as check
+// names md.
+func For(name string) (Renderer, bool) {
+	if name == "markdown" {
+		name = "md"
+	}
+	r, ok := Formats[name]
+	return r, ok
+}

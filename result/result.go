@@ -5,6 +5,29 @@ package result
 
 import "cmp"
 
+// CommentMarker starts every Markdown report of a check and identifies
+// cpsgate's pull-request comment. It is invisible when rendered.
+const CommentMarker = "<!-- cpsgate:check -->"
+
+// Rule describes one built-in rule, from the METADATA of its deny and warn
+// definitions (read once by policies.Describe): what the formatters say of
+// a rule, without reading the policies.
+type Rule struct {
+	Name        string // the rule's name, as in findings: the file name without .rego
+	Title       string
+	Description string // of the rule's first definition
+	Enforces    string // the source of the obligation (custom.enforces)
+	// SeverityWhenUntouched is "warn" when the rule reports pre-existing debt
+	// as a warning, "" otherwise.
+	SeverityWhenUntouched string
+	// ResolvedBy says what resolves the rule's deny findings when it is not
+	// a fix to the files: "review" (a review of the flag against the
+	// section in the change) or "approval" (an approval of the change by
+	// the person a review names); "" otherwise (custom.resolved_by).
+	ResolvedBy string
+	Severities []string // which of deny and warn the rule defines, sorted
+}
+
 // Severities.
 const (
 	Deny = "deny"
@@ -96,6 +119,9 @@ type Result struct {
 	// seen (a pre-commit hook): the missing reviews are what the pull
 	// request will need, reported without blocking.
 	ReviewsDeferred bool `json:"reviews_deferred,omitempty"`
+	// Rules describe the built-in rules (policies.Describe), for the
+	// formatters; not part of the JSON contract.
+	Rules []Rule `json:"-"`
 }
 
 // Compare orders findings by file, line, rule, flag, section, message and

@@ -7,11 +7,12 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/cpsgate/cpsgate/result"
 	"github.com/cpsgate/cpsgate/review"
 )
 
 // Marker identifies cpsgate's sticky comment.
-const Marker = "<!-- cpsgate:check -->"
+const Marker = result.CommentMarker
 
 // Reviewers decides who may vouch for a change (approve it, or review it
 // in a comment): people with write access to the repository, and those the

@@ -141,10 +141,18 @@ func checkSide(res *result.Result) (events, open []string) {
 	for _, c := range res.CPSChanges {
 		events = append(events, "section "+c.Change+" "+c.Section+" "+c.OldSection)
 	}
+	changed := map[string]bool{}
+	for _, c := range res.FlagChanges {
+		changed[c.Flag] = true
+	}
+	var deny []result.Finding
 	for _, f := range res.Findings {
-		if f.Severity == result.Deny && policies.ResolvedBy(f.Rule) == "review" {
-			open = append(open, report.Need(f))
+		if f.Severity == result.Deny {
+			deny = append(deny, f)
 		}
+	}
+	for _, f := range report.Open(deny, changed) {
+		open = append(open, report.Need(f))
 	}
 	return sortedSet(events), sortedSet(open)
 }

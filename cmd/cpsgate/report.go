@@ -50,7 +50,7 @@ func (e *env) reportCommand() *cobra.Command {
 }
 
 func (e *env) runReport(ctx context.Context, o *reportOptions) error {
-	renderer, ok := report.Formats[o.format]
+	renderer, ok := report.For(o.format)
 	if !ok {
 		return fmt.Errorf("unknown format %q (known: %s)", o.format, strings.Join(report.FormatNames, ", "))
 	}

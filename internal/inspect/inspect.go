@@ -77,7 +77,8 @@ func Flags(st *revision.State) []Flag {
 }
 
 // lastReview is the newest review by date; stale when a section hash it
-// recorded no longer matches.
+// recorded no longer matches the text a link to the section covers (its
+// tree hash, the policies' link_hash: the section with its subsections).
 func lastReview(reviews []review.Review, st *revision.State) *LastReview {
 	if len(reviews) == 0 {
 		return nil
@@ -85,11 +86,21 @@ func lastReview(reviews []review.Review, st *revision.State) *LastReview {
 	last := slices.MaxFunc(reviews, func(a, b review.Review) int { return strings.Compare(a.Date, b.Date) })
 	doc := &LastReview{Date: last.Date, Reviewer: last.Reviewer, Verdict: last.Verdict}
 	for id, h := range last.SectionHashes {
-		if s, ok := st.Sections[id]; !ok || s.Hash != h {
+		if linkHash(st, id) != h {
 			doc.Stale = true
 		}
 	}
 	return doc
+}
+
+// linkHash is the tree hash of section id at st, "" when it has none.
+func linkHash(st *revision.State, id string) string {
+	for _, d := range st.Docs {
+		if h, ok := d.TreeHashes()[id]; ok {
+			return h
+		}
+	}
+	return ""
 }
 
 func sortedNames[V any](m map[string]V) []string {
