@@ -22,6 +22,7 @@ type scaleRepo struct {
 	pct                      float64
 	flipAll                  bool
 	params                   int // parameters, each set in every config file
+	paramFiles               int // when not 0: each parameter is set in this many config files only
 }
 
 func (s scaleRepo) String() string {
@@ -29,7 +30,11 @@ func (s scaleRepo) String() string {
 	if s.flipAll {
 		change = "flip-all"
 	}
-	return fmt.Sprintf("flags=%d/sections=%d/configs=%d/enabled=%g%%/params=%d/change=%s", s.flags, s.sections, s.configs, s.pct, s.params, change)
+	params := fmt.Sprint(s.params)
+	if s.paramFiles > 0 {
+		params += fmt.Sprintf("-in-%d-files", s.paramFiles)
+	}
+	return fmt.Sprintf("flags=%d/sections=%d/configs=%d/enabled=%g%%/params=%s/change=%s", s.flags, s.sections, s.configs, s.pct, params, change)
 }
 
 func (s scaleRepo) ids() []string {
@@ -112,14 +117,16 @@ func (s scaleRepo) write(tb testing.TB, dir string) string {
 		fmt.Fprintf(&b, "{\n  \"env\": \"env%03d\",\n", c)
 		if s.params > 0 {
 			b.WriteString("  \"params\": {\n")
+			sep := ""
 			for p := range s.params {
-				sep := ","
-				if p == s.params-1 {
-					sep = ""
+				// Spread: parameter p lives in the files c with c = p (mod configs/paramFiles).
+				if s.paramFiles > 0 && (c-p)%(s.configs/s.paramFiles) != 0 {
+					continue
 				}
-				fmt.Fprintf(&b, "    \"p%04d\": \"%dh\"%s\n", p, 24+p%100, sep)
+				fmt.Fprintf(&b, "%s    \"p%04d\": \"%dh\"", sep, p, 24+p%100)
+				sep = ",\n"
 			}
-			b.WriteString("  },\n")
+			b.WriteString("\n  },\n")
 		}
 		b.WriteString("  \"features\": {\n")
 		first := true
@@ -197,6 +204,10 @@ func BenchmarkCheckScale(b *testing.B) {
 		{flags: 1000, sections: 2000, configs: 100, pct: 1, params: 200},
 		{flags: 1000, sections: 2000, configs: 500, pct: 1},
 		{flags: 1000, sections: 2000, configs: 500, pct: 1, params: 1000},
+		// The same 1,000 parameters spread over the 500 files, each set in
+		// 10 of them (10,000 values), as a CA's parameters live in a few
+		// files each.
+		{flags: 1000, sections: 2000, configs: 500, pct: 1, params: 1000, paramFiles: 10},
 	} {
 		b.Run(s.String(), func(b *testing.B) {
 			dir := filepath.Join(b.TempDir(), "repo")
