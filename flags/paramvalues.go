@@ -23,12 +23,21 @@ type ConfigFile struct {
 	// looking up a thousand parameters in one file walks each object once.
 	checked map[*cnode]bool
 	keys    map[*cnode]map[string][]centry
+	// prefixes are the nodes each key path prefix reaches: a thousand
+	// parameters under one object walk to it once (see LookupPath).
+	prefixes map[string][]reachedNode
+}
+
+// reachedNode is a node a key path prefix reaches, with its concrete path.
+type reachedNode struct {
+	n    *cnode
+	path string
 }
 
 // entriesFor returns the merged entries of object n whose key is seg (for
 // JSON, equal to it under encoding/json's case folding), in order, checking
 // n's keys the first time.
-func (cf *ConfigFile) entriesFor(n *cnode, seg string) []centry {
+func (cf *ConfigFile) entriesFor(n *cnode, seg, folded string) []centry {
 	if cf.keys == nil {
 		cf.keys, cf.checked = map[*cnode]map[string][]centry{}, map[*cnode]bool{}
 	}
@@ -45,7 +54,7 @@ func (cf *ConfigFile) entriesFor(n *cnode, seg string) []centry {
 		cf.keys[n] = byKey
 	}
 	if cf.json {
-		return byKey[foldName(seg)]
+		return byKey[folded]
 	}
 	return byKey[seg]
 }
@@ -109,21 +118,67 @@ type ConfigValue struct {
 // an object or array instead of a scalar, or passes through a scalar, is an
 // error; a key that is absent gives no value.
 func (cf *ConfigFile) Lookup(pattern string) ([]ConfigValue, error) {
+	return cf.LookupPath(NewKeyPath(pattern))
+}
+
+// KeyPath is a dotted key path pattern split, and its keys folded as
+// encoding/json folds them, once: a reader looking one path up in many
+// files parses it once.
+type KeyPath struct {
+	segs, folded []string
+	prefix       string // the pattern without its last key
+}
+
+// NewKeyPath splits a dotted key path pattern (see Lookup).
+func NewKeyPath(pattern string) KeyPath {
 	segs := strings.Split(pattern, ".")
+	folded := make([]string, len(segs))
+	for i, seg := range segs {
+		folded[i] = foldName(seg)
+	}
+	return KeyPath{segs: segs, folded: folded, prefix: strings.Join(segs[:len(segs)-1], ".")}
+}
+
+// LookupPath is Lookup of a path split by NewKeyPath.
+// The nodes the path's prefix reaches are walked to once per file and
+// prefix; what goes wrong on the way there is reported by the first lookup
+// through it (the read then fails), as duplicate keys are reported once.
+func (cf *ConfigFile) LookupPath(kp KeyPath) ([]ConfigValue, error) {
 	var out []ConfigValue
 	var errs diag.Errors
 	cf.w.errs = nil // duplicate keys on the way, reported by checkDuplicates
-	for i, doc := range cf.docs {
-		cf.lookup(doc.resolve(), segs, documentPath(i), 0, &out, &errs)
+	last := len(kp.segs) - 1
+	reached, ok := cf.prefixes[kp.prefix]
+	if !ok {
+		reached = []reachedNode{}
+		for i, doc := range cf.docs {
+			cf.lookup(doc.resolve(), kp.segs[:last], kp.folded[:last], documentPath(i), 0, &out, &reached, &errs)
+		}
+		if cf.prefixes == nil {
+			cf.prefixes = map[string][]reachedNode{}
+		}
+		cf.prefixes[kp.prefix] = reached
+	}
+	for _, r := range reached {
+		cf.lookup(r.n, kp.segs[last:], kp.folded[last:], r.path, last, &out, nil, &errs)
+	}
+	if len(cf.w.errs) == 0 && len(errs) == 0 {
+		return out, nil
 	}
 	errs = append(cf.w.errs, errs...)
 	return out, errs.Err()
 }
 
-func (cf *ConfigFile) lookup(n *cnode, segs []string, p string, depth int, out *[]ConfigValue, errs *diag.Errors) {
+// lookup walks segs from n: the scalars at the end go to out; when reach is
+// not nil, the nodes at the end, whatever they are, go to reach instead.
+func (cf *ConfigFile) lookup(n *cnode, segs, folded []string, p string, depth int, out *[]ConfigValue, reach *[]reachedNode, errs *diag.Errors) {
 	n = n.resolve()
-	if depth > maxEffectiveDepth || len(*out) > MaxConfigSettings {
+	if depth > maxEffectiveDepth || len(*out) > MaxConfigSettings || (reach != nil && len(*reach) > MaxConfigSettings) {
 		errs.Add(n.pos, "the key path expands, through aliases, beyond cpsgate's limits")
+		return
+	}
+	if len(segs) == 0 && reach != nil {
+		*reach = append(*reach, reachedNode{n: n, path: p})
 		return
 	}
 	if len(segs) == 0 {
@@ -135,7 +190,7 @@ func (cf *ConfigFile) lookup(n *cnode, segs []string, p string, depth int, out *
 		}
 		return
 	}
-	seg, rest := segs[0], segs[1:]
+	seg, rest, frest := segs[0], segs[1:], folded[1:]
 	switch n.kind {
 	case objectNode:
 		cf.checkKeys(n)
@@ -145,11 +200,11 @@ func (cf *ConfigFile) lookup(n *cnode, segs []string, p string, depth int, out *
 					errs.Add(e.keyPos, "key %s is not a string (YAML resolves it as %s); quote it", e.key, e.keyNotString)
 					continue
 				}
-				cf.lookup(e.value, rest, joinKey(p, e.key), depth+1, out, errs)
+				cf.lookup(e.value, rest, frest, joinKey(p, e.key), depth+1, out, reach, errs)
 			}
 			return
 		}
-		found := cf.entriesFor(n, seg)
+		found := cf.entriesFor(n, seg, folded[0])
 		switch {
 		case len(found) > 1 && found[0].key == found[1].key:
 			// a duplicate key, which checkDuplicates reported
@@ -160,7 +215,7 @@ func (cf *ConfigFile) lookup(n *cnode, segs []string, p string, depth int, out *
 				errs.Add(found[0].keyPos, "key %s is not a string (YAML resolves it as %s); quote it", found[0].key, found[0].keyNotString)
 				return
 			}
-			cf.lookup(found[0].value, rest, joinKey(p, seg), depth+1, out, errs)
+			cf.lookup(found[0].value, rest, frest, joinKey(p, seg), depth+1, out, reach, errs)
 		}
 	case arrayNode:
 		if seg != "*" {
@@ -168,7 +223,7 @@ func (cf *ConfigFile) lookup(n *cnode, segs []string, p string, depth int, out *
 			return
 		}
 		for i, item := range n.items {
-			cf.lookup(item, rest, fmt.Sprintf("%s[%d]", p, i), depth+1, out, errs)
+			cf.lookup(item, rest, frest, fmt.Sprintf("%s[%d]", p, i), depth+1, out, reach, errs)
 		}
 	default:
 		if n.isNull {

@@ -90,16 +90,20 @@ func Read(fsys flags.FS, reg *flags.Registry) (*Values, error) {
 		vars: map[string]*varsFile{}, globs: map[string][]string{}}
 	var errs diag.Errors
 	for _, p := range reg.Parameters {
-		seen := map[[2]string]bool{}
+		var seen map[[2]string]bool // made when the parameter has a value
 		for _, loc := range p.Config {
+			kp := flags.NewKeyPath(loc.Path)
 			files, err := r.glob(loc)
 			if err != nil {
 				addError(&errs, loc.Pos, err)
 				continue
 			}
 			for _, file := range files {
-				vals, err := r.values(p, loc, file)
+				vals, err := r.values(p, loc, kp, file)
 				addError(&errs, loc.Pos, err)
+				if len(vals) > 0 && seen == nil {
+					seen = map[[2]string]bool{}
+				}
 				for _, v := range vals {
 					key := [2]string{v.File, v.Path}
 					if !seen[key] {
@@ -154,12 +158,12 @@ func (r *reader) file(name string) (*flags.ConfigFile, error) {
 }
 
 // values reads parameter p's values in one file that loc's glob matched.
-func (r *reader) values(p flags.Parameter, loc flags.ParamLocation, file string) ([]Value, error) {
+func (r *reader) values(p flags.Parameter, loc flags.ParamLocation, kp flags.KeyPath, file string) ([]Value, error) {
 	cf, err := r.file(file)
 	if err != nil {
 		return nil, err
 	}
-	found, err := cf.Lookup(loc.Path)
+	found, err := cf.LookupPath(kp)
 	if err != nil {
 		return nil, err
 	}
