@@ -221,3 +221,32 @@ func TestDiffParameters(t *testing.T) {
 		t.Errorf("DiffParameters(b, b) = %v, %v; want nothing", c, a)
 	}
 }
+
+// TestConfigFileLookupSharedPrefix looks several paths up in one file, whose
+// shared prefix is walked once: each gets what a file of its own gives, and
+// a prefix that goes wrong fails the first lookup through it.
+func TestConfigFileLookupSharedPrefix(t *testing.T) {
+	src := "ca:\n  profiles:\n    a: {max: 90h, min: 1h}\n    b: {max: 10h}\nbad: 1\n"
+	paths := []string{"ca.profiles.*.max", "ca.profiles.*.min", "ca.profiles.a.max", "ca.absent.x", "ca.profiles.*.max"}
+	shared, err := ParseConfigFile("c.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		got, err := shared.Lookup(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		own, _ := ParseConfigFile("c.yaml", []byte(src))
+		want, err := own.Lookup(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if diff := cmp.Diff(got, want); diff != "" {
+			t.Errorf("%s: shared prefix differs (-got +want):\n%s", p, diff)
+		}
+	}
+	if _, err := shared.Lookup("bad.x"); err == nil || !strings.Contains(err.Error(), "c.yaml:5:6: bad is 1, not an object") {
+		t.Errorf("bad.x: error = %v, want the scalar on the way", err)
+	}
+}
