@@ -63,19 +63,7 @@ func TestReportHTMLInChromium(t *testing.T) {
 	if keep := os.Getenv("CPSGATE_SCREENSHOT"); keep != "" {
 		shot = keep
 	}
-	runChromium(t, bin, "--hide-scrollbars", "--window-size=1280,2000", "--screenshot="+shot, "file://"+page)
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatalf("no screenshot: %v", err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("screenshot is not a PNG: %v", err)
-	}
-	if colours := distinctColours(img, 16); colours < 8 {
-		t.Errorf("screenshot has %d distinct colours (sampled): blank?", colours)
-	}
+	screenshotNotBlank(t, bin, shot, "1280,2000", "file://"+page)
 
 	dom := string(runChromium(t, bin, "--dump-dom", "file://"+page))
 	for _, want := range []string{
@@ -143,19 +131,7 @@ func TestReportTraceabilityInChromium(t *testing.T) {
 	if keep := os.Getenv("CPSGATE_TRACE_SCREENSHOT"); keep != "" {
 		shot = keep
 	}
-	runChromium(t, bin, "--hide-scrollbars", "--window-size=1280,4000", "--screenshot="+shot, "file://"+page+"#traceability")
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatalf("no screenshot: %v", err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("screenshot is not a PNG: %v", err)
-	}
-	if colours := distinctColours(img, 16); colours < 8 {
-		t.Errorf("screenshot has %d distinct colours (sampled): blank?", colours)
-	}
+	screenshotNotBlank(t, bin, shot, "1280,4000", "file://"+page+"#traceability")
 }
 
 // distinctColours counts the colours of a grid of samples, every step pixels.
@@ -169,4 +145,23 @@ func distinctColours(img image.Image, step int) int {
 		}
 	}
 	return len(seen)
+}
+
+// screenshotNotBlank has Chromium take a screenshot of url into shot, and
+// fails when it is not a PNG or looks blank.
+func screenshotNotBlank(t *testing.T, bin, shot, size, url string) {
+	t.Helper()
+	runChromium(t, bin, "--hide-scrollbars", "--window-size="+size, "--screenshot="+shot, url)
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot is not a PNG: %v", err)
+	}
+	if colours := distinctColours(img, 16); colours < 8 {
+		t.Errorf("screenshot has %d distinct colours (sampled): blank?", colours)
+	}
 }
