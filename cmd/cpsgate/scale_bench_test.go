@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -236,5 +237,43 @@ func BenchmarkCheckScale(b *testing.B) {
 			b.ReportMetric(wall.Seconds()/float64(b.N), "s/check")
 			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/check")
 		})
+	}
+}
+
+// TestWriteScaleRepo writes one generated repository for profiling by hand:
+//
+//	CPSGATE_SCALE_DIR=/tmp/scale CPSGATE_SCALE=10000,2000,500,1 go test ./cmd/cpsgate -run WriteScaleRepo
+//
+// (flags, sections, configs, percent enabled[, flip-all 0|1[, params[, param files]]]).
+func TestWriteScaleRepo(t *testing.T) {
+	dir, spec := os.Getenv("CPSGATE_SCALE_DIR"), os.Getenv("CPSGATE_SCALE")
+	if dir == "" || spec == "" {
+		t.Skip("CPSGATE_SCALE_DIR and CPSGATE_SCALE not set")
+	}
+	var s scaleRepo
+	var flip int
+	if _, err := fmt.Sscanf(strings.ReplaceAll(spec, ",", " ")+" 0 0 0", "%d %d %d %g %d %d %d", &s.flags, &s.sections, &s.configs, &s.pct, &flip, &s.params, &s.paramFiles); err != nil {
+		t.Fatal(err)
+	}
+	s.flipAll = flip == 1
+	body := s.write(t, filepath.Join(dir, "repo"))
+	t.Logf("repo %s, body %s: %v", filepath.Join(dir, "repo"), body, s)
+}
+
+// BenchmarkCheckScaleDir runs `check` in process on a repository written by
+// TestWriteScaleRepo, for profiling (-cpuprofile, -memprofile):
+//
+//	CPSGATE_SCALE_DIR=/tmp/scale go test ./cmd/cpsgate -run '^$' -bench CheckScaleDir -cpuprofile cpu.out
+func BenchmarkCheckScaleDir(b *testing.B) {
+	dir := os.Getenv("CPSGATE_SCALE_DIR")
+	if dir == "" {
+		b.Skip("CPSGATE_SCALE_DIR not set")
+	}
+	asTheBinary(b)
+	args := []string{"-C", filepath.Join(dir, "repo"), "check", "--base", "main", "--head", "change", "--pr-body", filepath.Join(dir, "body.md"), "--author", "bob", "--approver", "alice", "--format", "json"}
+	for b.Loop() {
+		if code := Main(args, nil, io.Discard, os.Stderr); code != ExitPass && code != ExitDeny {
+			b.Fatalf("check exited %d", code)
+		}
 	}
 }
