@@ -117,7 +117,9 @@ func newSnapshot(st State, same map[string]bool) snapshot {
 	if st.Registry != nil {
 		n = max(n, len(st.Registry.Flags))
 	}
-	s := snapshot{flags: make(map[string]*flagInfo, n), settings: make(map[settingKey]Setting, nSettings)}
+	// Only the settings of files not in same go in the map: a large CA's
+	// change leaves most files as they were.
+	s := snapshot{flags: make(map[string]*flagInfo, n), settings: make(map[settingKey]Setting, min(nSettings, 1024))}
 	infos := make([]flagInfo, 0, n) // one allocation for most flags
 	info := func(name string) *flagInfo {
 		f := s.flags[name]
@@ -133,8 +135,11 @@ func newSnapshot(st State, same map[string]bool) snapshot {
 			f := info(d.Flag)
 			f.defs = append(f.defs, d)
 		}
-		for _, set := range inv.Settings {
-			f := info(set.Flag)
+		var f *flagInfo
+		for i, set := range inv.Settings {
+			if i == 0 || set.Flag != inv.Settings[i-1].Flag || f == nil {
+				f = info(set.Flag) // once for each run of a flag's settings
+			}
 			if same[set.Pos.File] {
 				if len(f.settings) == 0 {
 					f.settings = append(f.settings, set) // for pos

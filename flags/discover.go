@@ -26,15 +26,23 @@ const (
 // at the position in the input it concerns (the spec's own position in the
 // configuration when the source as a whole is wrong).
 func Discover(fsys FS, specs []SourceSpec) (*Inventory, error) {
-	var found Found
+	return DiscoverShared(fsys, specs, nil)
+}
+
+// DiscoverShared is Discover, sharing through memo (when not nil) what it
+// parses with the other revision of a check: the settings of a file whose
+// content is the same, and a Go package whose files are.
+func DiscoverShared(fsys FS, specs []SourceSpec, memo Memo) (*Inventory, error) {
+	found := Found{memo: memo}
 	var errs diag.Errors
 	for _, spec := range specs {
 		addError(&errs, spec.Pos, discoverSource(fsys, spec, &found))
 	}
-	inv := &Inventory{Defs: found.Defs, Settings: found.Settings, Files: found.Files, FileKinds: found.FileKinds, Digests: found.Digests}
+	inv := &Inventory{Defs: found.Defs, Files: found.Files, FileKinds: found.FileKinds, Digests: found.Digests}
 	structs := found.Structs
+	var groups [][]Setting // the settings, a list per file, and those sources added directly
 	if err := errs.Err(); err == nil {
-		addError(&errs, diag.Pos{}, resolveSettings(inv.Settings, structs))
+		groups = resolveFound(&found, &errs)
 		// Which flag a key sets depends on the structs too: a file reads
 		// the same only with the same key-to-field tables.
 		if d := structsDigest(structs); d != 0 {
@@ -51,18 +59,153 @@ func Discover(fsys FS, specs []SourceSpec) (*Inventory, error) {
 	})
 	slices.Sort(inv.Files)
 	inv.Files = slices.Compact(inv.Files)
-	slices.SortFunc(inv.Settings, func(a, b Setting) int {
-		return cmp.Or(cmp.Compare(a.Flag, b.Flag), cmp.Compare(a.Env, b.Env), cmp.Compare(a.Path, b.Path), a.Pos.Compare(b.Pos))
-	})
+	inv.Settings = joinSettings(groups)
 	if err := checkFlagCount(inv); err != nil {
 		return nil, err
 	}
 	return inv, nil
 }
 
+// resolveFound resolves the keys of found's settings to the fields of its
+// go-struct sources (resolveSettings), file by file, and returns them as
+// lists: one per file, and those that sources added directly. The settings
+// of a file read the same way at the other revision are resolved once.
+func resolveFound(found *Found, errs *diag.Errors) [][]Setting {
+	groups := make([][]Setting, 0, len(found.files)+1)
+	if len(found.Structs) == 0 {
+		for _, f := range found.files {
+			groups = append(groups, f.settings)
+		}
+		return append(groups, found.Settings)
+	}
+	var r *resolver
+	resolve := func(settings []Setting) diag.Errors {
+		if r == nil {
+			r = newResolver(found.Structs)
+		}
+		return r.resolve(settings)
+	}
+	var sum Sum
+	if found.memo != nil {
+		sum = structsSum(found.Structs)
+	}
+	for _, f := range found.files {
+		res, _ := memoDo(found.memo, fileResolvedKey{read: f.key, structs: sum}, func() (*fileResolved, error) {
+			settings := f.settings
+			if found.memo != nil {
+				settings = slices.Clone(settings) // the read settings are shared
+			}
+			return &fileResolved{settings: settings, errs: resolve(settings)}, nil
+		})
+		groups = append(groups, res.settings)
+		*errs = append(*errs, res.errs...)
+	}
+	*errs = append(*errs, resolve(found.Settings)...)
+	return append(groups, found.Settings)
+}
+
+// joinSettings returns the settings of groups in one list sorted by flag,
+// environment, path then position. Most lists are the settings of one
+// file, in the order of the file, each flag set once or a few times: the
+// settings are placed flag by flag (a counting sort), lists of smaller
+// environments first, and only a flag whose settings still come out of
+// order is sorted.
+func joinSettings(groups [][]Setting) []Setting {
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	if n == 0 {
+		return nil
+	}
+	groups = slices.DeleteFunc(slices.Clone(groups), func(g []Setting) bool { return len(g) == 0 })
+	slices.SortStableFunc(groups, func(a, b []Setting) int {
+		return cmp.Or(cmp.Compare(a[0].Env, b[0].Env), cmp.Compare(a[0].Pos.File, b[0].Pos.File))
+	})
+	// Number the flags, count their settings, and place each flag's
+	// settings at its offset in the order of the names.
+	ids := make(map[string]int32)
+	var names []string
+	var counts []int
+	flagID := make([]int32, 0, n)
+	for _, g := range groups {
+		for i := range g {
+			id, ok := ids[g[i].Flag]
+			if !ok {
+				id = int32(len(names))
+				ids[g[i].Flag] = id
+				names = append(names, g[i].Flag)
+				counts = append(counts, 0)
+			}
+			counts[id]++
+			flagID = append(flagID, id)
+		}
+	}
+	order := make([]int32, len(names))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(names[a], names[b]) })
+	start := make([]int, len(names)) // by id: where the flag's settings begin
+	off := 0
+	for _, id := range order {
+		start[id] = off
+		off += counts[id]
+	}
+	// Scatter pointers, then copy the settings in order: writing the
+	// large settings one after the other is several times faster than
+	// scattering them.
+	from := make([]*Setting, n)
+	next := start
+	k := 0
+	for _, g := range groups {
+		for i := range g {
+			id := flagID[k]
+			k++
+			from[next[id]] = &g[i]
+			next[id]++
+		}
+	}
+	flagID = nil
+	out := make([]Setting, n)
+	for i, p := range from {
+		out[i] = *p
+	}
+	from = nil
+	next = nil
+	for id := range start {
+		start[id] -= counts[id] // next moved each start to the flag's end
+	}
+	for id := range names {
+		run := out[start[id] : start[id]+counts[id]]
+		if !slices.IsSortedFunc(run, compareSettings) {
+			slices.SortStableFunc(run, compareSettings)
+		}
+	}
+	return out
+}
+
+// compareSettings orders settings by flag, environment, path then position.
+func compareSettings(a, b Setting) int {
+	return cmp.Or(cmp.Compare(a.Flag, b.Flag), cmp.Compare(a.Env, b.Env), cmp.Compare(a.Path, b.Path), a.Pos.Compare(b.Pos))
+}
+
 // checkFlagCount reports more than MaxFlags distinct flag names, at the
 // first definition or setting of the first name over the limit.
 func checkFlagCount(inv *Inventory) error {
+	// The settings come sorted by flag: one look-up per flag.
+	distinct := make(map[string]struct{}, len(inv.Defs))
+	for _, d := range inv.Defs {
+		distinct[d.Flag] = struct{}{}
+	}
+	for i := range inv.Settings {
+		if i == 0 || inv.Settings[i].Flag != inv.Settings[i-1].Flag {
+			distinct[inv.Settings[i].Flag] = struct{}{}
+		}
+	}
+	if len(distinct) <= MaxFlags {
+		return nil
+	}
 	names := map[string]bool{}
 	var first []diag.Pos // position of each new name, in order
 	note := func(flag string, pos diag.Pos) {

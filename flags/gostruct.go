@@ -34,7 +34,7 @@ func (goStructSource) Fields() []Field {
 }
 
 func (goStructSource) Discover(fsys FS, spec SourceSpec, found *Found) error {
-	gs, err := discoverGoStruct(fsys, spec)
+	gs, err := discoverGoStruct(fsys, spec, found.memo)
 	if gs != nil {
 		found.Structs = append(found.Structs, gs)
 		found.Defs = append(found.Defs, gs.Defs...)
@@ -45,7 +45,10 @@ func (goStructSource) Discover(fsys FS, spec SourceSpec, found *Found) error {
 // discoverGoStruct reads the struct type spec.Type in spec.Path, a .go file
 // or a directory whose non-test .go files are read. The other .go files of
 // a file's directory are read for the types it refers to.
-func discoverGoStruct(fsys FS, spec SourceSpec) (*GoStruct, error) {
+//
+// memo, when not nil, shares the parse of a package whose files are the
+// same with the other revision; the result is then shared, never changed.
+func discoverGoStruct(fsys FS, spec SourceSpec, memo Memo) (*GoStruct, error) {
 	if spec.Path == "" || spec.Type == "" {
 		return nil, diag.Errors{diag.Errorf(spec.Pos, "a %s source needs a path and a type", KindGoStruct)}.Err()
 	}
@@ -85,7 +88,15 @@ func discoverGoStruct(fsys FS, spec SourceSpec) (*GoStruct, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	gs, found, err := ExtractGoPackage(files, others, spec.Type)
+	var key any
+	if memo != nil {
+		key = newGoPackageKey(files, others, spec.Type)
+	}
+	res, err := memoDo(memo, key, func() (goPackageResult, error) {
+		gs, found, err := ExtractGoPackage(files, others, spec.Type)
+		return goPackageResult{gs: gs, found: found}, err
+	})
+	gs, found := res.gs, res.found
 	if err != nil {
 		return nil, err
 	}

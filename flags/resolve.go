@@ -28,6 +28,20 @@ func resolveSettings(settings []Setting, structs []*GoStruct) error {
 	if len(structs) == 0 {
 		return nil
 	}
+	return newResolver(structs).resolve(settings).Err()
+}
+
+// resolver resolves the keys of settings to the fields of go-struct
+// sources (see resolveSettings); it is built once for a revision's
+// structs, and reads them only.
+type resolver struct {
+	structs     []*GoStruct
+	defs        map[string]Definition // by flag name
+	jsonIndexes []jsonIndex
+	foldedDefs  map[string]Definition // by folded name, the first name in sorted order
+}
+
+func newResolver(structs []*GoStruct) *resolver {
 	defs := map[string]Definition{} // by flag name
 	for _, gs := range structs {
 		for _, d := range gs.Defs {
@@ -46,6 +60,14 @@ func resolveSettings(settings []Setting, structs []*GoStruct) error {
 			foldedDefs[k] = defs[name]
 		}
 	}
+	return &resolver{structs: structs, defs: defs, jsonIndexes: jsonIndexes, foldedDefs: foldedDefs}
+}
+
+// resolve resolves settings in place and returns what is wrong with them.
+// It depends on nothing but the settings and the structs: the settings of
+// each file can be resolved on their own, with the same errors.
+func (r *resolver) resolve(settings []Setting) diag.Errors {
+	structs, defs, jsonIndexes, foldedDefs := r.structs, r.defs, r.jsonIndexes, r.foldedDefs
 	var errs diag.Errors
 	yamlErrs := map[*GoStruct]bool{}
 	for i := range settings {
@@ -122,7 +144,7 @@ func resolveSettings(settings []Setting, structs []*GoStruct) error {
 			errs.Add(s.Pos, "keys %q (line %d) and %q both set field %s; the program reads the last one: keep one", keyOf(*first), first.Pos.Line, keyOf(*s), s.Flag)
 		}
 	}
-	return errs.Err()
+	return errs
 }
 
 // keyOf is the key of a setting as written.

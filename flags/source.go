@@ -65,6 +65,16 @@ type Found struct {
 	// Structs are the go-struct sources' key-to-field tables: the flag a
 	// configuration key sets is the field the program decodes it into.
 	Structs []*GoStruct
+
+	memo  Memo        // shares parse results with the other revision (nil: none)
+	files []foundFile // what DiscoverFiles read, file by file
+}
+
+// foundFile is the settings DiscoverFiles read from one file. They are
+// shared with the other revision through the Memo: never changed.
+type foundFile struct {
+	key      fileReadKey
+	settings []Setting
 }
 
 var (
@@ -236,7 +246,9 @@ func orList(words []string) string {
 
 // DiscoverFiles is the Discover of a FileSource: it reads every file that
 // the source's glob matches, records it in found (Files, FileKinds,
-// Digests) and adds its settings.
+// Digests) and adds its settings (kept by file, and joined to
+// found.Settings by Discover). A file whose content Discover's Memo has
+// seen before, in the other revision, is not read again.
 func DiscoverFiles(fsys FS, src FileSource, spec SourceSpec, found *Found) error {
 	for _, f := range src.Fields() {
 		if f.Required && spec.Get(f.Name) == "" {
@@ -273,14 +285,32 @@ func DiscoverFiles(fsys FS, src FileSource, spec SourceSpec, found *Found) error
 			continue
 		}
 		// Two sources reading one file: the digest covers both readings.
-		found.Digests[file] ^= maphash.String(digestSeed, fp+"\x00"+string(data))
+		found.Digests[file] ^= fileDigest(fp, data)
 		found.FileKinds[file] = spec.Kind
-		s, err := src.ReadFile(file, data, spec)
-		found.Settings = append(found.Settings, s...)
-		addError(&errs, spec.Pos, err)
+		key := fileReadKey{spec: fp, file: file}
+		if found.memo != nil {
+			key.sum = SumOf(data)
+		}
+		r, _ := memoDo(found.memo, key, func() (*fileRead, error) {
+			s, err := src.ReadFile(file, data, spec)
+			return &fileRead{settings: slices.Clip(s), err: err}, nil
+		})
+		found.files = append(found.files, foundFile{key: key, settings: r.settings})
+		addError(&errs, spec.Pos, r.err)
 	}
 	found.Files = append(found.Files, files...)
 	return errs.Err()
+}
+
+// fileDigest is a file's digest in Inventory.Digests, as the source of
+// fingerprint fp reads it.
+func fileDigest(fp string, data []byte) uint64 {
+	var h maphash.Hash
+	h.SetSeed(digestSeed)
+	h.WriteString(fp)
+	h.WriteByte(0)
+	h.Write(data)
+	return h.Sum64()
 }
 
 // ReadSourceFile returns the settings one file sets as the file source

@@ -66,7 +66,7 @@ func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bo
 		inv                          *flags.Inventory
 		tests                        []evidence.Test
 	)
-	wg.Go(func() { inv, invErr = flags.Discover(snap, cfg.Sources) })
+	wg.Go(func() { inv, invErr = flags.DiscoverShared(snap, cfg.Sources, shared.memo()) })
 	wg.Go(func() { tests, testErr = evidence.Discover(snap, cfg.Tests) })
 	wg.Go(func() { cpsErr = st.loadCPS(snap, cfg, external, allowMissing, shared) })
 	wg.Go(func() { regErr = st.loadRegistry(snap, cfg, allowMissing, shared) })

@@ -10,12 +10,21 @@ import (
 // Shared lets the two revisions of one check share what they parse: a CPS
 // document or a registry whose text is the same at base and head (most
 // changes touch neither) is parsed once, by whichever revision gets to it
-// first, while the other waits. Parse results are read, never changed, so
-// sharing them is safe. A nil *Shared shares nothing. It is safe for
-// concurrent use.
+// first, while the other waits; so are the source files whose content is
+// the same (flags.Memo), and the configuration files the parameters read.
+// Parse results are read, never changed, so sharing them is safe. A nil
+// *Shared shares nothing. It is safe for concurrent use.
 type Shared struct {
 	mu   sync.Mutex
-	done map[sharedKey]*sharedResult
+	done map[any]*sharedResult
+}
+
+// memo returns s as a flags.Memo: nil when s is nil.
+func (s *Shared) memo() flags.Memo {
+	if s == nil {
+		return nil
+	}
+	return s
 }
 
 type sharedKey struct{ kind, path, src string }
@@ -28,15 +37,19 @@ type sharedResult struct {
 
 // parse returns parse's result for (kind, path, src), calling it once.
 func (s *Shared) parse(kind, path string, src []byte, parse func() (any, error)) (any, error) {
+	return s.Do(sharedKey{kind, path, string(src)}, parse)
+}
+
+// Do returns f's result for key, calling f once per key (flags.Memo).
+func (s *Shared) Do(key any, f func() (any, error)) (any, error) {
 	if s == nil {
-		return parse()
+		return f()
 	}
-	key := sharedKey{kind, path, string(src)}
 	s.mu.Lock()
 	r, ok := s.done[key]
 	if !ok {
 		if s.done == nil {
-			s.done = map[sharedKey]*sharedResult{}
+			s.done = map[any]*sharedResult{}
 		}
 		r = &sharedResult{ready: make(chan struct{})}
 		s.done[key] = r
@@ -46,7 +59,7 @@ func (s *Shared) parse(kind, path string, src []byte, parse func() (any, error))
 		<-r.ready
 		return r.v, r.err
 	}
-	r.v, r.err = parse()
+	r.v, r.err = f()
 	close(r.ready)
 	return r.v, r.err
 }
