@@ -74,6 +74,42 @@ func (cf *ConfigFile) checkKeys(n *cnode) {
 // readers that config sources use: YAML anchors, aliases and merge keys
 // resolved as yaml v3 resolves them, the same limits and the same refusals.
 func ParseConfigFile(file string, src []byte) (*ConfigFile, error) {
+	return ParseConfigFileShared(file, src, nil)
+}
+
+// ParseConfigFileShared is ParseConfigFile, sharing through memo (when not
+// nil) the parse of a file whose content is the same at the other revision.
+// Each call returns a ConfigFile of its own (its look-ups memoize, and
+// report what they find on the way once): only the parsed documents, which
+// look-ups never change, are shared.
+func ParseConfigFileShared(file string, src []byte, memo Memo) (*ConfigFile, error) {
+	var key any
+	if memo != nil {
+		key = configDocsKey{file: file, sum: SumOf(src)}
+	}
+	docs, err := memoDo(memo, key, func() (*configDocs, error) { return parseConfigDocs(file, src) })
+	if err != nil {
+		return nil, err
+	}
+	// A key that matches no flag map: the walker is used for its merge
+	// resolution and its checks of duplicate keys.
+	return &ConfigFile{file: file, json: docs.json, docs: docs.docs, w: newSettingsWalker("\x00", "", docs.json)}, nil
+}
+
+// configDocsKey identifies a configuration file's parse: its path (the
+// positions carry it) and its content.
+type configDocsKey struct {
+	file string
+	sum  Sum
+}
+
+// configDocs is a configuration file's documents, as parsed.
+type configDocs struct {
+	json bool
+	docs []*cnode
+}
+
+func parseConfigDocs(file string, src []byte) (*configDocs, error) {
 	at := diag.Pos{File: file, Line: 1}
 	if len(src) > MaxConfigSize {
 		return nil, diag.Errors{diag.Errorf(at, "config file is %d bytes, over the limit of %d", len(src), MaxConfigSize)}.Err()
@@ -82,24 +118,21 @@ func ParseConfigFile(file string, src []byte) (*ConfigFile, error) {
 	if err := diag.CheckUTF8(file, src); err != nil {
 		return nil, diag.Errors{err}.Err()
 	}
-	cf := &ConfigFile{file: file}
+	cd := &configDocs{}
 	var err error
 	switch strings.ToLower(path.Ext(file)) {
 	case ".json":
-		cf.json = true
-		cf.docs, err = parseJSON(file, src)
+		cd.json = true
+		cd.docs, err = parseJSON(file, src)
 	case ".yaml", ".yml":
-		cf.docs, err = parseYAML(file, src)
+		cd.docs, err = parseYAML(file, src)
 	default:
 		return nil, diag.Errors{diag.Errorf(at, "unsupported config file type %q (want .json, .yaml or .yml)", path.Ext(file))}.Err()
 	}
 	if err != nil {
 		return nil, err
 	}
-	// A key that matches no flag map: the walker is used for its merge
-	// resolution and its checks of duplicate keys.
-	cf.w = newSettingsWalker("\x00", "", cf.json)
-	return cf, nil
+	return cd, nil
 }
 
 // ConfigValue is a scalar that a key path reaches in a configuration file.

@@ -70,6 +70,7 @@ const MaxFiles = 20000
 // reader reads the files of one revision once each.
 type reader struct {
 	fsys  flags.FS
+	memo  flags.Memo // shares parsed files with the other revision (nil: none)
 	files map[string]*flags.ConfigFile
 	ferrs map[string]error
 	vars  map[string]*varsFile
@@ -82,11 +83,18 @@ type reader struct {
 // errors with their positions (the check exits 2). A glob that matches no
 // file gives no value (the rules report an active parameter without one).
 func Read(fsys flags.FS, reg *flags.Registry) (*Values, error) {
+	return ReadShared(fsys, reg, nil)
+}
+
+// ReadShared is Read, sharing through memo (when not nil) the parse of a
+// configuration file whose content is the same at the other revision of a
+// check (see flags.ParseConfigFileShared).
+func ReadShared(fsys flags.FS, reg *flags.Registry, memo flags.Memo) (*Values, error) {
 	out := &Values{}
 	if reg == nil || len(reg.Parameters) == 0 {
 		return out, nil
 	}
-	r := &reader{fsys: fsys, files: map[string]*flags.ConfigFile{}, ferrs: map[string]error{},
+	r := &reader{fsys: fsys, memo: memo, files: map[string]*flags.ConfigFile{}, ferrs: map[string]error{},
 		vars: map[string]*varsFile{}, globs: map[string][]string{}}
 	var errs diag.Errors
 	for _, p := range reg.Parameters {
@@ -151,7 +159,7 @@ func (r *reader) file(name string) (*flags.ConfigFile, error) {
 	src, err := r.fsys.ReadFile(name)
 	var cf *flags.ConfigFile
 	if err == nil {
-		cf, err = flags.ParseConfigFile(name, src)
+		cf, err = flags.ParseConfigFileShared(name, src, r.memo)
 	}
 	r.files[name], r.ferrs[name] = cf, err
 	return cf, err

@@ -88,7 +88,7 @@ func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bo
 		st.Tests = evidence.Resolve(tests, nil)
 	}
 	var err error
-	if st.Params, err = params.Read(snap, st.Registry); err != nil {
+	if st.Params, err = params.ReadShared(snap, st.Registry, shared.memo()); err != nil {
 		return nil, err
 	}
 	return st, nil
