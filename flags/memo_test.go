@@ -175,4 +175,3 @@ func slicesSortSettings(s []Setting) {
 		}
 	}
 }
-
