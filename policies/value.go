@@ -128,7 +128,8 @@ func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 	if tests == nil {
 		tests = map[string]Test{} // an object, never null (withEmptySlices)
 	}
-	return newObj(25).
+	index := in.index()
+	return newObj(26).
 		str("base", in.Base).
 		str("head", in.Head).
 		str("author", in.Author).
@@ -153,6 +154,7 @@ func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 		term("test_changes", arrayOf(in.TestChanges, (*TestChange).term)).
 		term("test_requirements", arrayOf(in.TestRequirements, (*TestRequirement).term)).
 		term("parameter_registry_changes", arrayOf(in.ParameterRegistryChanges, (*ParameterRegistryChange).term)).
+		term("index", index.term()).
 		done().Value
 }
 
