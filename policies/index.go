@@ -41,10 +41,19 @@ type Index struct {
 	Unregistered []string `json:"unregistered"`
 	Unlinked     []string `json:"unlinked"`
 	Unsourced    []string `json:"unsourced"`
+	// ValueRanges are the smallest and largest Effective of each
+	// parameter's values at head, for the parameters that have values.
+	ValueRanges map[string]ValueRange `json:"value_ranges"`
 	// ChangedTrees are the IDs of the sections whose text under them (their
 	// link hash: tree_hash, else hash) differs from base_tree_hash, when
 	// base_tree_hash is not "", sorted.
 	ChangedTrees []string `json:"changed_trees"`
+}
+
+// ValueRange is the range of a parameter's effective values.
+type ValueRange struct {
+	Min float64 `json:"min"`
+	Max float64 `json:"max"`
 }
 
 // StaleLink is a link whose latest registry review recorded other text.
@@ -58,7 +67,7 @@ type StaleLink struct {
 func (in *Input) index() Index {
 	out := Index{
 		LinksTo: map[string][]string{}, FlagChanges: map[string][]int{}, UncoveredLinks: [][2]string{}, StaleLinks: []StaleLink{}, NewReviews: []int{},
-		Unregistered: []string{}, Unlinked: []string{}, Unsourced: []string{}, ChangedTrees: []string{},
+		Unregistered: []string{}, Unlinked: []string{}, Unsourced: []string{}, ChangedTrees: []string{}, ValueRanges: map[string]ValueRange{},
 	}
 	covered := map[[2]string]bool{}
 	latest := map[[2]string]int{} // [flag, section] -> index of its latest registry review
@@ -112,6 +121,16 @@ func (in *Input) index() Index {
 			}
 		}
 	}
+	for name, p := range in.Parameters {
+		for i, v := range p.Values {
+			r := out.ValueRanges[name]
+			if i == 0 {
+				r = ValueRange{Min: v.Effective, Max: v.Effective}
+			}
+			r.Min, r.Max = min(r.Min, v.Effective), max(r.Max, v.Effective)
+			out.ValueRanges[name] = r
+		}
+	}
 	for id, sec := range in.Sections {
 		if sec.BaseTreeHash != "" && linkHash(&sec) != sec.BaseTreeHash {
 			out.ChangedTrees = append(out.ChangedTrees, id)
@@ -154,7 +173,7 @@ func linkHash(s *Section) string {
 }
 
 func (x *Index) term() *ast.Term {
-	return newObj(9).
+	return newObj(10).
 		term("links_to", mapOf(x.LinksTo, func(names *[]string) *ast.Term { return stringsTerm(*names) })).
 		term("uncovered_links", arrayOf(x.UncoveredLinks, func(p *[2]string) *ast.Term { return stringsTerm(p[:]) })).
 		term("stale_links", arrayOf(x.StaleLinks, func(s *StaleLink) *ast.Term {
@@ -168,5 +187,8 @@ func (x *Index) term() *ast.Term {
 		term("unlinked", stringsTerm(x.Unlinked)).
 		term("unsourced", stringsTerm(x.Unsourced)).
 		term("changed_trees", stringsTerm(x.ChangedTrees)).
+		term("value_ranges", mapOf(x.ValueRanges, func(r *ValueRange) *ast.Term {
+			return newObj(2).float("min", r.Min).float("max", r.Max).done()
+		})).
 		done()
 }

@@ -42,6 +42,27 @@ func randomInput(seed uint64) *Input {
 			}
 			in.CPSChanges = append(in.CPSChanges, c)
 		}
+		in.Parameters = map[string]Parameter{}
+		for p := range 3 {
+			name := fmt.Sprintf("p%d.lifetime", p)
+			par := Parameter{Name: name, Type: "integer", Status: "active", Registered: true, InBase: r.IntN(2) == 0, CPS: []string{pick(ids...)}, File: "flags/registry.yaml", Line: 500 + 10*p}
+			for i := range r.IntN(5) {
+				n := float64(10 * r.IntN(4))
+				v := ParameterValue{File: fmt.Sprintf("deploy/env%d.json", i), Line: 2, Path: "params.x", Environment: fmt.Sprint(i), Text: fmt.Sprint(n), Number: n, Effective: n}
+				par.Values = append(par.Values, v)
+				if r.IntN(2) == 0 {
+					par.BaseValues = append(par.BaseValues, v)
+				}
+			}
+			for range 1 + r.IntN(2) {
+				par.Constraints = append(par.Constraints, ParameterConstraint{
+					Kind: pick("min", "max"), Source: "literal", Exclusive: r.IntN(2) == 0, Number: float64(10 * r.IntN(4)),
+					Text: "bound", InBase: r.IntN(2) == 0, File: "flags/registry.yaml", Line: 501 + 10*p,
+				})
+			}
+			par.Constraints[0].BaseNumber = par.Constraints[0].Number
+			in.Parameters[name] = par
+		}
 		line := 0
 		for f := range 6 {
 			name := fmt.Sprintf("F%d", f)

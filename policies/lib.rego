@@ -107,6 +107,15 @@ else := {name: [entry[2] | some entry in entries] |
 	])
 }
 
+# The smallest and largest `effective` of each parameter's values at head,
+# for the parameters that have values: {name: {"min": n, "max": n}}.
+value_ranges := input.index.value_ranges if input.index
+else := {name: {"min": min(effective), "max": max(effective)} |
+	some name, p in input.parameters
+	effective := [v.effective | some v in p.values]
+	count(effective) > 0
+}
+
 # The IDs of the sections whose text under them (link_hash) differs from
 # their base_tree_hash, when the base had a section of that ID.
 changed_trees := {id | some id in input.index.changed_trees} if input.index
