@@ -24,11 +24,12 @@ func (JSON) Report(w io.Writer, res *result.Result) error {
 func encodeJSON(w io.Writer, v any) error {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(inert.JSON(b.Bytes()))
+	compact := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+	out := append(indentJSON(make([]byte, 0, 2*len(compact)), compact), '\n')
+	_, err := w.Write(inert.JSON(out))
 	return err
 }

@@ -359,7 +359,10 @@ type ParameterReview struct {
 // MarshalJSON encodes the input as policies see it: nil slices as [].
 func (in *Input) MarshalJSON() ([]byte, error) {
 	type plain Input // without this method
-	return json.Marshal((*plain)(withEmptySlices(in)))
+	return json.Marshal(struct {
+		*plain
+		Index Index `json:"index"`
+	}{(*plain)(withEmptySlices(in)), in.index()})
 }
 
 // withEmptySlices returns a shallow copy of in whose nil slices are empty, so

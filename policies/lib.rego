@@ -22,41 +22,131 @@ live_flags := {name: flag |
 	flag.status != "removed"
 }
 
-# Performance note for the helpers below: a rule or function that scans an
-# input array for each flag, section or change is quadratic at a large CA's
-# scale. They instead build an index once, as the full extent of a
-# multi-value rule assigned to a complete rule (evaluated once per query),
-# and look keys up in it. policies/bench_test.go's BenchmarkEvalScale keeps
-# the time per change flat as the registry grows.
-
-# The names of the live flags that link each section ID, computed once.
-linked_by_index := {section: names |
-	some section in {s | some flag in live_flags; some s in flag.cps}
-	names := {name |
-		some [name, s] in live_links
-		s == section
-	}
+# live(name) is the registry entry of flag name when the flag is live:
+# registered, with a status other than removed. Rules that look at a few
+# flags use it rather than scanning live_flags.
+live(name) := flag if {
+	flag := input.flags[name]
+	flag.registered
+	flag.status != "removed"
 }
 
-# The [flag, section] links of the live flags.
-live_links contains [name, section] if {
-	some name, flag in live_flags
-	some section in flag.cps
-}
+# Performance: a rule that scans every flag, section or review costs tens of
+# milliseconds at a large CA's scale (10,000 flags), and a rule that scans an
+# input array for each flag is quadratic. The built-in rules start instead
+# from what the change touches, or from the link facts below, and look keys
+# up. policies/bench_test.go's BenchmarkEvalScale keeps the time per change
+# flat as the registry grows.
 
-# The names of all flags, live or not, that link each section ID.
-any_linked_by_index := {section: names |
+# The index. cpsgate computes the facts below in Go and hands them over as
+# input.index (policies/README.md, "The index"); an input without it (one
+# written by hand) gets them computed here, from the definitions below. A Go
+# test (TestIndexAgrees) checks that both give the same findings.
+
+# The names of the flags (any flag, any status) whose head `cps` names each
+# section ID.
+links_to := input.index.links_to if input.index
+else := {section: names |
 	some section in {s | some flag in input.flags; some s in flag.cps}
 	names := {name |
-		some [name, s] in all_links
-		s == section
+		some name, flag in input.flags
+		section in flag.cps
 	}
 }
 
-# The [flag, section] links of all flags.
-all_links contains [name, section] if {
+# The [flag, section] links of registered flags to sections of the head CPS
+# that no review, old or new and whatever its verdict, names.
+uncovered_links := {[link[0], link[1]] | some link in input.index.uncovered_links} if input.index
+else := {[name, section] |
 	some name, flag in input.flags
+	flag.registered
 	some section in flag.cps
+	input.sections[section]
+	not covered(name, section)
+}
+
+# The links of registered flags to sections of the head CPS whose latest
+# registry review (latest_registry_review) recorded a hash of the section
+# other than link_hash(section): {[flag, section]: review}.
+stale_links := {[link.flag, link.section]: input.reviews[link.review] | some link in input.index.stale_links} if input.index
+else := {[name, section]: review |
+	some name, flag in input.flags
+	flag.registered
+	some section in flag.cps
+	review := latest_registry_review(name, section)
+	review.section_hashes[section] != link_hash(section)
+}
+
+# The reviews that are part of this change: attached to it, or added to the
+# registry by it.
+new_reviews := {input.reviews[i] | some i in input.index.new_reviews} if input.index
+else := {review |
+	some review in input.reviews
+	review.new
+}
+
+# The names of the flags without a registry entry, without a linked section,
+# and without a source (declaration or setting).
+unregistered_flags := {name | some name in input.index.unregistered} if input.index
+else := {name | some name, flag in input.flags; not flag.registered}
+
+unlinked_flags := {name | some name in input.index.unlinked} if input.index
+else := {name | some name, flag in input.flags; count(flag.cps) == 0}
+
+unsourced_flags := {name | some name in input.index.unsourced} if input.index
+else := {name | some name, flag in input.flags; count(flag.sources) == 0}
+
+# The indexes in input.flag_changes of each flag's changes, ordered by file,
+# line and index.
+changes_by_flag := input.index.flag_changes if input.index
+else := {name: [entry[2] | some entry in entries] |
+	some name in {change.flag | some change in input.flag_changes}
+	entries := sort([[change.file, change.line, i] |
+		some i, change in input.flag_changes
+		change.flag == name
+	])
+}
+
+# The smallest and largest `effective` of each parameter's values at head,
+# for the parameters that have values: {name: {"min": n, "max": n}}.
+value_ranges := input.index.value_ranges if input.index
+else := {name: {"min": min(effective), "max": max(effective)} |
+	some name, p in input.parameters
+	effective := [v.effective | some v in p.values]
+	count(effective) > 0
+}
+
+# The IDs of the sections whose text under them (link_hash) differs from
+# their base_tree_hash, when the base had a section of that ID.
+changed_trees := {id | some id in input.index.changed_trees} if input.index
+else := {id |
+	some id, s in input.sections
+	object.get(s, "base_tree_hash", "") != ""
+	link_hash(id) != s.base_tree_hash
+}
+
+# The registry review of the flag covering the section with the greatest date;
+# among reviews of the same date, the one written last in the registry.
+latest_registry_review(name, section) := ordered[count(ordered) - 1][3] if {
+	ordered := sort([[review.date, review.file, review.line, review] |
+		some review in flag_reviews[name]
+		review.origin == "registry"
+		section in review.sections
+	])
+	count(ordered) > 0
+}
+
+# linked_by(s) is the set of names of the live flags that link section s.
+linked_by(section) := {name |
+	some name in links_to[section]
+	live(name)
+}
+
+# The names of the live flags that link each section ID.
+linked_by_index := {section: names |
+	some section, _ in links_to
+	names := linked_by(section)
+	count(names) > 0
 }
 
 # touched(f) holds when this change concerns flag f: the flag changed, its
@@ -64,8 +154,8 @@ all_links contains [name, section] if {
 touched(name) if name in touched_flags
 
 # The names of the flags this change touches, computed once.
-touched_flags contains change.flag if {
-	some change in input.flag_changes
+touched_flags contains name if {
+	some name, _ in changes_by_flag
 }
 
 touched_flags contains change.flag if {
@@ -75,19 +165,12 @@ touched_flags contains change.flag if {
 touched_flags contains name if {
 	some change in input.cps_changes
 	some section in cps_change_ids(change)
-	some name in any_linked_by_index[section]
+	some name in links_to[section]
 }
 
 # The section IDs a CPS change concerns: its head ID and, when renumbered,
 # its base ID.
 cps_change_ids(change) := {change.section, object.get(change, "old_section", "")} - {""}
-
-# The reviews that are part of this change: attached to it, or added to the
-# registry by it.
-new_reviews contains review if {
-	some review in input.reviews
-	review.new
-}
 
 # counts(r, f, s) holds when review r is part of this change and is a valid
 # review of flag f against section s: a valid verdict, vouched for (see

@@ -66,12 +66,10 @@ deny contains finding if {
 #     Mozilla Root Store Policy §3.3: CP/CPS must be kept consistent with
 #     practice; Let's Encrypt incident remediation (Bugzilla 1715455 era)
 warn contains finding if {
-	some name, flag in live_flags
+	some [name, section] in uncovered_links
+	flag := live(name)
 	flag.status in {"active", "proposed"}
 	not touched(name)
-	some section in flag.cps
-	input.sections[section]
-	not covered(name, section)
 	finding := {
 		"rule": "missing_review",
 		"flag": name,
@@ -89,32 +87,22 @@ warn contains finding if {
 # and no review in this change names the flag and the section. Whether such a
 # review counts (verdict, author, staleness) is left to the other rules.
 unreviewed_changes contains [name, section] if {
-	some change in input.flag_changes
-	change.change in review_changes
-	name := change.flag
+	some name, _ in review_requiring_changes
 	some section in input.flags[name].cps
 	input.sections[section]
 	not reviewed_in_change(name, section)
 }
 
-# The review-requiring changes of each flag, ordered by file and line.
-review_requiring_changes[name] := [input.flag_changes[entry[2]] |
-	some entry in sort([[input.flag_changes[i].file, input.flag_changes[i].line, i] | some i in indexes])
-] if {
-	some name, indexes in review_changes_index
-}
-
-# The indexes in input.flag_changes of the review-requiring changes, by
-# flag: the index, computed once. (Indexes, not the changes: a set of
-# numbers is cheap to build.)
-review_changes_index := {name: indexes |
-	some name in {change.flag | some change in input.flag_changes}
-	indexes := [i |
-		some i, change in input.flag_changes
-		change.flag == name
+# The review-requiring changes of each flag, ordered by file and line: one
+# complete object, built once.
+review_requiring_changes := {name: changes |
+	some name, indexes in changes_by_flag
+	changes := [change |
+		some i in indexes
+		change := input.flag_changes[i]
 		change.change in review_changes
 	]
-	count(indexes) > 0
+	count(changes) > 0
 }
 
 more_changes(1) := ""

@@ -15,8 +15,9 @@ package cpsgate
 #     §3.3: a flag is held to the CPS text it was reviewed against
 #   resolved_by: review
 deny contains finding if {
-	some name, flag in live_flags
-	some id in flag.cps
+	some id in left_ids
+	some name in links_to[id]
+	flag := live(name)
 	id in object.get(flag, "base_cps", [])
 	input.sections[id]
 	gone := left_id(id)
@@ -33,6 +34,17 @@ deny contains finding if {
 			[name, id, gone.what, id, section_label(id), gone.fix, id, name, id],
 		),
 	}
+}
+
+# The IDs whose base section this change moved away or removed.
+left_ids contains change.old_section if {
+	some change in input.cps_changes
+	change.change == "renumbered"
+}
+
+left_ids contains change.section if {
+	some change in input.cps_changes
+	change.change == "removed"
 }
 
 # left_id(id) says where the section that had id at base went, when it

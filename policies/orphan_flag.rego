@@ -12,8 +12,8 @@ package cpsgate
 #     Mozilla Root Store Policy §3.3: CP/CPS must be kept consistent with
 #     practice, and the record of which behaviour it governs with it
 warn contains finding if {
-	some name, flag in live_flags
-	count(flag.sources) == 0
+	some name in unsourced_flags
+	flag := live(name)
 	finding := {
 		"rule": "orphan_flag",
 		"flag": name,

@@ -21,20 +21,32 @@ type RuleInfo = result.Rule
 // deny or warn definition to lack a METADATA block whose title is the rule's
 // name and which has a description and custom.enforces.
 func Rules() ([]RuleInfo, error) {
-	return rulesOf(Builtin())
+	mods, err := parsedBuiltins()
+	if err != nil {
+		return nil, toDiag(err).Err()
+	}
+	return rulesOfParsed(Builtin(), mods)
 }
 
 func rulesOf(mods []Module) ([]RuleInfo, error) {
 	caps := capabilities()
-	var infos []RuleInfo
-	var errs []error
+	var parsed []*ast.Module
 	for _, m := range mods {
 		mod, err := parseModule(m, caps)
 		if err != nil {
-			errs = append(errs, toDiag(err).Err())
-			continue
+			return nil, toDiag(err).Err()
 		}
-		info, err := ruleInfo(m.File, mod)
+		parsed = append(parsed, mod)
+	}
+	return rulesOfParsed(mods, parsed)
+}
+
+// rulesOfParsed is rulesOf for modules already parsed (parsed[i] is mods[i]).
+func rulesOfParsed(mods []Module, parsed []*ast.Module) ([]RuleInfo, error) {
+	var infos []RuleInfo
+	var errs []error
+	for i, m := range mods {
+		info, err := ruleInfo(m.File, parsed[i])
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -15,7 +15,7 @@ deny contains finding if {
 	some change in input.cps_changes
 	change.change in text_changes
 	section := change.section
-	some name in linked_by_index[section]
+	some name in linked_by(section)
 	not reviewed_in_change(name, section)
 	finding := {
 		"rule": "stale_review",
@@ -42,12 +42,10 @@ deny contains finding if {
 #     §3.3: a CPS change must be checked against the practice it describes
 #   resolved_by: review
 deny contains finding if {
-	some name, flag in live_flags
-	some section in flag.cps
+	some section in changed_trees
 	s := input.sections[section]
-	object.get(s, "base_tree_hash", "") != ""
-	link_hash(section) != s.base_tree_hash
 	not own_text_changed(section)
+	some name in linked_by(section)
 	not reviewed_in_change(name, section)
 	finding := {
 		"rule": "stale_review",
@@ -107,11 +105,10 @@ deny contains finding if {
 #     RFC 3647 §1.5.4 (CPS approval procedures) / Mozilla Root Store Policy
 #     §3.3: a review must be of the CPS text in force
 warn contains finding if {
-	some name, flag in live_flags
+	some [name, section], review in stale_links
+	flag := live(name)
 	not touched(name)
-	some section in flag.cps
 	current := link_hash(section)
-	review := latest_registry_review(name, section)
 	reviewed := review.section_hashes[section]
 	reviewed != current
 	finding := {
@@ -125,15 +122,4 @@ warn contains finding if {
 			[name, section_label(section), review.reviewer, review.date],
 		),
 	}
-}
-
-# The registry review of the flag covering the section with the greatest date;
-# among reviews of the same date, the one written last in the registry.
-latest_registry_review(name, section) := ordered[count(ordered) - 1][3] if {
-	ordered := sort([[review.date, review.file, review.line, review] |
-		some review in flag_reviews[name]
-		review.origin == "registry"
-		section in review.sections
-	])
-	count(ordered) > 0
 }

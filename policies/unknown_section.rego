@@ -44,9 +44,10 @@ warn contains finding if {
 }
 
 unknown_section_links contains finding if {
-	some name, flag in live_flags
-	some section in flag.cps
+	some section, names in links_to
 	not input.sections[section]
+	some name in names
+	flag := live(name)
 	finding := {
 		"rule": "unknown_section",
 		"flag": name,

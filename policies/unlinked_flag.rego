@@ -31,9 +31,9 @@ warn contains finding if {
 }
 
 unlinked_flag_findings contains finding if {
-	some name, flag in live_flags
+	some name in unlinked_flags
+	flag := live(name)
 	flag.in_head
-	count(flag.cps) == 0
 	flag.no_cps_impact == ""
 	finding := {
 		"rule": "unlinked_flag",

@@ -32,9 +32,9 @@ warn contains finding if {
 }
 
 unregistered_flag_findings contains finding if {
-	some name, flag in input.flags
+	some name in unregistered_flags
+	flag := input.flags[name]
 	flag.in_head
-	not flag.registered
 	count(flag.sources) > 0
 	source := flag.sources[0]
 	finding := {
@@ -61,11 +61,11 @@ unregistered_flag_findings contains finding if {
 #     CP/CPS must be kept consistent with practice, so every behaviour switch
 #     in use needs a known CPS impact
 deny contains finding if {
-	some name, flag in input.flags
+	some name in touched_flags
+	flag := input.flags[name]
 	flag.registered
 	flag.status == "removed"
 	count(flag.sources) > 0
-	touched(name)
 	source := flag.sources[0]
 	finding := {
 		"rule": "unregistered_flag",

@@ -33,7 +33,10 @@ warn contains finding if {
 
 # backed(s): a live flag or a parameter links section s, or a test at head is
 # linked to it.
-backed(section) if linked_by_index[section]
+backed(section) if {
+	some name in links_to[section]
+	live(name)
+}
 
 backed(section) if {
 	some p in object.get(input, "parameters", {})

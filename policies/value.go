@@ -35,7 +35,7 @@ func floatTerm(v float64) *ast.Term {
 	return ast.NumberTerm(json.Number(b))
 }
 
-func (o *obj) boolean(k string, v bool) *obj { return o.term(k, ast.BooleanTerm(v)) }
+func (o *obj) boolean(k string, v bool) *obj { return o.term(k, ast.InternedTerm(v)) }
 
 // strOmit adds k only when v is not empty (the `omitempty` of the JSON form).
 func (o *obj) strOmit(k, v string) *obj {
@@ -128,7 +128,15 @@ func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 	if tests == nil {
 		tests = map[string]Test{} // an object, never null (withEmptySlices)
 	}
-	return newObj(25).
+	// The flags are most of a large input: their terms are built beside
+	// the rest (a check has the machine to itself at this point).
+	var flagsTerm *ast.Term
+	var wg sync.WaitGroup
+	wg.Go(func() { flagsTerm = mapOf(flags, (*Flag).term) })
+	index := in.index()
+	reviews := arrayOf(in.Reviews, (*Review).term)
+	wg.Wait()
+	return newObj(26).
 		str("base", in.Base).
 		str("head", in.Head).
 		str("author", in.Author).
@@ -138,10 +146,10 @@ func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 		str("config", in.Config).
 		str("registry", in.Registry).
 		term("sections", mapOf(in.Sections, cache.term)).
-		term("flags", mapOf(flags, (*Flag).term)).
+		term("flags", flagsTerm).
 		term("flag_changes", arrayOf(in.FlagChanges, (*FlagChange).term)).
 		term("cps_changes", arrayOf(in.CPSChanges, (*CPSChange).term)).
-		term("reviews", arrayOf(in.Reviews, (*Review).term)).
+		term("reviews", reviews).
 		term("registry_changes", arrayOf(in.RegistryChanges, (*RegistryChange).term)).
 		term("policy_changes", arrayOf(in.PolicyChanges, (*PolicyChange).term)).
 		term("source_changes", arrayOf(in.SourceChanges, (*SourceChange).term)).
@@ -153,6 +161,7 @@ func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 		term("test_changes", arrayOf(in.TestChanges, (*TestChange).term)).
 		term("test_requirements", arrayOf(in.TestRequirements, (*TestRequirement).term)).
 		term("parameter_registry_changes", arrayOf(in.ParameterRegistryChanges, (*ParameterRegistryChange).term)).
+		term("index", index.term()).
 		done().Value
 }
 

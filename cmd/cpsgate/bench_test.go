@@ -67,12 +67,12 @@ func writeBenchRepo(tb testing.TB, dir string) (body string) {
 	write("docs/CPS.md", benchCPS(ids, ids[100]))
 	write("features/features.go", benchFeatures("Flag07"))
 	for i := range 3 {
-		write(fmt.Sprintf("deploy/env%02d/config.json", i), benchConfig(i, 12))
+		write(fmt.Sprintf("deploy/env%02d/config.json", i), benchConfig(i, 13)) // off at base
 	}
 	git("commit", "-q", "-am", "change")
 	body = filepath.Join(dir, "..", "body.md")
 	var b strings.Builder
-	for _, f := range []int{7, 12} {
+	for _, f := range []int{7, 13} {
 		fmt.Fprintf(&b, "```cps-review\nflag: Flag%02d\nreviewer: alice\nsections: [%q, %q, %q]\nverdict: compliant\n```\n\n",
 			f, ids[(f*5)%len(ids)], ids[(f*5+1)%len(ids)], ids[(f*5+2)%len(ids)])
 	}
@@ -82,7 +82,7 @@ func writeBenchRepo(tb testing.TB, dir string) (body string) {
 
 func benchSectionIDs() []string {
 	var ids []string
-	for ch := 1; ch <= 9; ch++ {
+	for ch := 1; len(ids) < 280; ch++ {
 		ids = append(ids, fmt.Sprint(ch))
 		for s := 1; s <= 6; s++ {
 			ids = append(ids, fmt.Sprintf("%d.%d", ch, s))
@@ -273,4 +273,38 @@ func buildBinary(tb testing.TB) string {
 		tb.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
+}
+
+// BenchmarkCheckVsFloor runs the check as a process and the floor program
+// (testdata/floor: both trees listed, every distinct watched blob read with
+// one cat-file --batch and parsed once, nothing else) in turn, iteration by
+// iteration, on the boulder-scale repository; ratio is check time over floor
+// time (issue 15's target: at most 1.5).
+//
+//	go test ./cmd/cpsgate -run '^$' -bench CheckVsFloor -benchtime 20x
+func BenchmarkCheckVsFloor(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "repo")
+	body := writeBenchRepo(b, dir)
+	floorBin := filepath.Join(b.TempDir(), "floor")
+	if out, err := exec.Command("go", "build", "-o", floorBin, "./testdata/floor").CombinedOutput(); err != nil {
+		b.Fatalf("go build floor: %v\n%s", err, out)
+	}
+	check := exec.Command(buildBinary(b), "-C", dir, "check", "--base", "main", "--head", "change", "--pr-body", body)
+	floor := exec.Command(floorBin, dir, "main", "change", ".cpsgate.yaml", "docs/", "features/", "deploy/", "flags/")
+	var checkTime, floorTime time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t0 := time.Now()
+		cmd := *check
+		if err := cmd.Run(); cmd.ProcessState.ExitCode() != ExitDeny {
+			b.Fatalf("check: %v", err)
+		}
+		t1 := time.Now()
+		runOK(b, floor)
+		checkTime, floorTime = checkTime+t1.Sub(t0), floorTime+time.Since(t1)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(checkTime.Microseconds())/1000/n, "check-ms/op")
+	b.ReportMetric(float64(floorTime.Microseconds())/1000/n, "floor-ms/op")
+	b.ReportMetric(checkTime.Seconds()/floorTime.Seconds(), "ratio")
 }

@@ -117,7 +117,7 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := e.emit(o, reporter, out, o.gh.summary, ""); err != nil {
+	if _, err := e.emit(o, reporter, out, o.gh.summary, "", false); err != nil {
 		return err
 	}
 	if !out.Result.Pass {
@@ -128,8 +128,10 @@ func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
 
 // emit writes the result: to stdout with reporter, the policy input with
 // --dump-input, SARIF with --sarif, and with summary the markdown report
-// (and the extra line) to the job summary. It returns the markdown report.
-func (e *env) emit(o *checkOptions, reporter output.Reporter, out *check.Outcome, summary bool, extra string) (string, error) {
+// (and the extra line) to the job summary. It returns the markdown report
+// when summary or wantMD is set ("" otherwise: a large change's report takes
+// a while to render).
+func (e *env) emit(o *checkOptions, reporter output.Reporter, out *check.Outcome, summary bool, extra string, wantMD bool) (string, error) {
 	if o.dumpInput != "" {
 		if err := writeJSON(e.path(o.dumpInput), out.Input); err != nil {
 			return "", err
@@ -146,6 +148,9 @@ func (e *env) emit(o *checkOptions, reporter output.Reporter, out *check.Outcome
 		if err != nil {
 			return "", fmt.Errorf("--sarif: %w", err)
 		}
+	}
+	if !summary && !wantMD {
+		return "", nil
 	}
 	b, err := output.Render(output.Markdown{}, out.Result)
 	if err != nil {

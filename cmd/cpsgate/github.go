@@ -84,7 +84,7 @@ func (e *env) runGitHub(ctx context.Context, o *checkOptions) (err error) {
 	}
 	res := out.Result
 	summary := o.gh.summary || (!o.gh.summarySet && e.getenv("GITHUB_STEP_SUMMARY") != "")
-	md, err := e.emit(o, reporter, out, summary, watched)
+	md, err := e.emit(o, reporter, out, summary, watched, o.gh.comment || o.gh.checkRun)
 	if err != nil {
 		return err
 	}
