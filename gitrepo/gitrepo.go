@@ -50,7 +50,15 @@ type Repo struct {
 	lists   map[listKey][]string
 	index   map[string]indexEntry
 	indexed []string // sorted paths of index
+	// blobs keeps the blobs read, by id, up to maxBlobCache bytes: base
+	// and head share most files, and flag discovery and the parameters
+	// read the same configuration files. Callers never modify the bytes.
+	blobs     map[string][]byte
+	blobBytes int
 }
+
+// maxBlobCache bounds the bytes of blobs a Repo keeps.
+const maxBlobCache = 64 << 20
 
 // listKey names one cached listing: the work tree or a revision, and a
 // literal directory prefix.
@@ -97,6 +105,7 @@ func (r *Repo) IsShallow() bool { return r.shallow }
 func (r *Repo) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.blobs, r.blobBytes = nil, 0
 	if r.batch == nil {
 		return nil
 	}

@@ -308,6 +308,9 @@ func parseLsTree(out []byte) ([]string, error) {
 
 // blob reads the blob id through the batch process. The caller holds r.mu.
 func (r *Repo) blob(id string) ([]byte, error) {
+	if data, ok := r.blobs[id]; ok {
+		return data, nil
+	}
 	obj, err := r.object(id)
 	switch {
 	case errors.Is(err, errMissing):
@@ -316,6 +319,13 @@ func (r *Repo) blob(id string) ([]byte, error) {
 		return nil, err
 	case obj.kind != "blob":
 		return nil, fmt.Errorf("object %s is a %s, not a blob", id, obj.kind)
+	}
+	if r.blobBytes+len(obj.data) <= maxBlobCache {
+		if r.blobs == nil {
+			r.blobs = map[string][]byte{}
+		}
+		r.blobs[id] = obj.data
+		r.blobBytes += len(obj.data)
 	}
 	return obj.data, nil
 }

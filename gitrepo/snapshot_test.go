@@ -646,3 +646,30 @@ func TestConcurrentReads(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestBlobsAreKept holds that a blob read once is not read again while the
+// Repo is open (base and head share most files): with its object deleted
+// from the object database, the same blob still reads at another commit,
+// until Close drops what was kept.
+func TestBlobsAreKept(t *testing.T) {
+	tr := newTestRepo(t)
+	first := tr.commit("c1", map[string]string{"shared.json": `{"a": true}`, "x": "1"})
+	second := tr.commit("c2", map[string]string{"x": "2"})
+	r := tr.open()
+	if got := readAll(r.Commit(first), "shared.json"); got["shared.json"] != `{"a": true}` {
+		t.Fatalf("ReadFile at c1 = %q", got["shared.json"])
+	}
+	id := tr.git("rev-parse", second+":shared.json")
+	if err := os.Remove(filepath.Join(tr.dir, ".git", "objects", id[:2], id[2:])); err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(r.Commit(second), "shared.json"); got["shared.json"] != `{"a": true}` {
+		t.Fatalf("ReadFile at c2 after the object was deleted = %q, want the kept blob", got["shared.json"])
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(r.Commit(second), "shared.json"); !strings.HasPrefix(got["shared.json"], "error: ") {
+		t.Errorf("ReadFile after Close = %q, want an error (the blob is gone and nothing is kept)", got["shared.json"])
+	}
+}
