@@ -50,8 +50,8 @@ type Engine struct {
 	// deny is the query of the deny set alone, prepared on the first
 	// EvalDeny from the same modules (opts).
 	deny func() (rego.PreparedEvalQuery, error)
-	// sections caches the sections' terms across EvalDeny calls.
-	sections sectionTerms
+	// terms caches the sections' and reviews' terms across EvalDeny calls.
+	terms termCache
 	// user holds the deny and warn rules of the repository's own policies,
 	// by rule name, so that a malformed finding can name its source.
 	user map[string][]userRule
@@ -351,7 +351,7 @@ func (e *Engine) EvalDeny(ctx context.Context, in *Input) ([]result.Finding, err
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
 	}
-	rs, err := evalValue(ctx, q, in.valueWith(&e.sections))
+	rs, err := evalValue(ctx, q, in.valueWith(&e.terms))
 	if err != nil {
 		return nil, err
 	}

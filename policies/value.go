@@ -2,6 +2,10 @@ package policies
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -85,37 +89,76 @@ func mapOf[V any](m map[string]V, f func(*V) *ast.Term) *ast.Term {
 // value is the input document as Rego sees it.
 func (in *Input) value() ast.Value { return in.valueWith(nil) }
 
-// sectionTerms keeps the term of each section value seen: the report
-// evaluates the policies on every commit of a period, with inputs that
-// hold the same thousands of sections. Terms are never modified by an
-// evaluation, so they are shared.
-type sectionTerms struct {
-	mu sync.Mutex
-	m  map[Section]*ast.Term
+// termCache keeps the terms of the sections and reviews seen: the report
+// evaluates the policies on every commit of a period, with inputs that hold
+// the same thousands of sections and registry reviews. Terms are never
+// modified by an evaluation, so they are shared. A nil cache keeps nothing.
+type termCache struct {
+	mu       sync.Mutex
+	sections map[Section]*ast.Term
+	reviews  map[string]*ast.Term
 }
 
-// maxSectionTerms bounds the cache; past it, it starts over.
-const maxSectionTerms = 1 << 16
+// maxCachedTerms bounds each map of the cache; past it, the map starts over.
+const maxCachedTerms = 1 << 16
 
-func (c *sectionTerms) term(s *Section) *ast.Term {
+func (c *termCache) section(s *Section) *ast.Term {
 	if c == nil {
 		return s.term()
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t, ok := c.m[*s]; ok {
+	if t, ok := c.sections[*s]; ok {
 		return t
 	}
-	if c.m == nil || len(c.m) >= maxSectionTerms {
-		c.m = map[Section]*ast.Term{}
+	if c.sections == nil || len(c.sections) >= maxCachedTerms {
+		c.sections = map[Section]*ast.Term{}
 	}
 	t := s.term()
-	c.m[*s] = t
+	c.sections[*s] = t
 	return t
 }
 
-// valueWith is value, with the sections' terms from cache (nil: none).
-func (in *Input) valueWith(cache *sectionTerms) ast.Value {
+func (c *termCache) review(r *Review) *ast.Term {
+	if c == nil {
+		return r.term()
+	}
+	key := r.key()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.reviews[key]; ok {
+		return t
+	}
+	if c.reviews == nil || len(c.reviews) >= maxCachedTerms {
+		c.reviews = map[string]*ast.Term{}
+	}
+	t := r.term()
+	c.reviews[key] = t
+	return t
+}
+
+// key is every field of r, unambiguously: two reviews with one key have
+// one term.
+func (r *Review) key() string {
+	var b strings.Builder
+	for _, f := range []string{r.Flag, r.Reviewer, r.Date, r.Verdict, r.CPSVersion, r.Ref, r.Notes, r.Origin, r.File, strconv.Itoa(r.Line), strconv.FormatBool(r.New)} {
+		b.WriteString(strconv.Quote(f))
+	}
+	b.WriteByte('|')
+	for _, s := range r.Sections {
+		b.WriteString(strconv.Quote(s))
+	}
+	b.WriteByte('|')
+	for _, k := range slices.Sorted(maps.Keys(r.SectionHashes)) {
+		b.WriteString(strconv.Quote(k))
+		b.WriteString(strconv.Quote(r.SectionHashes[k]))
+	}
+	return b.String()
+}
+
+// valueWith is value, with the sections' and reviews' terms from cache
+// (nil: none).
+func (in *Input) valueWith(cache *termCache) ast.Value {
 	flags := in.Flags
 	if flags == nil {
 		flags = map[string]Flag{} // an object, never null (withEmptySlices)
@@ -130,7 +173,7 @@ func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 	}
 	flagsTerm := lazyFlags(flags)
 	index := in.index()
-	reviews := arrayOf(in.Reviews, (*Review).term)
+	reviews := arrayOf(in.Reviews, cache.review)
 	return newObj(26).
 		str("base", in.Base).
 		str("head", in.Head).
@@ -140,7 +183,7 @@ func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 		str("base_date", in.BaseDate).
 		str("config", in.Config).
 		str("registry", in.Registry).
-		term("sections", mapOf(in.Sections, cache.term)).
+		term("sections", mapOf(in.Sections, cache.section)).
 		term("flags", flagsTerm).
 		term("flag_changes", arrayOf(in.FlagChanges, (*FlagChange).term)).
 		term("cps_changes", arrayOf(in.CPSChanges, (*CPSChange).term)).

@@ -3,7 +3,9 @@ package policies
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -84,6 +86,13 @@ func TestValueEqualsJSONForm(t *testing.T) {
 			if got.Compare(want) != 0 {
 				t.Errorf("direct conversion differs from the JSON form:\ngot  %v\nwant %v", got, want)
 			}
+			// Through a cache, twice: the cached terms are the same values.
+			var cache termCache
+			for range 2 {
+				if got := in.valueWith(&cache); got.Compare(want) != 0 {
+					t.Errorf("conversion through the term cache differs from the JSON form:\ngot  %v\nwant %v", got, want)
+				}
+			}
 		})
 	}
 }
@@ -100,4 +109,45 @@ func BenchmarkValue(b *testing.B) {
 			jsonValue(b, in)
 		}
 	})
+}
+
+// TestReviewKeysDiffer holds that reviews differing in any one field have
+// different cache keys (a shared key would hand one review's term to the
+// other).
+func TestReviewKeysDiffer(t *testing.T) {
+	base := Review{Flag: "F", Sections: []string{"1.1"}, Reviewer: "r", Date: "d", Verdict: "v", CPSVersion: "c",
+		SectionHashes: map[string]string{"1.1": "h"}, Ref: "ref", Notes: "n", Origin: "o", New: true, File: "f", Line: 1}
+	v := reflect.ValueOf(&base).Elem()
+	seen := map[string]string{base.key(): "none"}
+	for i := range v.NumField() {
+		r := base
+		r.Sections = slices.Clone(base.Sections)
+		r.SectionHashes = maps.Clone(base.SectionHashes)
+		f := reflect.ValueOf(&r).Elem().Field(i)
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString(f.String() + "x")
+		case reflect.Int:
+			f.SetInt(2)
+		case reflect.Bool:
+			f.SetBool(false)
+		case reflect.Slice:
+			r.Sections = append(r.Sections, "x")
+		case reflect.Map:
+			r.SectionHashes["1.1"] = "other"
+		}
+		name := v.Type().Field(i).Name
+		if other, ok := seen[r.key()]; ok {
+			t.Errorf("changing %s gives the key of %s", name, other)
+		}
+		seen[r.key()] = name
+	}
+	// Quoting keeps field boundaries: moving a character from one field to
+	// the next changes the key.
+	a, b := base, base
+	a.Flag, a.Reviewer = "Fr", ""
+	b.Flag, b.Reviewer = "F", "r"
+	if a.key() == b.key() {
+		t.Error("fields run together in the key")
+	}
 }

@@ -18,7 +18,8 @@ import (
 )
 
 // Judge evaluates the deny rules of the policies on one change: what the
-// report asks of each commit (*policies.Engine has it).
+// report asks of each commit (*policies.Engine has it). The report calls it
+// from several goroutines at once: it must be safe for concurrent use.
 type Judge interface {
 	EvalDeny(ctx context.Context, in *policies.Input) ([]result.Finding, error)
 }
