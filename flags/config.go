@@ -69,6 +69,18 @@ func ExtractConfig(file string, src []byte, key, env string) ([]Setting, error) 
 	if err := diag.CheckUTF8(file, src); err != nil {
 		return nil, diag.Errors{err}.Err()
 	}
+	if strings.ToLower(path.Ext(file)) == ".json" {
+		if settings, ok := fastJSONSettings(file, src, key, env); ok {
+			return settings, nil
+		}
+	}
+	return extractConfig(file, src, key, env)
+}
+
+// extractConfig is ExtractConfig's general path, which reads any file and
+// reports every problem, on src without its BOM.
+func extractConfig(file string, src []byte, key, env string) ([]Setting, error) {
+	at := diag.Pos{File: file, Line: 1}
 	var docs []*cnode
 	var err error
 	switch strings.ToLower(path.Ext(file)) {
