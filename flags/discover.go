@@ -79,11 +79,11 @@ func resolveFound(found *Found, errs *diag.Errors) [][]Setting {
 		return append(groups, found.Settings)
 	}
 	var r *resolver
-	resolve := func(settings []Setting) diag.Errors {
+	resolver := func() *resolver {
 		if r == nil {
 			r = newResolver(found.Structs)
 		}
-		return r.resolve(settings)
+		return r
 	}
 	var sum Sum
 	if found.memo != nil {
@@ -91,16 +91,18 @@ func resolveFound(found *Found, errs *diag.Errors) [][]Setting {
 	}
 	for _, f := range found.files {
 		res, _ := memoDo(found.memo, fileResolvedKey{read: f.key, structs: sum}, func() (*fileResolved, error) {
-			settings := f.settings
 			if found.memo != nil {
-				settings = slices.Clone(settings) // the read settings are shared
+				// The read settings are shared: copied only when a key
+				// sets a field of another name.
+				settings, errs := resolver().resolveShared(f.settings)
+				return &fileResolved{settings: settings, errs: errs}, nil
 			}
-			return &fileResolved{settings: settings, errs: resolve(settings)}, nil
+			return &fileResolved{settings: f.settings, errs: resolver().resolve(f.settings)}, nil
 		})
 		groups = append(groups, res.settings)
 		*errs = append(*errs, res.errs...)
 	}
-	*errs = append(*errs, resolve(found.Settings)...)
+	*errs = append(*errs, resolver().resolve(found.Settings)...)
 	return append(groups, found.Settings)
 }
 
