@@ -2,15 +2,15 @@ package flags
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/cpsgate/cpsgate/diag"
 )
 
-// fastJSONSettings reads the settings of a JSON configuration file in one
-// pass over its bytes, without building a tree: the common case of a
+// fastJSON reads the settings of a JSON configuration file in one
+// pass over its bytes, without building a tree, into the compact form (nil when there
+// are none): the common case of a
 // large CA's hundreds of configuration files, each setting thousands of
 // flags. It reads only what it can read exactly as ExtractConfig's general
 // path (parseJSON, then settingsWalker) does, and gives up (ok false) at
@@ -21,7 +21,7 @@ import (
 // or null, a value in it that is not true or false, an empty flag name, and
 // the limits. The caller then takes the general path, which says what is
 // wrong. src has no BOM and is valid UTF-8 (ExtractConfig checks it first).
-func fastJSONSettings(file string, src []byte, key, env string) (settings []Setting, ok bool) {
+func fastJSON(file string, src []byte, key, env string) (*compactSettings, bool) {
 	f := fastScanPool.Get().(*fastScan)
 	defer func() {
 		f.reset()
@@ -44,14 +44,7 @@ func fastJSONSettings(file string, src []byte, key, env string) (settings []Sett
 	if env == "" {
 		env = file
 	}
-	out := make([]Setting, len(f.items))
-	for i, it := range f.items {
-		out[i] = Setting{
-			Flag: it.flag, Kind: KindConfig, Env: env, Path: f.paths[it.path], Value: it.value,
-			Pos: diag.Pos{File: file, Line: int(it.line), Col: int(it.col)},
-		}
-	}
-	return out, true
+	return &compactSettings{env: env, file: file, paths: slices.Clone(f.paths), items: slices.Clone(f.items)}, true
 }
 
 // fastScan is the state of fastJSONSettings; its slices are reused.
@@ -68,7 +61,7 @@ type fastScan struct {
 	// segments is the key path to the value being read: a key (start and
 	// end offsets) or an array index (start -1, end the index).
 	segments []fastSegment
-	items    []fastItem
+	items    []compactSetting
 	paths    []string
 	folds    map[string]bool // reused for large objects
 	pathBuf  []byte
@@ -81,14 +74,6 @@ type fastKey struct {
 }
 
 type fastSegment struct{ start, end int }
-
-// fastItem is a setting as fastScan reads it.
-type fastItem struct {
-	flag      string
-	line, col int32
-	path      int32 // index in paths
-	value     bool
-}
 
 var fastScanPool = sync.Pool{New: func() any { return new(fastScan) }}
 
@@ -325,7 +310,7 @@ func (f *fastScan) flagMap(depth int) bool {
 	base := len(f.items)
 	if !flagNames.intern(f.src, keys, func(i int, name string) {
 		k := keys[i]
-		f.items = append(f.items, fastItem{flag: name, line: k.line, col: k.col, path: path, value: k.value == 1})
+		f.items = append(f.items, compactSetting{flag: name, line: k.line, col: k.col, path: path, value: k.value == 1})
 	}) {
 		f.items = f.items[:base]
 		return false

@@ -8,7 +8,18 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/cpsgate/cpsgate/diag"
 )
+
+// fastJSONSettings is fastJSON, expanded.
+func fastJSONSettings(file string, src []byte, key, env string) ([]Setting, bool) {
+	c, ok := fastJSON(file, src, key, env)
+	if !ok || c == nil {
+		return nil, ok
+	}
+	return settingGroup{compact: c}.settings(), true
+}
 
 // fastKeys are the configured keys the fast path is compared under.
 var fastKeys = []string{"features", "a", "A", "b"}
@@ -182,5 +193,96 @@ func TestNameTable(t *testing.T) {
 		if diff := cmp.Diff(names, tt.names); diff != "" {
 			t.Errorf("%q: names (-got +want):\n%s", tt.srcs, diff)
 		}
+	}
+}
+
+// TestDiscoverFastJSON compares Discover with and without the fast path
+// for JSON files (whose settings it keeps in compact form), alone and
+// through a memo: the same inventory, or the same error.
+func TestDiscoverFastJSON(t *testing.T) {
+	goSrc := "package f\ntype C struct {\n\tA bool\n\tB bool `json:\"bee\"`\n\tN int\n}\n"
+	specs := []SourceSpec{
+		{Kind: "go-struct", Path: "f.go", Type: "C"},
+		{Kind: KindConfig, Glob: "deploy/*.json", Key: "features"},
+	}
+	tests := []struct {
+		name  string
+		files map[string]string
+	}{
+		{"plain", map[string]string{
+			"deploy/a.json": `{"features": {"A": true, "bee": false}, "ra": {"features": {"A": false}}}`,
+			"deploy/b.json": `{"features": {"bee": true, "Z": true}}`,
+		}},
+		{"key renamed by case folding", map[string]string{
+			"deploy/a.json": `{"features": {"a": true, "BEE": false}}`,
+			"deploy/b.json": `{"features": {"A": true}}`,
+		}},
+		{"two maps at one path set one field", map[string]string{
+			"deploy/a.json": `{"x.y": {"features": {"A": true}}, "x": {"y": {"features": {"A": false}}}}`,
+		}},
+		{"two maps at one path, different fields", map[string]string{
+			"deploy/a.json": `{"x.y": {"features": {"A": true}}, "x": {"y": {"features": {"bee": false}}}}`,
+		}},
+		{"one field from a renamed key and its own", map[string]string{
+			"deploy/a.json": `{"x.y": {"features": {"a": true}}, "x": {"y": {"features": {"A": false}}}}`,
+		}},
+		{"key sets no field, or one not bool", map[string]string{
+			"deploy/a.json": `{"features": {"B": true, "N": true}}`,
+		}},
+		{"general path for one file", map[string]string{
+			"deploy/a.json": `{"features": {"A": true}}`,
+			"deploy/b.json": `{"features": {"A\u00e9": true, "bee": true}}`,
+		}},
+	}
+	read := func(fsys mapFS, memo Memo) string {
+		inv, err := DiscoverShared(fsys, specs, memo)
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return fmt.Sprintf("%+v", inv.Settings)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := mapFS{"f.go": goSrc}
+			for name, src := range tt.files {
+				fsys[name] = src
+			}
+			generalJSONOnly = true
+			want := read(fsys, nil)
+			generalJSONOnly = false
+			memo := &countingMemo{}
+			for _, memo := range []Memo{nil, memo, memo} {
+				if diff := cmp.Diff(read(fsys, memo), want); diff != "" {
+					t.Errorf("memo %v: (-fast +general):\n%s", memo != nil, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestJoinGroups checks that joinGroups reads compact groups as their
+// lists.
+func TestJoinGroups(t *testing.T) {
+	c := func(env, file string, paths []string, items ...compactSetting) settingGroup {
+		return settingGroup{compact: &compactSettings{env: env, file: file, paths: paths, items: items}}
+	}
+	groups := []settingGroup{
+		c("prod", "b.json", []string{"features", "ra.features"},
+			compactSetting{"B", 1, 2, 0, true}, compactSetting{"A", 2, 2, 0, false}, compactSetting{"A", 3, 4, 1, true}),
+		{list: []Setting{{Flag: "A", Kind: "go-enum", Env: "dev", Pos: diag.Pos{File: "x.go", Line: 3}}}},
+		c("dev", "a.json", []string{"features"}, compactSetting{"C", 1, 1, 0, true}, compactSetting{"A", 5, 1, 0, false}),
+		{},
+	}
+	var lists [][]Setting
+	for _, g := range groups {
+		lists = append(lists, g.settings())
+	}
+	got := joinGroups(groups)
+	want := joinSettings(lists)
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("(-compact +lists):\n%s", diff)
+	}
+	if len(got) != 6 {
+		t.Errorf("%d settings, want 6", len(got))
 	}
 }

@@ -67,21 +67,28 @@ func newResolver(structs []*GoStruct) *resolver {
 // It depends on nothing but the settings and the structs: the settings of
 // each file can be resolved on their own, with the same errors.
 func (r *resolver) resolve(settings []Setting) diag.Errors {
-	renames, errs := r.fields(settings)
+	renames, errs := r.fields(settingGroup{list: settings})
 	applyRenames(settings, renames)
 	return append(errs, duplicateFields(settings)...)
 }
 
 // resolveShared is resolve for settings that others share: it leaves them
 // as they are and returns them when no key sets a field of another name
-// (the common case), else a resolved copy.
-func (r *resolver) resolveShared(settings []Setting) ([]Setting, diag.Errors) {
-	renames, errs := r.fields(settings)
+// (the common case), else a resolved copy, as a list.
+func (r *resolver) resolveShared(g settingGroup) (settingGroup, diag.Errors) {
+	renames, errs := r.fields(g)
 	if len(renames) > 0 {
-		settings = slices.Clone(settings)
-		applyRenames(settings, renames)
+		list := g.settings()
+		if g.compact == nil {
+			list = slices.Clone(list)
+		}
+		applyRenames(list, renames)
+		g = settingGroup{list: list}
 	}
-	return settings, append(errs, duplicateFields(settings)...)
+	if !g.distinctPaths() {
+		errs = append(errs, duplicateFields(g.settings())...)
+	}
+	return g, errs
 }
 
 // rename is a setting whose key sets a field of another name.
@@ -100,13 +107,13 @@ func applyRenames(settings []Setting, renames []rename) {
 // fields finds the field each setting's key sets, without changing the
 // settings: it returns those whose flag is a field of another name, and
 // what is wrong.
-func (r *resolver) fields(settings []Setting) ([]rename, diag.Errors) {
+func (r *resolver) fields(g settingGroup) ([]rename, diag.Errors) {
 	structs, defs, jsonIndexes, foldedDefs := r.structs, r.defs, r.jsonIndexes, r.foldedDefs
 	var errs diag.Errors
 	var renames []rename
 	yamlErrs := map[*GoStruct]bool{}
-	for i := range settings {
-		s := &settings[i]
+	for i := range g.len() {
+		s := g.at(i)
 		key, isYAML := s.Flag, isYAMLFile(s.Pos.File)
 		var found *KeyField
 		ambiguous := false
