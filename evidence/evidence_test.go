@@ -253,11 +253,42 @@ func TestNormative(t *testing.T) {
 		{"The CA must check.", false},
 		{"MUSTARD is not a keyword; neither is SHALLOW.", false},
 		{"", false},
+		{"MUST", true},
+		{"REQUIRED", true},
+		{"_MUST", false},
+		{"MUST_", false},
+		{"9SHALL", false},
+		{"SHALL9", false},
+		{"xMUST MUSTx SHALL", true},
+		{"MUSTMUST SHALLSHALL", false},
+		{"(MUST)", true},
+		{"A\nMUST\n", true},
+		{"éMUSTé", true}, // \b is ASCII: a non-ASCII letter is no word character
+		{"NOT REQUIREDx but MUST.", true},
+		{"must SHALl REQUIRE", false},
 	} {
 		if got := Normative(tc.text); got != tc.want {
 			t.Errorf("Normative(%q) = %v, want %v", tc.text, got, tc.want)
 		}
+		if got, want := Normative(tc.text), normativeRegexp.MatchString(tc.text); got != want {
+			t.Errorf("Normative(%q) = %v, the regular expression says %v", tc.text, got, want)
+		}
 	}
+}
+
+// normativeRegexp is the definition Normative implements.
+var normativeRegexp = regexp.MustCompile(`\b(MUST|SHALL|REQUIRED)\b`)
+
+// FuzzNormative checks Normative against its regular expression.
+func FuzzNormative(f *testing.F) {
+	for _, s := range []string{"The CA MUST check.", "MUSTARD", "_SHALL_", "éREQUIREDé", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := Normative(text), normativeRegexp.MatchString(text); got != want {
+			t.Errorf("Normative(%q) = %v, the regular expression says %v", text, got, want)
+		}
+	})
 }
 
 func TestReadResults(t *testing.T) {

@@ -38,6 +38,15 @@ type reachedNode struct {
 // JSON, equal to it under encoding/json's case folding), in order, checking
 // n's keys the first time.
 func (cf *ConfigFile) entriesFor(n *cnode, seg, folded string) []centry {
+	if cf.json {
+		return cf.keyGroups(n)[folded]
+	}
+	return cf.keyGroups(n)[seg]
+}
+
+// keyGroups returns the merged entries of object n by key (for JSON, folded
+// as encoding/json folds it), each group in order, computed once per node.
+func (cf *ConfigFile) keyGroups(n *cnode) map[string][]centry {
 	if cf.keys == nil {
 		cf.keys, cf.checked = map[*cnode]map[string][]centry{}, map[*cnode]bool{}
 	}
@@ -53,10 +62,7 @@ func (cf *ConfigFile) entriesFor(n *cnode, seg, folded string) []centry {
 		}
 		cf.keys[n] = byKey
 	}
-	if cf.json {
-		return byKey[folded]
-	}
-	return byKey[seg]
+	return byKey
 }
 
 // checkKeys checks the keys of object n once.

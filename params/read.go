@@ -94,8 +94,18 @@ func ReadShared(fsys flags.FS, reg *flags.Registry, memo flags.Memo) (*Values, e
 	if reg == nil || len(reg.Parameters) == 0 {
 		return out, nil
 	}
-	r := &reader{fsys: fsys, memo: memo, files: map[string]*flags.ConfigFile{}, ferrs: map[string]error{},
-		vars: map[string]*varsFile{}, globs: map[string][]string{}}
+	if out, ok := readSet(newReader(fsys, memo), reg); ok {
+		return out, nil
+	}
+	// Something went wrong, or might have: the look-ups one by one report
+	// it exactly, in order.
+	return readEach(newReader(fsys, memo), reg)
+}
+
+// readEach is ReadShared looking each location's key path up in each file
+// its glob matches, one at a time.
+func readEach(r *reader, reg *flags.Registry) (*Values, error) {
+	out := &Values{}
 	var errs diag.Errors
 	for _, p := range reg.Parameters {
 		var seen map[[2]string]bool // made when the parameter has a value
@@ -109,16 +119,7 @@ func ReadShared(fsys flags.FS, reg *flags.Registry, memo flags.Memo) (*Values, e
 			for _, file := range files {
 				vals, err := r.values(p, loc, kp, file)
 				addError(&errs, loc.Pos, err)
-				if len(vals) > 0 && seen == nil {
-					seen = map[[2]string]bool{}
-				}
-				for _, v := range vals {
-					key := [2]string{v.File, v.Path}
-					if !seen[key] {
-						seen[key] = true
-						out.List = append(out.List, v)
-					}
-				}
+				out.List = appendNew(out.List, &seen, vals)
 			}
 		}
 	}
@@ -128,10 +129,128 @@ func ReadShared(fsys flags.FS, reg *flags.Registry, memo flags.Memo) (*Values, e
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out.List, func(a, b Value) int {
+	sortValues(out.List)
+	return out, nil
+}
+
+func newReader(fsys flags.FS, memo flags.Memo) *reader {
+	return &reader{fsys: fsys, memo: memo, files: map[string]*flags.ConfigFile{}, ferrs: map[string]error{},
+		vars: map[string]*varsFile{}, globs: map[string][]string{}}
+}
+
+// readSet is ReadShared without errors: it looks the key paths of all the
+// locations that share a glob up in each file the glob matches in one walk
+// (flags.ConfigFile.LookupSet), and returns false when anything goes wrong
+// or might (the caller then reads one look-up at a time, which reports it).
+// The values, and the order they are taken in, are ReadShared's.
+func readSet(r *reader, reg *flags.Registry) (*Values, bool) {
+	// The locations, numbered in registry order, grouped by glob.
+	type globGroup struct {
+		loc   flags.ParamLocation // the first with the glob
+		locs  []int
+		paths []flags.KeyPath
+	}
+	var groups []*globGroup
+	byGlob := map[string]*globGroup{}
+	nlocs := 0
+	for _, p := range reg.Parameters {
+		for _, loc := range p.Config {
+			g := byGlob[loc.Glob]
+			if g == nil {
+				g = &globGroup{loc: loc}
+				byGlob[loc.Glob] = g
+				groups = append(groups, g)
+			}
+			g.locs = append(g.locs, nlocs)
+			g.paths = append(g.paths, flags.NewKeyPath(loc.Path))
+			nlocs++
+		}
+	}
+	// found[i] are the values of location i, by file in glob order.
+	type fileValues struct {
+		file string
+		vals []flags.ConfigValue
+	}
+	found := make([][]fileValues, nlocs)
+	for _, g := range groups {
+		files, err := r.glob(g.loc)
+		if err != nil {
+			return nil, false
+		}
+		set := flags.NewPathSet(g.paths)
+		for _, file := range files {
+			cf, err := r.file(file)
+			if err != nil {
+				return nil, false
+			}
+			vals, ok := cf.LookupSet(set)
+			if !ok {
+				return nil, false
+			}
+			for i := 0; i < len(vals); {
+				j := i + 1
+				for j < len(vals) && vals[j].Path == vals[i].Path {
+					j++
+				}
+				cvs := make([]flags.ConfigValue, j-i)
+				for k := range cvs {
+					cvs[k] = vals[i+k].ConfigValue
+				}
+				loc := g.locs[vals[i].Path]
+				found[loc] = append(found[loc], fileValues{file: file, vals: cvs})
+				i = j
+			}
+		}
+	}
+	out := &Values{}
+	i := 0
+	for _, p := range reg.Parameters {
+		var seen map[[2]string]bool
+		for _, loc := range p.Config {
+			for _, fv := range found[i] {
+				vals, err := r.convert(p, loc, fv.file, fv.vals)
+				if err != nil {
+					return nil, false
+				}
+				if len(p.Config) == 1 && len(vals) == 1 {
+					// Values of one location in different files differ
+					// in file: one value is new.
+					out.List = append(out.List, vals[0])
+					continue
+				}
+				out.List = appendNew(out.List, &seen, vals)
+			}
+			i++
+		}
+	}
+	if len(r.files)+len(r.vars) > MaxFiles {
+		return nil, false
+	}
+	sortValues(out.List)
+	return out, true
+}
+
+// appendNew appends the values whose file and key path *seen (made when
+// needed) does not hold yet, and adds them to it.
+func appendNew(list []Value, seen *map[[2]string]bool, vals []Value) []Value {
+	if len(vals) > 0 && *seen == nil {
+		*seen = map[[2]string]bool{}
+	}
+	for _, v := range vals {
+		key := [2]string{v.File, v.Path}
+		if !(*seen)[key] {
+			(*seen)[key] = true
+			list = append(list, v)
+		}
+	}
+	return list
+}
+
+// sortValues sorts values by parameter, file and key path.
+func sortValues(list []Value) {
+	slices.SortFunc(list, func(a, b Value) int {
 		return cmp.Or(cmp.Compare(a.Parameter, b.Parameter), cmp.Compare(a.File, b.File), cmp.Compare(a.Path, b.Path))
 	})
-	return out, nil
 }
 
 // glob returns the files loc's glob matches, sorted.
@@ -175,6 +294,12 @@ func (r *reader) values(p flags.Parameter, loc flags.ParamLocation, kp flags.Key
 	if err != nil {
 		return nil, err
 	}
+	return r.convert(p, loc, file, found)
+}
+
+// convert turns the scalars found for parameter p in one file that loc's
+// glob matched into values: templates resolved, types parsed.
+func (r *reader) convert(p flags.Parameter, loc flags.ParamLocation, file string, found []flags.ConfigValue) ([]Value, error) {
 	if len(found) == 0 {
 		return nil, nil
 	}

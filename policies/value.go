@@ -128,14 +128,9 @@ func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 	if tests == nil {
 		tests = map[string]Test{} // an object, never null (withEmptySlices)
 	}
-	// The flags are most of a large input: their terms are built beside
-	// the rest (a check has the machine to itself at this point).
-	var flagsTerm *ast.Term
-	var wg sync.WaitGroup
-	wg.Go(func() { flagsTerm = mapOf(flags, (*Flag).term) })
+	flagsTerm := lazyFlags(flags)
 	index := in.index()
 	reviews := arrayOf(in.Reviews, (*Review).term)
-	wg.Wait()
 	return newObj(26).
 		str("base", in.Base).
 		str("head", in.Head).
@@ -165,31 +160,25 @@ func (in *Input) valueWith(cache *sectionTerms) ast.Value {
 		done().Value
 }
 
+// lazyFlags is the flags as an object whose members are converted when a
+// rule first reads them (ast.LazyObject; each by its JSON form, the form
+// policies/README.md documents): at a large CA most of the input is flags
+// that the change does not touch, and that the built-in rules, starting
+// from the index, never read. A policy that iterates over input.flags
+// converts them all.
+func lazyFlags(flags map[string]Flag) *ast.Term {
+	native := make(map[string]any, len(flags))
+	for name, f := range flags {
+		f.CPS, f.BaseCPS, f.Sources = orEmpty(f.CPS), orEmpty(f.BaseCPS), orEmpty(f.Sources)
+		native[name] = f
+	}
+	return ast.NewTerm(ast.LazyObject(native))
+}
+
 func (s *Section) term() *ast.Term {
 	return newObj(10).str("id", s.ID).str("title", s.Title).num("level", s.Level).
 		str("file", s.File).num("line", s.Line).str("anchor", s.Anchor).str("hash", s.Hash).
 		str("tree_hash", s.TreeHash).str("base_tree_hash", s.BaseTreeHash).boolean("normative", s.Normative).done()
-}
-
-func (f *Flag) term() *ast.Term {
-	return newObj(13).str("name", f.Name).boolean("registered", f.Registered).
-		boolean("in_base", f.InBase).boolean("in_head", f.InHead).str("status", f.Status).
-		term("cps", stringsTerm(f.CPS)).term("base_cps", stringsTerm(f.BaseCPS)).str("no_cps_impact", f.NoCPSImpact).
-		str("description", f.Description).str("file", f.File).num("line", f.Line).
-		term("sources", arrayOf(f.Sources, (*FlagSource).term)).num("settings_omitted", f.SettingsOmitted).done()
-}
-
-func (s *FlagSource) term() *ast.Term {
-	o := newObj(9).str("kind", s.Kind).str("file", s.File).num("line", s.Line).
-		strOmit("environment", s.Environment).strOmit("path", s.Path)
-	if s.Value != nil {
-		o.boolean("value", *s.Value)
-	}
-	o.strOmit("value_type", s.ValueType).strOmit("text", s.Text)
-	if s.Number != nil {
-		o.float("number", *s.Number)
-	}
-	return o.done()
 }
 
 func (c *FlagChange) term() *ast.Term {

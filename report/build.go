@@ -45,7 +45,11 @@ type builder struct {
 	in      Input
 	rep     *Report
 	reviews []found // in step order
-	final   *check.State
+	// byStep and byFlag index reviews: per step (of the period) and per
+	// flag, the indices of its reviews, in order.
+	byStep [][]int
+	byFlag map[string][]int
+	final  *check.State
 	// lastModified is, per section ID at the end, the step index and date
 	// of its last modification in the period.
 	lastModified map[string]int
@@ -96,9 +100,11 @@ func Build(ctx context.Context, in Input) (*Report, error) {
 		b.rep.Problems = append(b.rep.Problems, Problem{Commit: in.Base, Date: "", Message: p})
 	}
 	b.versions()
-	for _, s := range in.Steps {
-		b.sets = append(b.sets, change.Between(s.Before, s.After))
-	}
+	b.sets = make([]change.Set, len(in.Steps))
+	parallel(len(in.Steps), func(i int) error {
+		b.sets[i] = change.Between(in.Steps[i].Before, in.Steps[i].After)
+		return nil
+	})
 	b.collectReviews()
 	stepStart := make([]int, 0, len(in.Steps)+1)
 	for i, s := range in.Steps {
@@ -185,6 +191,13 @@ func (b *builder) collectReviews() {
 		}
 	}
 	b.reviews = append(before, b.reviews...)
+	b.byStep, b.byFlag = make([][]int, len(b.in.Steps)), map[string][]int{}
+	for k, f := range b.reviews {
+		if f.step >= 0 {
+			b.byStep[f.step] = append(b.byStep[f.step], k)
+		}
+		b.byFlag[f.r.Flag] = append(b.byFlag[f.r.Flag], k)
+	}
 }
 
 func (b *builder) addReview(i int, s Step, r review.Review, origin string) {
@@ -237,10 +250,8 @@ func (b *builder) stepEvents(i int, s Step) {
 		}
 		b.rep.Events = append(b.rep.Events, e)
 	}
-	for _, f := range b.reviews {
-		if f.step != i {
-			continue
-		}
+	for _, k := range b.byStep[i] {
+		f := b.reviews[k]
 		e := base
 		e.Subject, e.Change, e.Flag = SubjectReview, flags.Added, f.r.Flag
 		e.Reviewer, e.Verdict, e.Sections, e.Origin = f.r.Reviewer, f.r.Verdict, slices.Clone(f.r.Sections), f.origin
@@ -295,9 +306,9 @@ func (b *builder) flags() {
 // given): by date, then by the order it was recorded.
 func (b *builder) latest(flag, section string) *found {
 	var best *found
-	for k := range b.reviews {
+	for _, k := range b.byFlag[flag] {
 		f := &b.reviews[k]
-		if f.r.Flag != flag || (section != "" && !slices.Contains(f.r.Sections, section)) {
+		if section != "" && !slices.Contains(f.r.Sections, section) {
 			continue
 		}
 		if best == nil || f.date >= best.date {

@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"maps"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cpsgate/cpsgate/change"
 	"github.com/cpsgate/cpsgate/check"
@@ -193,12 +195,13 @@ func attach(events []Event, from int, f result.Finding) int {
 // gave it.
 func (b *builder) judgeSteps(ctx context.Context, stepStart []int) error {
 	verdicts := make([]verdict, len(b.in.Steps))
-	for i, s := range b.in.Steps {
-		v, err := b.evaluate(ctx, i, s)
-		if err != nil {
-			return err
-		}
+	err := parallel(len(b.in.Steps), func(i int) error {
+		v, err := b.evaluate(ctx, i, b.in.Steps[i])
 		verdicts[i] = v
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	for i, v := range verdicts {
 		from, to := stepStart[i], stepStart[i+1]
@@ -271,8 +274,16 @@ func (b *builder) laterReview(i int, verdicts []verdict, f result.Finding) *Revi
 	if f.Section == "" || f.Flag == "" {
 		return nil
 	}
-	for j := i + 1; j < len(verdicts); j++ {
-		if r := b.coveringReview(j, i, f); r != nil && !verdicts[j].refused[r.pos] {
+	// The flag's reviews are in step order: the first of each later step
+	// that names the section is the one coveringReview finds there.
+	last := -1
+	for _, k := range b.byFlag[f.Flag] {
+		fd := &b.reviews[k]
+		if fd.step <= i || fd.step == last || !slices.Contains(fd.r.Sections, f.Section) {
+			continue
+		}
+		last = fd.step
+		if r := refOf(fd, i, f); !verdicts[fd.step].refused[r.pos] {
 			return &r.ReviewRef
 		}
 	}
@@ -288,13 +299,46 @@ type ref struct {
 // coveringReview returns a review recorded at step j that names the
 // finding's flag and section, for an event of step i.
 func (b *builder) coveringReview(j, i int, f result.Finding) *ref {
-	for _, fd := range b.reviews {
-		if fd.step != j || fd.r.Flag != f.Flag || !slices.Contains(fd.r.Sections, f.Section) {
+	for _, k := range b.byStep[j] {
+		fd := &b.reviews[k]
+		if fd.r.Flag != f.Flag || !slices.Contains(fd.r.Sections, f.Section) {
 			continue
 		}
-		return &ref{
-			ReviewRef: ReviewRef{Flag: fd.r.Flag, Section: f.Section, Reviewer: fd.r.Reviewer, Date: fd.date, Verdict: fd.r.Verdict, Commit: fd.commit, Late: j > i},
-			pos:       fd.r.Pos.File + ":" + strconv.Itoa(fd.r.Pos.Line),
+		r := refOf(fd, i, f)
+		return &r
+	}
+	return nil
+}
+
+// refOf is the reference to review fd for the finding f of step i.
+func refOf(fd *found, i int, f result.Finding) ref {
+	return ref{
+		ReviewRef: ReviewRef{Flag: fd.r.Flag, Section: f.Section, Reviewer: fd.r.Reviewer, Date: fd.date, Verdict: fd.r.Verdict, Commit: fd.commit, Late: fd.step > i},
+		pos:       fd.r.Pos.File + ":" + strconv.Itoa(fd.r.Pos.Line),
+	}
+}
+
+// parallel calls f(i) for every i in [0, n), on all cores, and returns the
+// error of the lowest i that failed.
+func parallel(n int, f func(i int) error) error {
+	errs := make([]error, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				errs[i] = f(i)
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil

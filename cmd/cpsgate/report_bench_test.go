@@ -2,35 +2,46 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
 
-// Shape of the generated history of BenchmarkReportYear.
+// The period of the generated histories.
 const (
-	yearCommits   = 7000 // first-parent commits in 2025
-	yearRelevant  = 200  // of which touch flags, registry or CPS
 	yearFirstDate = "2025-01-01"
 	yearLastDate  = "2025-12-31"
 )
+
+// yearShape is the shape of a generated history: commits first-parent
+// commits over 2025, of which relevant touch flags, registry or CPS.
+type yearShape struct{ commits, relevant int }
+
+// year is the history of BenchmarkReportYear.
+var year = yearShape{commits: 7000, relevant: 200}
+
+func (s yearShape) String() string {
+	return fmt.Sprintf("commits=%d/relevant=%d", s.commits, s.relevant)
+}
 
 // reportBenchPaths are the paths the report reads in the generated
 // repository, for the git log -p yardstick.
 var reportBenchPaths = []string{".cpsgate.yaml", "deploy", "docs/CPS.md", "features/features.go", "flags/registry.yaml"}
 
 // writeYearRepo generates, with one git fast-import, the boulder-scale
-// repository of writeBenchRepo followed by a year of history: yearCommits
-// commits, every yearCommits/yearRelevant-th of which edits a CPS section,
+// repository of writeBenchRepo followed by a year of history: s.commits
+// commits, every s.commits/s.relevant-th of which edits a CPS section,
 // flips a flag in a deployment config, records a review in the registry or
 // rewords a flag's doc comment; the others edit unrelated code. It returns
 // the id of the commit before the year.
-func writeYearRepo(tb testing.TB, dir string) (base string) {
+func writeYearRepo(tb testing.TB, dir string, s yearShape) (base string) {
 	tb.Helper()
 	git := func(stdin io.Reader, args ...string) string {
 		tb.Helper()
@@ -92,9 +103,9 @@ func writeYearRepo(tb testing.TB, dir string) (base string) {
 		file(fmt.Sprintf("pkg/p%02d/p.go", i), fmt.Sprintf("package p%02d\n\nfunc F() int { return %d }\n", i, i))
 	}
 
-	step := 365 * 24 * time.Hour / yearCommits
-	every := yearCommits / yearRelevant
-	for i := range yearCommits {
+	step := 365 * 24 * time.Hour / time.Duration(s.commits)
+	every := s.commits / s.relevant
+	for i := range s.commits {
 		when := start.Add(time.Duration(i) * step)
 		mark := i + 2
 		if i%every != every-1 {
@@ -102,7 +113,7 @@ func writeYearRepo(tb testing.TB, dir string) (base string) {
 			file(fmt.Sprintf("pkg/p%02d/p.go", i%40), fmt.Sprintf("package p%02d\n\nfunc F() int { return %d }\n", i%40, i))
 			continue
 		}
-		k := i / every // 0..yearRelevant-1
+		k := i / every // 0..s.relevant-1
 		flag := (k * 7) % benchFlags
 		switch k % 4 {
 		case 0:
@@ -139,7 +150,7 @@ func writeYearRepo(tb testing.TB, dir string) (base string) {
 		tb.Fatal(msg)
 	}
 	git(nil, "reset", "-q", "--hard", "main")
-	return git(nil, "rev-parse", "main~"+fmt.Sprint(yearCommits))
+	return git(nil, "rev-parse", "main~"+fmt.Sprint(s.commits))
 }
 
 func yearCPS(ids []string, extra map[string]int) string {
@@ -209,7 +220,7 @@ func yearRegistry(ids []string, reviews map[int][]string) string {
 func BenchmarkReportYear(b *testing.B) {
 	asTheBinary(b)
 	dir := filepath.Join(b.TempDir(), "repo")
-	base := writeYearRepo(b, dir)
+	base := writeYearRepo(b, dir, year)
 	args := []string{"-C", dir, "report", "--from", yearFirstDate, "--to", yearLastDate, "--format", "md"}
 	if code := Main(args, nil, io.Discard, os.Stderr); code != ExitDeny && code != ExitPass {
 		b.Fatalf("report exited %d", code)
@@ -263,13 +274,95 @@ func BenchmarkReportYear(b *testing.B) {
 	})
 }
 
+// BenchmarkReportScale runs the built binary's report as a process over
+// generated histories of 7,000 and 70,000 commits, with 200 in 7,000 or
+// one in ten touching flags, registry or CPS, interleaved iteration by
+// iteration with `git log -p --first-parent` over the same range and paths,
+// and reports both wall times, their ratio (issue 15's target: <= 1.5 at
+// 70,000 commits) and the report's peak RSS (target: <= 256 MB). Run it with
+//
+//	go test ./cmd/cpsgate -run '^$' -bench ReportScale -benchtime 3x -timeout 60m
+func BenchmarkReportScale(b *testing.B) {
+	bin := buildBinary(b)
+	for _, s := range []yearShape{
+		{commits: 7000, relevant: 200},
+		{commits: 7000, relevant: 700},
+		{commits: 70000, relevant: 2000},
+		{commits: 70000, relevant: 7000},
+	} {
+		b.Run(s.String(), func(b *testing.B) {
+			dir := filepath.Join(b.TempDir(), "repo")
+			base := writeYearRepo(b, dir, s)
+			args := []string{"-C", dir, "report", "--from", yearFirstDate, "--to", yearLastDate, "--format", "md"}
+			gitArgs := append([]string{"log", "-p", "--first-parent", base + "..main", "--"}, reportBenchPaths...)
+			var rep, log, cpu time.Duration
+			var maxRSS int64
+			b.ResetTimer()
+			for b.Loop() {
+				cmd := exec.Command(bin, args...)
+				var stderr bytes.Buffer
+				cmd.Stdout, cmd.Stderr = io.Discard, &stderr
+				t0 := time.Now()
+				err := cmd.Run()
+				t1 := time.Now()
+				if code := cmd.ProcessState.ExitCode(); code != ExitPass && code != ExitDeny {
+					b.Fatalf("report exited %d: %v\n%s", code, err, stderr.String())
+				}
+				cpu += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+				if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss > maxRSS {
+					maxRSS = ru.Maxrss
+				}
+				g := exec.Command("git", gitArgs...)
+				g.Dir, g.Stdout = dir, io.Discard
+				if err := g.Run(); err != nil {
+					b.Fatal(err)
+				}
+				rep, log = rep+t1.Sub(t0), log+time.Since(t1)
+			}
+			n := float64(b.N)
+			b.ReportMetric(rep.Seconds()/n, "report-s/op")
+			b.ReportMetric(cpu.Seconds()/n, "report-cpu-s/op")
+			b.ReportMetric(log.Seconds()/n, "gitlog-s/op")
+			b.ReportMetric(float64(rep)/float64(log), "ratio")
+			b.ReportMetric(float64(maxRSS)/1024, "MB-peak-rss")
+		})
+	}
+}
+
+// BenchmarkReportYearDir runs the report in process over the history that
+// TestWriteYearRepo wrote, for profiling (-cpuprofile, -memprofile):
+//
+//	CPSGATE_YEAR_REPO=/tmp/year70k CPSGATE_YEAR_SHAPE=70000,2000 go test ./cmd/cpsgate -run WriteYearRepo
+//	CPSGATE_YEAR_REPO=/tmp/year70k go test ./cmd/cpsgate -run '^$' -bench ReportYearDir -cpuprofile cpu.out
+func BenchmarkReportYearDir(b *testing.B) {
+	dir := os.Getenv("CPSGATE_YEAR_REPO")
+	if dir == "" {
+		b.Skip("CPSGATE_YEAR_REPO not set")
+	}
+	asTheBinary(b)
+	args := []string{"-C", dir, "report", "--from", yearFirstDate, "--to", yearLastDate, "--format", "md"}
+	for b.Loop() {
+		if code := Main(args, nil, io.Discard, os.Stderr); code != ExitPass && code != ExitDeny {
+			b.Fatalf("report exited %d", code)
+		}
+	}
+}
+
 // TestWriteYearRepo writes the benchmark's history to $CPSGATE_YEAR_REPO,
-// to inspect it or time git on it by hand; it is skipped otherwise.
+// to inspect it, time git on it by hand or profile the report on it
+// (BenchmarkReportYearDir); $CPSGATE_YEAR_SHAPE (commits,relevant) sets
+// its shape (default 7000,200). It is skipped without $CPSGATE_YEAR_REPO.
 func TestWriteYearRepo(t *testing.T) {
 	dir := os.Getenv("CPSGATE_YEAR_REPO")
 	if dir == "" {
 		t.Skip("set CPSGATE_YEAR_REPO to a new directory to write the benchmark history there")
 	}
-	base := writeYearRepo(t, dir)
-	t.Logf("wrote %s; the year starts after %s", dir, base)
+	s := year
+	if spec := os.Getenv("CPSGATE_YEAR_SHAPE"); spec != "" {
+		if _, err := fmt.Sscanf(spec, "%d,%d", &s.commits, &s.relevant); err != nil || s.relevant <= 0 || s.relevant > s.commits {
+			t.Fatalf("CPSGATE_YEAR_SHAPE=%q: want commits,relevant (0 < relevant <= commits)", spec)
+		}
+	}
+	base := writeYearRepo(t, dir, s)
+	t.Logf("wrote %s (%v); the year starts after %s", dir, s, base)
 }

@@ -48,6 +48,11 @@ func (d *Decoder) Parse(src []byte) []*yaml.Node {
 		d.Errs = append(d.Errs, err)
 		return nil
 	}
+	if len(src) >= chunkMin {
+		if root, ok := parseChunked(src); ok {
+			return []*yaml.Node{root}
+		}
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var roots []*yaml.Node
 	for {
