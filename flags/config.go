@@ -52,6 +52,14 @@ func (configSource) ReadFile(file string, src []byte, spec SourceSpec) ([]Settin
 	return ExtractConfig(file, src, spec.Key, spec.Environment)
 }
 
+func (configSource) readGroup(file string, src []byte, spec SourceSpec) (settingGroup, error) {
+	return readConfig(file, src, spec.Key, spec.Environment)
+}
+
+// generalJSONOnly turns the fast path of JSON files off: tests compare
+// what Discover reads with and without it.
+var generalJSONOnly = false
+
 // utf8BOM is the byte order mark some editors put at the start of a file.
 var utf8BOM = []byte("\uFEFF")
 
@@ -60,15 +68,38 @@ var utf8BOM = []byte("\uFEFF")
 // a key equal to key, at any depth. env names the environment; it defaults
 // to the file path. Values in such maps must be booleans.
 func ExtractConfig(file string, src []byte, key, env string) ([]Setting, error) {
+	g, err := readConfig(file, src, key, env)
+	if err != nil {
+		return nil, err
+	}
+	return g.settings(), nil
+}
+
+// readConfig is ExtractConfig, returning the settings of a JSON file that
+// the fast path reads in compact form.
+func readConfig(file string, src []byte, key, env string) (settingGroup, error) {
 	at := diag.Pos{File: file, Line: 1}
 	if len(src) > MaxConfigSize {
-		return nil, diag.Errors{diag.Errorf(at, "config file is %d bytes, over the limit of %d", len(src), MaxConfigSize)}.Err()
+		return settingGroup{}, diag.Errors{diag.Errorf(at, "config file is %d bytes, over the limit of %d", len(src), MaxConfigSize)}.Err()
 	}
 	src = bytes.TrimPrefix(src, utf8BOM)
 	// encoding/json would turn invalid UTF-8 in a flag name into U+FFFD.
 	if err := diag.CheckUTF8(file, src); err != nil {
-		return nil, diag.Errors{err}.Err()
+		return settingGroup{}, diag.Errors{err}.Err()
 	}
+	if strings.ToLower(path.Ext(file)) == ".json" && !generalJSONOnly {
+		if c, ok := fastJSON(file, src, key, env); ok {
+			return settingGroup{compact: c}, nil
+		}
+	}
+	settings, err := extractConfig(file, src, key, env)
+	return settingGroup{list: settings}, err
+}
+
+// extractConfig is ExtractConfig's general path, which reads any file and
+// reports every problem, on src without its BOM.
+func extractConfig(file string, src []byte, key, env string) ([]Setting, error) {
+	at := diag.Pos{File: file, Line: 1}
 	var docs []*cnode
 	var err error
 	switch strings.ToLower(path.Ext(file)) {

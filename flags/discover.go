@@ -40,7 +40,7 @@ func DiscoverShared(fsys FS, specs []SourceSpec, memo Memo) (*Inventory, error) 
 	}
 	inv := &Inventory{Defs: found.Defs, Files: found.Files, FileKinds: found.FileKinds, Digests: found.Digests}
 	structs := found.Structs
-	var groups [][]Setting // the settings, a list per file, and those sources added directly
+	var groups []settingGroup // the settings, a group per file, and those sources added directly
 	if err := errs.Err(); err == nil {
 		groups = resolveFound(&found, &errs)
 		// Which flag a key sets depends on the structs too: a file reads
@@ -59,7 +59,7 @@ func DiscoverShared(fsys FS, specs []SourceSpec, memo Memo) (*Inventory, error) 
 	})
 	slices.Sort(inv.Files)
 	inv.Files = slices.Compact(inv.Files)
-	inv.Settings = joinSettings(groups)
+	inv.Settings = joinGroups(groups)
 	if err := checkFlagCount(inv); err != nil {
 		return nil, err
 	}
@@ -70,20 +70,20 @@ func DiscoverShared(fsys FS, specs []SourceSpec, memo Memo) (*Inventory, error) 
 // go-struct sources (resolveSettings), file by file, and returns them as
 // lists: one per file, and those that sources added directly. The settings
 // of a file read the same way at the other revision are resolved once.
-func resolveFound(found *Found, errs *diag.Errors) [][]Setting {
-	groups := make([][]Setting, 0, len(found.files)+1)
+func resolveFound(found *Found, errs *diag.Errors) []settingGroup {
+	groups := make([]settingGroup, 0, len(found.files)+1)
 	if len(found.Structs) == 0 {
 		for _, f := range found.files {
 			groups = append(groups, f.settings)
 		}
-		return append(groups, found.Settings)
+		return append(groups, settingGroup{list: found.Settings})
 	}
 	var r *resolver
-	resolve := func(settings []Setting) diag.Errors {
+	resolver := func() *resolver {
 		if r == nil {
 			r = newResolver(found.Structs)
 		}
-		return r.resolve(settings)
+		return r
 	}
 	var sum Sum
 	if found.memo != nil {
@@ -91,17 +91,23 @@ func resolveFound(found *Found, errs *diag.Errors) [][]Setting {
 	}
 	for _, f := range found.files {
 		res, _ := memoDo(found.memo, fileResolvedKey{read: f.key, structs: sum}, func() (*fileResolved, error) {
-			settings := f.settings
 			if found.memo != nil {
-				settings = slices.Clone(settings) // the read settings are shared
+				// The read settings are shared: copied only when a key
+				// sets a field of another name.
+				settings, errs := resolver().resolveShared(f.settings)
+				return &fileResolved{settings: settings, errs: errs}, nil
 			}
-			return &fileResolved{settings: settings, errs: resolve(settings)}, nil
+			if f.settings.compact != nil {
+				settings, errs := resolver().resolveShared(f.settings)
+				return &fileResolved{settings: settings, errs: errs}, nil
+			}
+			return &fileResolved{settings: f.settings, errs: resolver().resolve(f.settings.list)}, nil
 		})
 		groups = append(groups, res.settings)
 		*errs = append(*errs, res.errs...)
 	}
-	*errs = append(*errs, resolve(found.Settings)...)
-	return append(groups, found.Settings)
+	*errs = append(*errs, resolver().resolve(found.Settings)...)
+	return append(groups, settingGroup{list: found.Settings})
 }
 
 // joinSettings returns the settings of groups in one list sorted by flag,
@@ -110,17 +116,27 @@ func resolveFound(found *Found, errs *diag.Errors) [][]Setting {
 // settings are placed flag by flag (a counting sort), lists of smaller
 // environments first, and only a flag whose settings still come out of
 // order is sorted.
-func joinSettings(groups [][]Setting) []Setting {
+func joinSettings(lists [][]Setting) []Setting {
+	groups := make([]settingGroup, len(lists))
+	for i, l := range lists {
+		groups[i] = settingGroup{list: l}
+	}
+	return joinGroups(groups)
+}
+
+// joinGroups is joinSettings for groups.
+func joinGroups(groups []settingGroup) []Setting {
 	n := 0
 	for _, g := range groups {
-		n += len(g)
+		n += g.len()
 	}
 	if n == 0 {
 		return nil
 	}
-	groups = slices.DeleteFunc(slices.Clone(groups), func(g []Setting) bool { return len(g) == 0 })
-	slices.SortStableFunc(groups, func(a, b []Setting) int {
-		return cmp.Or(cmp.Compare(a[0].Env, b[0].Env), cmp.Compare(a[0].Pos.File, b[0].Pos.File))
+	groups = slices.DeleteFunc(slices.Clone(groups), func(g settingGroup) bool { return g.len() == 0 })
+	slices.SortStableFunc(groups, func(a, b settingGroup) int {
+		x, y := a.at(0), b.at(0)
+		return cmp.Or(cmp.Compare(x.Env, y.Env), cmp.Compare(x.Pos.File, y.Pos.File))
 	})
 	// Number the flags, count their settings, and place each flag's
 	// settings at its offset in the order of the names.
@@ -129,12 +145,13 @@ func joinSettings(groups [][]Setting) []Setting {
 	var counts []int
 	flagID := make([]int32, 0, n)
 	for _, g := range groups {
-		for i := range g {
-			id, ok := ids[g[i].Flag]
+		for i := range g.len() {
+			flag := g.flag(i)
+			id, ok := ids[flag]
 			if !ok {
 				id = int32(len(names))
-				ids[g[i].Flag] = id
-				names = append(names, g[i].Flag)
+				ids[flag] = id
+				names = append(names, flag)
 				counts = append(counts, 0)
 			}
 			counts[id]++
@@ -152,24 +169,29 @@ func joinSettings(groups [][]Setting) []Setting {
 		start[id] = off
 		off += counts[id]
 	}
-	// Scatter pointers, then copy the settings in order: writing the
-	// large settings one after the other is several times faster than
-	// scattering them.
-	from := make([]*Setting, n)
+	// Scatter the settings' places (group and index), then write the
+	// settings in order: writing the large settings one after the other
+	// is several times faster than scattering them.
+	type place struct{ group, i int32 }
+	from := make([]place, n)
 	next := start
 	k := 0
-	for _, g := range groups {
-		for i := range g {
+	for gi, g := range groups {
+		for i := range g.len() {
 			id := flagID[k]
 			k++
-			from[next[id]] = &g[i]
+			from[next[id]] = place{int32(gi), int32(i)}
 			next[id]++
 		}
 	}
 	flagID = nil
 	out := make([]Setting, n)
 	for i, p := range from {
-		out[i] = *p
+		if g := &groups[p.group]; g.compact != nil {
+			out[i] = g.at(int(p.i))
+		} else {
+			out[i] = g.list[p.i]
+		}
 	}
 	from = nil
 	next = nil

@@ -50,7 +50,7 @@ type fileReadKey struct {
 
 // fileRead is what a file source read from one file.
 type fileRead struct {
-	settings []Setting
+	settings settingGroup
 	err      error
 }
 
@@ -63,7 +63,7 @@ type fileResolvedKey struct {
 
 // fileResolved is a file's settings after resolveFile, and its errors.
 type fileResolved struct {
-	settings []Setting
+	settings settingGroup
 	errs     diag.Errors
 }
 

@@ -67,17 +67,58 @@ func newResolver(structs []*GoStruct) *resolver {
 // It depends on nothing but the settings and the structs: the settings of
 // each file can be resolved on their own, with the same errors.
 func (r *resolver) resolve(settings []Setting) diag.Errors {
+	renames, errs := r.fields(settingGroup{list: settings})
+	applyRenames(settings, renames)
+	return append(errs, duplicateFields(settings)...)
+}
+
+// resolveShared is resolve for settings that others share: it leaves them
+// as they are and returns them when no key sets a field of another name
+// (the common case), else a resolved copy, as a list.
+func (r *resolver) resolveShared(g settingGroup) (settingGroup, diag.Errors) {
+	renames, errs := r.fields(g)
+	if len(renames) > 0 {
+		list := g.settings()
+		if g.compact == nil {
+			list = slices.Clone(list)
+		}
+		applyRenames(list, renames)
+		g = settingGroup{list: list}
+	}
+	if !g.distinctPaths() {
+		errs = append(errs, duplicateFields(g.settings())...)
+	}
+	return g, errs
+}
+
+// rename is a setting whose key sets a field of another name.
+type rename struct {
+	i    int
+	flag string
+}
+
+func applyRenames(settings []Setting, renames []rename) {
+	for _, rn := range renames {
+		s := &settings[rn.i]
+		s.Key, s.Flag = s.Flag, rn.flag
+	}
+}
+
+// fields finds the field each setting's key sets, without changing the
+// settings: it returns those whose flag is a field of another name, and
+// what is wrong.
+func (r *resolver) fields(g settingGroup) ([]rename, diag.Errors) {
 	structs, defs, jsonIndexes, foldedDefs := r.structs, r.defs, r.jsonIndexes, r.foldedDefs
 	var errs diag.Errors
+	var renames []rename
 	yamlErrs := map[*GoStruct]bool{}
-	for i := range settings {
-		s := &settings[i]
+	for i := range g.len() {
+		s := g.at(i)
 		key, isYAML := s.Flag, isYAMLFile(s.Pos.File)
 		var found *KeyField
 		ambiguous := false
 		for i, gs := range structs {
-			var kf KeyField
-			var ok bool
+			var kf *KeyField
 			if isYAML {
 				if gs.YAMLErr != nil {
 					if !yamlErrs[gs] {
@@ -86,14 +127,16 @@ func (r *resolver) resolve(settings []Setting) diag.Errors {
 					}
 					continue
 				}
-				kf, ok = gs.YAML[key]
+				if f, ok := gs.YAML[key]; ok {
+					kf = &f
+				}
 			} else {
-				kf, ok = jsonIndexes[i].field(key)
+				kf = jsonIndexes[i].field(key)
 			}
 			switch {
-			case !ok:
+			case kf == nil:
 			case found == nil:
-				found = &kf
+				found = kf
 			case found.Name != kf.Name || found.Flag != kf.Flag:
 				ambiguous = true
 			}
@@ -116,9 +159,15 @@ func (r *resolver) resolve(settings []Setting) diag.Errors {
 		case !found.Flag:
 			errs.Add(s.Pos, "key %q sets field %s of type %s, which cpsgate cannot read as a flag (a bool, an alias of bool, a named bool type of the package)", key, found.Name, found.Type)
 		case found.Name != key:
-			s.Key, s.Flag = key, found.Name
+			renames = append(renames, rename{i, found.Name})
 		}
 	}
+	return renames, errs
+}
+
+// duplicateFields reports two keys of one map that set one field.
+func duplicateFields(settings []Setting) diag.Errors {
+	var errs diag.Errors
 	// Two keys of one map that set one field: the program reads the last.
 	// Sorting indexes, not a copy of the settings, and comparing
 	// neighbours keeps this cheap for millions of settings.
@@ -167,29 +216,30 @@ func namedFlag(defs, folded map[string]Definition, key string) (Definition, bool
 // field in field order for each folded name. Built once per struct, it
 // keeps the lookup constant-time for a struct of thousands of flags.
 type jsonIndex struct {
-	exact, folded map[string]KeyField
+	exact, folded map[string]*KeyField
 }
 
 func newJSONIndex(fields []KeyField) jsonIndex {
-	ix := jsonIndex{exact: make(map[string]KeyField, len(fields)), folded: make(map[string]KeyField, len(fields))}
-	for _, f := range fields {
+	ix := jsonIndex{exact: make(map[string]*KeyField, len(fields)), folded: make(map[string]*KeyField, len(fields))}
+	for i := range fields {
+		f := &fields[i]
 		if _, dup := ix.exact[f.Key]; !dup {
 			ix.exact[f.Key] = f
 		}
-		if k := foldName(f.Key); ix.folded[k].Key == "" {
+		if k := foldName(f.Key); ix.folded[k] == nil {
 			ix.folded[k] = f
 		}
 	}
 	return ix
 }
 
-// field returns the field encoding/json sets from key.
-func (ix jsonIndex) field(key string) (KeyField, bool) {
+// field returns the field encoding/json sets from key, or nil. The
+// field is the go-struct source's: never changed.
+func (ix jsonIndex) field(key string) *KeyField {
 	if f, ok := ix.exact[key]; ok {
-		return f, true
+		return f
 	}
-	f, ok := ix.folded[foldName(key)]
-	return f, ok
+	return ix.folded[foldName(key)]
 }
 
 // foldName is encoding/json's case folding of a field name or key (its

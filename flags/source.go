@@ -74,7 +74,14 @@ type Found struct {
 // shared with the other revision through the Memo: never changed.
 type foundFile struct {
 	key      fileReadKey
-	settings []Setting
+	settings settingGroup
+}
+
+// groupReader is a FileSource that reads a file's settings into a
+// settingGroup, in compact form when it can (ReadFile's result as a
+// group, and cheaper to keep).
+type groupReader interface {
+	readGroup(file string, src []byte, spec SourceSpec) (settingGroup, error)
 }
 
 var (
@@ -292,8 +299,12 @@ func DiscoverFiles(fsys FS, src FileSource, spec SourceSpec, found *Found) error
 			key.sum = SumOf(data)
 		}
 		r, _ := memoDo(found.memo, key, func() (*fileRead, error) {
+			if gr, ok := src.(groupReader); ok {
+				g, err := gr.readGroup(file, data, spec)
+				return &fileRead{settings: g, err: err}, nil
+			}
 			s, err := src.ReadFile(file, data, spec)
-			return &fileRead{settings: slices.Clip(s), err: err}, nil
+			return &fileRead{settings: settingGroup{list: slices.Clip(s)}, err: err}, nil
 		})
 		found.files = append(found.files, foundFile{key: key, settings: r.settings})
 		addError(&errs, spec.Pos, r.err)
