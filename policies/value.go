@@ -56,6 +56,20 @@ func (o *obj) term(k string, v *ast.Term) *obj {
 
 func (o *obj) done() *ast.Term { return ast.ObjectTerm(o.kv...) }
 
+// lazy is the object as an ast.LazyObject whose members are the terms
+// added, except those in replace (native Go values, converted on first
+// read). An object built by ast.NewObject computes its hash from its
+// members' at once, which would convert a lazy member whole; a lazy object
+// hashes only when something compares it.
+func (o *obj) lazy(replace map[string]any) ast.Value {
+	native := make(map[string]any, len(o.kv))
+	for _, kv := range o.kv {
+		native[string(kv[0].Value.(ast.String))] = kv[1].Value
+	}
+	maps.Copy(native, replace)
+	return ast.LazyObject(native)
+}
+
 // strings is a JSON array of strings; nil is [] (Input's slices encode as
 // arrays, never null).
 func stringsTerm(ss []string) *ast.Term {
@@ -171,7 +185,6 @@ func (in *Input) valueWith(cache *termCache) ast.Value {
 	if tests == nil {
 		tests = map[string]Test{} // an object, never null (withEmptySlices)
 	}
-	flagsTerm := lazyFlags(flags)
 	index := in.index()
 	reviews := arrayOf(in.Reviews, cache.review)
 	return newObj(26).
@@ -184,7 +197,7 @@ func (in *Input) valueWith(cache *termCache) ast.Value {
 		str("config", in.Config).
 		str("registry", in.Registry).
 		term("sections", mapOf(in.Sections, cache.section)).
-		term("flags", flagsTerm).
+		term("flags", ast.NullTerm()). // replaced below by the lazy flags
 		term("flag_changes", arrayOf(in.FlagChanges, (*FlagChange).term)).
 		term("cps_changes", arrayOf(in.CPSChanges, (*CPSChange).term)).
 		term("reviews", reviews).
@@ -200,22 +213,22 @@ func (in *Input) valueWith(cache *termCache) ast.Value {
 		term("test_requirements", arrayOf(in.TestRequirements, (*TestRequirement).term)).
 		term("parameter_registry_changes", arrayOf(in.ParameterRegistryChanges, (*ParameterRegistryChange).term)).
 		term("index", index.term()).
-		done().Value
+		lazy(map[string]any{"flags": lazyFlags(flags)})
 }
 
-// lazyFlags is the flags as an object whose members are converted when a
-// rule first reads them (ast.LazyObject; each by its JSON form, the form
+// lazyFlags is the flags as members of a lazy object (see lazy), each
+// converted when a rule first reads it, by its JSON form (the form
 // policies/README.md documents): at a large CA most of the input is flags
-// that the change does not touch, and that the built-in rules, starting
-// from the index, never read. A policy that iterates over input.flags
-// converts them all.
-func lazyFlags(flags map[string]Flag) *ast.Term {
+// that the change does not touch, and that the built-in rules, starting from
+// the index, never read. A policy that iterates over input.flags converts
+// them all.
+func lazyFlags(flags map[string]Flag) map[string]any {
 	native := make(map[string]any, len(flags))
 	for name, f := range flags {
 		f.CPS, f.BaseCPS, f.Sources = orEmpty(f.CPS), orEmpty(f.BaseCPS), orEmpty(f.Sources)
 		native[name] = f
 	}
-	return ast.NewTerm(ast.LazyObject(native))
+	return native
 }
 
 func (s *Section) term() *ast.Term {
