@@ -39,8 +39,12 @@ func DiffWithCodeRemovals(base, head State) []Change {
 func diff(base, head State, codeRemovals bool) []Change {
 	same := sameFiles(base.Inventory, head.Inventory)
 	b, h := newSnapshot(base, same), newSnapshot(head, same)
-	var changes []Change
-	for _, name := range unionKeys(b.flags, h.flags, cmp.Compare[string]) {
+	names := unionKeys(b.flags, h.flags, cmp.Compare[string])
+	keys := unionKeys(b.settings, h.settings, settingKey.compare)
+	// At most one change per flag and per setting: sized once (a change
+	// flipping every flag in every file has tens of thousands).
+	changes := make([]Change, 0, len(names)+len(keys))
+	for _, name := range names {
 		bf, hf := b.flags[name], h.flags[name]
 		switch {
 		case bf == nil:
@@ -53,7 +57,7 @@ func diff(base, head State, codeRemovals bool) []Change {
 			}
 		}
 	}
-	for _, key := range unionKeys(b.settings, h.settings, settingKey.compare) {
+	for _, key := range keys {
 		if c, ok := flip(key, b.settings[key], h.settings[key]); ok {
 			changes = append(changes, c)
 		}
@@ -62,6 +66,9 @@ func diff(base, head State, codeRemovals bool) []Change {
 		return cmp.Or(cmp.Compare(x.Flag, y.Flag), cmp.Compare(kindRank[x.Kind], kindRank[y.Kind]),
 			cmp.Compare(x.Env, y.Env), cmp.Compare(x.Path, y.Path))
 	})
+	if len(changes) == 0 {
+		return nil // no change: nil, as before sizing
+	}
 	return changes
 }
 

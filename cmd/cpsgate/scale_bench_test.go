@@ -168,6 +168,8 @@ func (s scaleRepo) write(tb testing.TB, dir string) string {
 		reviewed = []int{extra}
 	}
 	git("commit", "-q", "-am", "change")
+	git("repack", "-adq") // objects in a pack, as in a clone
+	git("prune")
 	b.Reset()
 	for _, f := range reviewed {
 		fmt.Fprintf(&b, "```cps-review\nflag: Flag%05d\nreviewer: alice\ndate: 2026-11-20\nsections: [%q, %q]\nverdict: compliant\nnotes: Checked.\n```\n\n",
