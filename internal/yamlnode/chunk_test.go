@@ -1,10 +1,7 @@
 package yamlnode
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -109,20 +106,6 @@ func randomRegistry(seed uint64) string {
 	return b.String()
 }
 
-// wholeParse parses src as one document, as Parse does without splitting.
-func wholeParse(src []byte) (*yaml.Node, bool) {
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil || len(doc.Content) != 1 {
-		return nil, false
-	}
-	var more yaml.Node
-	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
-		return nil, false
-	}
-	return doc.Content[0], true
-}
-
 // sameTree reports where a and b differ, comments aside ("" when they do not).
 func sameTree(a, b *yaml.Node, path string) string {
 	switch {
@@ -158,7 +141,7 @@ func TestParseChunkedAgrees(t *testing.T) {
 	for seed := range uint64(4000) {
 		src := []byte(randomRegistry(seed))
 		got, ok := parseChunked(src)
-		want, wholeOK := wholeParse(src)
+		want, wholeOK := parseOne(src)
 		if !ok {
 			continue
 		}
@@ -192,7 +175,7 @@ func TestParseSplitsLargeRegistry(t *testing.T) {
 	if !ok {
 		t.Fatal("the registry was not split")
 	}
-	want, _ := wholeParse(src)
+	want, _ := parseOne(src)
 	if d := sameTree(got, want, ""); d != "" {
 		t.Fatal(d)
 	}
@@ -217,7 +200,7 @@ func BenchmarkParseRegistry(b *testing.B) {
 					if _, ok := parseChunked(src); !ok {
 						b.Fatal("not split")
 					}
-				} else if _, ok := wholeParse(src); !ok {
+				} else if _, ok := parseOne(src); !ok {
 					b.Fatal("parse")
 				}
 			}

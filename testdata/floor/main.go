@@ -1,4 +1,4 @@
-// Command floor is the yardstick of BenchmarkCheckVsFloor: the least work a
+// Package main is the floor program, the yardstick of BenchmarkCheckVsFloor: the least work a
 // check of a change can do. It lists the trees of base and head, reads every
 // distinct blob under the given paths with one `git cat-file --batch`, and
 // parses each once with no further processing: markdown with goldmark, YAML
