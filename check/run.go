@@ -60,7 +60,7 @@ func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change
 	res := &result.Result{
 		Base:        base.Rev,
 		Head:        head.Rev,
-		FlagChanges: []result.FlagChange{},
+		FlagChanges: make([]result.FlagChange, 0, len(in.FlagChanges)),
 		CPSChanges:  []result.CPSChange{},
 		Missing:     missing(deny, in.Sections, head),
 	}
@@ -112,7 +112,7 @@ func BuildInputFrom(base, head *State, set change.Set, ch Change) *policies.Inpu
 		Registry:        ch.Registry,
 		Sections:        map[string]policies.Section{},
 		Flags:           map[string]policies.Flag{},
-		FlagChanges:     []policies.FlagChange{},
+		FlagChanges:     make([]policies.FlagChange, 0, len(set.Flags)),
 		CPSChanges:      []policies.CPSChange{},
 		Reviews:         []policies.Review{},
 		RegistryChanges: []policies.RegistryChange{},
