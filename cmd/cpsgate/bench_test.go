@@ -283,7 +283,7 @@ func buildBinary(tb testing.TB) string {
 }
 
 // BenchmarkCheckVsFloor runs the check as a process and the floor program
-// (../../testdata/floor: both trees listed, every distinct watched blob read with
+// (cmd/floor: both trees listed, every distinct watched blob read with
 // one cat-file --batch and parsed once, nothing else) in turn, iteration by
 // iteration, on the boulder-scale repository; ratio is check time over floor
 // time (issue 15's target: at most 1.5).
@@ -293,7 +293,7 @@ func BenchmarkCheckVsFloor(b *testing.B) {
 	dir := filepath.Join(b.TempDir(), "repo")
 	body := writeBenchRepo(b, dir)
 	floorBin := filepath.Join(b.TempDir(), "floor")
-	if out, err := exec.Command("go", "build", "-o", floorBin, "../../testdata/floor").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", floorBin, "../floor").CombinedOutput(); err != nil {
 		b.Fatalf("go build floor: %v\n%s", err, out)
 	}
 	check := exec.Command(buildBinary(b), "-C", dir, "check", "--base", "main", "--head", "change", "--pr-body", body)

@@ -1,8 +1,10 @@
-// Package main is the floor program, the yardstick of BenchmarkCheckVsFloor: the least work a
-// check of a change can do. It lists the trees of base and head, reads every
-// distinct blob under the given paths with one `git cat-file --batch`, and
-// parses each once with no further processing: markdown with goldmark, YAML
-// and JSON into empty interfaces, Go with go/parser.
+// Package main is floor, the yardstick of BenchmarkCheckVsFloor (issue 15):
+// the least work a check of a change can do. It lists the trees of base and
+// head, reads every distinct blob under the given paths with one
+// `git cat-file --batch`, and parses each once with no further processing:
+// markdown with goldmark, YAML and JSON into empty interfaces, Go with
+// go/parser. It is a benchmark tool, not part of a release (the release
+// builds cmd/cpsgate only).
 //
 //	floor DIR BASE HEAD PATH-PREFIX...
 package main
