@@ -823,9 +823,18 @@ func (s *jsonScanner) string() (string, bool) {
 	return "", false
 }
 
-// number reads a number literal as JSON defines it.
+// number reads a number literal as JSON defines it (numberEnd).
 func (s *jsonScanner) number() bool {
-	src, i := s.src, s.i
+	end, ok := numberEnd(s.src, s.i)
+	if ok {
+		s.i = end
+	}
+	return ok
+}
+
+// numberEnd returns where the JSON number literal starting at src[i] ends,
+// and false when none starts there: one scanner for both JSON readers.
+func numberEnd(src []byte, i int) (int, bool) {
 	digits := func() bool {
 		j := i
 		for i < len(src) && '0' <= src[i] && src[i] <= '9' {
@@ -840,12 +849,12 @@ func (s *jsonScanner) number() bool {
 	case i < len(src) && src[i] == '0':
 		i++
 	case !digits():
-		return false
+		return 0, false
 	}
 	if i < len(src) && src[i] == '.' {
 		i++
 		if !digits() {
-			return false
+			return 0, false
 		}
 	}
 	if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
@@ -854,11 +863,10 @@ func (s *jsonScanner) number() bool {
 			i++
 		}
 		if !digits() {
-			return false
+			return 0, false
 		}
 	}
-	s.i = i
-	return true
+	return i, true
 }
 
 // jsonReader reads a JSON document into a cnode tree with the token stream

@@ -380,42 +380,13 @@ func (f *fastScan) string() (start, end int, escaped, ok bool) {
 	return 0, 0, false, false
 }
 
-// number reads a number literal as JSON defines it.
+// number reads a number literal as JSON defines it (numberEnd).
 func (f *fastScan) number() bool {
-	src, i := f.src, f.i
-	digits := func() bool {
-		j := i
-		for i < len(src) && '0' <= src[i] && src[i] <= '9' {
-			i++
-		}
-		return i > j
+	end, ok := numberEnd(f.src, f.i)
+	if ok {
+		f.i = end
 	}
-	if i < len(src) && src[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(src) && src[i] == '0':
-		i++
-	case !digits():
-		return false
-	}
-	if i < len(src) && src[i] == '.' {
-		i++
-		if !digits() {
-			return false
-		}
-	}
-	if i < len(src) && (src[i] == 'e' || src[i] == 'E') {
-		i++
-		if i < len(src) && (src[i] == '+' || src[i] == '-') {
-			i++
-		}
-		if !digits() {
-			return false
-		}
-	}
-	f.i = i
-	return true
+	return ok
 }
 
 // flagNames interns the flag names of JSON configuration files: a large
