@@ -135,7 +135,7 @@ func FlagNames(st *revision.State) []string {
 		for _, d := range st.Inventory.Defs {
 			set[d.Flag] = true
 		}
-		for _, s := range st.Inventory.Settings {
+		for s := range st.Inventory.EachSetting() {
 			set[s.Flag] = true
 		}
 	}

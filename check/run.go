@@ -253,7 +253,7 @@ func addFlags(in *policies.Input, base, head *State, changed map[string]bool) {
 			in.Flags[d.Flag] = f
 		}
 		firstSetting := map[string]bool{}
-		for _, s := range side.st.Inventory.Settings {
+		for _, s := range side.st.Inventory.AllSettings() {
 			f := mark(s.Flag)
 			if side.head {
 				if changed[s.Pos.File] || !firstSetting[s.Flag] {
@@ -354,7 +354,7 @@ func sourceChanges(base, head *flags.Inventory) []policies.SourceChange {
 			continue
 		}
 		c := policies.SourceChange{File: file, Kind: base.FileKind(file), Change: "removed", Flags: []string{}}
-		for _, s := range base.Settings {
+		for s := range base.EachSetting() {
 			if s.Pos.File != file {
 				continue
 			}
