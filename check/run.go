@@ -252,18 +252,31 @@ func addFlags(in *policies.Input, base, head *State, changed map[string]bool) {
 			}
 			in.Flags[d.Flag] = f
 		}
+		// The settings come in runs of one flag (sorted by flag): one
+		// look-up of the flag for each run, not for each setting.
 		firstSetting := map[string]bool{}
-		for _, s := range side.st.Inventory.AllSettings() {
-			f := mark(s.Flag)
+		var f policies.Flag
+		name, first := "", false
+		for i, s := range side.st.Inventory.AllSettings() {
+			if i == 0 || s.Flag != name {
+				if i > 0 {
+					in.Flags[name] = f
+				}
+				f, name = mark(s.Flag), s.Flag
+				first = !firstSetting[name]
+				firstSetting[name] = true
+			}
 			if side.head {
-				if changed[s.Pos.File] || !firstSetting[s.Flag] {
+				if first || changed[s.Pos.File] {
 					f.Sources = append(f.Sources, settingSource(s))
 				} else {
 					f.SettingsOmitted++
 				}
-				firstSetting[s.Flag] = true
+				first = false
 			}
-			in.Flags[s.Flag] = f
+		}
+		if side.st.Inventory.NumSettings() > 0 {
+			in.Flags[name] = f
 		}
 	}
 }

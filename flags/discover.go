@@ -185,7 +185,9 @@ func joinGroups(groups []settingGroup) *joinedSettings {
 	flagID = nil
 	next = nil
 	j := &joinedSettings{groups: groups, order: from}
-	compare := func(a, b place) int { return compareSettings(j.at(a), j.at(b)) }
+	compare := func(a, b place) int { // for two settings of one flag
+		return groups[a.group].compareAt(int(a.i), groups[b.group], int(b.i))
+	}
 	for id := range start {
 		start[id] -= counts[id] // next moved each start to the flag's end
 	}

@@ -1,7 +1,9 @@
 package flags
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/cpsgate/cpsgate/diag"
 )
@@ -58,6 +60,38 @@ func (g settingGroup) at(i int) Setting {
 		}
 	}
 	return g.list[i]
+}
+
+// compareAt orders the i-th setting of g and the j-th of h as
+// compareSettings does, for two settings of one flag: by environment, path
+// then position, without building them.
+func (g settingGroup) compareAt(i int, h settingGroup, j int) int {
+	ge, gp, gf, gl, gc := g.key(i)
+	he, hp, hf, hl, hc := h.key(j)
+	if c := strings.Compare(ge, he); c != 0 {
+		return c
+	}
+	if c := strings.Compare(gp, hp); c != 0 {
+		return c
+	}
+	if c := strings.Compare(gf, hf); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(gl, hl); c != 0 {
+		return c
+	}
+	return cmp.Compare(gc, hc)
+}
+
+// key returns what orders the i-th setting among those of its flag: its
+// environment, path, and position (file, line, column).
+func (g settingGroup) key(i int) (env, path, file string, line, col int) {
+	if c := g.compact; c != nil {
+		it := &c.items[i]
+		return c.env, c.paths[it.path], c.file, int(it.line), int(it.col)
+	}
+	s := &g.list[i]
+	return s.Env, s.Path, s.Pos.File, s.Pos.Line, s.Pos.Col
 }
 
 // settings returns the settings as a list (a new one for a compact group).
