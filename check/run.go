@@ -252,6 +252,12 @@ func addFlags(in *policies.Input, base, head *State, changed map[string]bool) {
 			}
 			in.Flags[d.Flag] = f
 		}
+		if !side.head {
+			for flag := range side.st.Inventory.SettingFlags() {
+				in.Flags[flag] = mark(flag) // the flags, not the settings
+			}
+			continue
+		}
 		// The settings come in runs of one flag (sorted by flag): one
 		// look-up of the flag for each run, not for each setting.
 		firstSetting := map[string]bool{}
@@ -266,14 +272,12 @@ func addFlags(in *policies.Input, base, head *State, changed map[string]bool) {
 				first = !firstSetting[name]
 				firstSetting[name] = true
 			}
-			if side.head {
-				if first || changed[s.Pos.File] {
-					f.Sources = append(f.Sources, settingSource(s))
-				} else {
-					f.SettingsOmitted++
-				}
-				first = false
+			if first || changed[s.Pos.File] {
+				f.Sources = append(f.Sources, settingSource(s))
+			} else {
+				f.SettingsOmitted++
 			}
+			first = false
 		}
 		if side.st.Inventory.NumSettings() > 0 {
 			in.Flags[name] = f

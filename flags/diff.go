@@ -153,18 +153,40 @@ func newSnapshot(st State, same map[string]bool) snapshot {
 			f := info(d.Flag)
 			f.defs = append(f.defs, d)
 		}
+		// The settings in order, read in place: most are in files in
+		// same, of which only the flag and maybe the position count.
+		groups, order := inv.view()
+		sameGroup := make([]int8, len(groups)) // of a compact group (one file): 1 in same, -1 not
 		var f *flagInfo
 		prev := ""
-		for _, set := range inv.AllSettings() {
-			if f == nil || set.Flag != prev {
-				f, prev = info(set.Flag), set.Flag // once for each run of a flag's settings
+		for k := range inv.NumSettings() {
+			p := place{0, int32(k)}
+			if order != nil {
+				p = order[k]
 			}
-			if same[set.Pos.File] {
+			g, i := &groups[p.group], int(p.i)
+			if flag := g.flag(i); f == nil || flag != prev {
+				f, prev = info(flag), flag // once for each run of a flag's settings
+			}
+			var inSame bool
+			if c := g.compact; c != nil {
+				if sameGroup[p.group] == 0 {
+					sameGroup[p.group] = -1
+					if same[c.file] {
+						sameGroup[p.group] = 1
+					}
+				}
+				inSame = sameGroup[p.group] == 1
+			} else {
+				inSame = same[g.list[i].Pos.File]
+			}
+			if inSame {
 				if !f.hasSet {
-					f.noteSetting(set.Pos) // for pos
+					f.noteSetting(g.at(i).Pos) // for pos
 				}
 				continue
 			}
+			set := g.at(i)
 			f.noteSetting(set.Pos)
 			// One map sets a flag once (Discover refuses two keys for one
 			// field); should a key repeat all the same, true wins.

@@ -184,7 +184,10 @@ func joinGroups(groups []settingGroup) *joinedSettings {
 	}
 	flagID = nil
 	next = nil
-	j := &joinedSettings{groups: groups, order: from}
+	j := &joinedSettings{groups: groups, order: from, flags: make([]string, len(order)), starts: make([]int32, len(order)+1)}
+	for k, id := range order {
+		j.flags[k], j.starts[k+1] = names[id], int32(start[id])
+	}
 	compare := func(a, b place) int { // for two settings of one flag
 		return groups[a.group].compareAt(int(a.i), groups[b.group], int(b.i))
 	}
@@ -216,12 +219,8 @@ func checkFlagCount(inv *Inventory) error {
 	for _, d := range inv.Defs {
 		distinct[d.Flag] = struct{}{}
 	}
-	prev := ""
-	for i, s := range inv.AllSettings() {
-		if i == 0 || s.Flag != prev {
-			distinct[s.Flag] = struct{}{}
-			prev = s.Flag
-		}
+	for flag := range inv.SettingFlags() {
+		distinct[flag] = struct{}{}
 	}
 	if len(distinct) <= MaxFlags {
 		return nil

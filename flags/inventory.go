@@ -10,6 +10,10 @@ import "iter"
 type joinedSettings struct {
 	groups []settingGroup
 	order  []place
+	// flags are the flags set, sorted; the settings of flags[k] are
+	// order[starts[k]:starts[k+1]].
+	flags  []string
+	starts []int32
 }
 
 // place is a setting's group and index in the group.
@@ -18,6 +22,15 @@ type place struct{ group, i int32 }
 // at returns the setting at p.
 func (j *joinedSettings) at(p place) Setting {
 	return j.groups[p.group].at(int(p.i))
+}
+
+// view returns the settings as groups and their order: a listed
+// inventory's list is one group, in order (order nil).
+func (inv *Inventory) view() ([]settingGroup, []place) {
+	if j := inv.joined; j != nil {
+		return j.groups, j.order
+	}
+	return []settingGroup{{list: inv.ListedSettings}}, nil
 }
 
 // NumSettings returns the number of settings.
@@ -75,6 +88,30 @@ func (inv *Inventory) EachSetting() iter.Seq[Setting] {
 		for _, s := range inv.ListedSettings {
 			if !yield(s) {
 				return
+			}
+		}
+	}
+}
+
+// SettingFlags yields the flag of each run of settings of one flag, in
+// the order of AllSettings: each flag once for Discover's settings, sorted
+// by flag; a listed inventory's in any order, maybe more than once. Where
+// only the names matter, it is much cheaper than AllSettings.
+func (inv *Inventory) SettingFlags() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		if j := inv.joined; j != nil {
+			for _, flag := range j.flags {
+				if !yield(flag) {
+					return
+				}
+			}
+			return
+		}
+		for i, s := range inv.ListedSettings {
+			if i == 0 || s.Flag != inv.ListedSettings[i-1].Flag {
+				if !yield(s.Flag) {
+					return
+				}
 			}
 		}
 	}

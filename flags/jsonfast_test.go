@@ -303,6 +303,15 @@ func TestJoinGroups(t *testing.T) {
 	if diff := cmp.Diff(each, want); diff != "" {
 		t.Errorf("EachSetting, sorted (-got +want):\n%s", diff)
 	}
+	var runs []string
+	for i, s := range want {
+		if i == 0 || s.Flag != want[i-1].Flag {
+			runs = append(runs, s.Flag)
+		}
+	}
+	if diff := cmp.Diff(slices.Collect(inv.SettingFlags()), runs); diff != "" {
+		t.Errorf("SettingFlags (-got +want):\n%s", diff)
+	}
 	if inv.NumSettings() != 6 {
 		t.Errorf("NumSettings() = %d, want 6", inv.NumSettings())
 	}
