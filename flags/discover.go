@@ -184,9 +184,9 @@ func joinGroups(groups []settingGroup) *joinedSettings {
 	}
 	flagID = nil
 	next = nil
-	j := &joinedSettings{groups: groups, order: from, flags: make([]string, len(order)), starts: make([]int32, len(order)+1)}
+	j := &joinedSettings{groups: groups, order: from, flags: make([]string, len(order))}
 	for k, id := range order {
-		j.flags[k], j.starts[k+1] = names[id], int32(start[id])
+		j.flags[k] = names[id]
 	}
 	compare := func(a, b place) int { // for two settings of one flag
 		return groups[a.group].compareAt(int(a.i), groups[b.group], int(b.i))

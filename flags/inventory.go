@@ -10,10 +10,7 @@ import "iter"
 type joinedSettings struct {
 	groups []settingGroup
 	order  []place
-	// flags are the flags set, sorted; the settings of flags[k] are
-	// order[starts[k]:starts[k+1]].
-	flags  []string
-	starts []int32
+	flags  []string // the flags set, sorted
 }
 
 // place is a setting's group and index in the group.
