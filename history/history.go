@@ -610,7 +610,7 @@ func (l *historyLoader) load(snap revision.Snapshot, prev *histState, changed []
 	for _, part := range h.inv {
 		if part.inv != nil {
 			defs = append(defs, part.inv.Defs)
-			sets = append(sets, part.inv.ListedSettings)
+			sets = append(sets, part.inv.SettingList())
 		}
 	}
 	inv.Defs, inv.ListedSettings = concat(defs), concat(sets)
