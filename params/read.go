@@ -10,6 +10,7 @@ package params
 
 import (
 	"cmp"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -73,6 +74,8 @@ type reader struct {
 	memo  flags.Memo // shares parsed files with the other revision (nil: none)
 	files map[string]*flags.ConfigFile
 	ferrs map[string]error
+	read  map[string]bool // the configuration files read, parsed or not
+	sums  map[string]flags.Sum
 	vars  map[string]*varsFile
 	globs map[string][]string
 }
@@ -123,8 +126,8 @@ func readEach(r *reader, reg *flags.Registry) (*Values, error) {
 			}
 		}
 	}
-	if len(r.files)+len(r.vars) > MaxFiles {
-		errs.Add(reg.Parameters[0].Pos, "the parameters read %d files, more than the limit of %d (params.MaxFiles)", len(r.files)+len(r.vars), MaxFiles)
+	if len(r.read)+len(r.vars) > MaxFiles {
+		errs.Add(reg.Parameters[0].Pos, "the parameters read %d files, more than the limit of %d (params.MaxFiles)", len(r.read)+len(r.vars), MaxFiles)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -135,7 +138,7 @@ func readEach(r *reader, reg *flags.Registry) (*Values, error) {
 
 func newReader(fsys flags.FS, memo flags.Memo) *reader {
 	return &reader{fsys: fsys, memo: memo, files: map[string]*flags.ConfigFile{}, ferrs: map[string]error{},
-		vars: map[string]*varsFile{}, globs: map[string][]string{}}
+		read: map[string]bool{}, sums: map[string]flags.Sum{}, vars: map[string]*varsFile{}, globs: map[string][]string{}}
 }
 
 // readSet is ReadShared without errors: it looks the key paths of all the
@@ -166,52 +169,53 @@ func readSet(r *reader, reg *flags.Registry) (*Values, bool) {
 			nlocs++
 		}
 	}
-	// found[i] are the values of location i, by file in glob order.
-	type fileValues struct {
-		file string
-		vals []flags.ConfigValue
+	// params[i] and locs[i] are the parameter and location numbered i.
+	params := make([]*flags.Parameter, 0, nlocs)
+	locs := make([]*flags.ParamLocation, 0, nlocs)
+	for pi := range reg.Parameters {
+		p := &reg.Parameters[pi]
+		for li := range p.Config {
+			params, locs = append(params, p), append(locs, &p.Config[li])
+		}
 	}
-	found := make([][]fileValues, nlocs)
+	// found[i] are the values of location i, by file in glob order.
+	found := make([][][]Value, nlocs)
 	for _, g := range groups {
 		files, err := r.glob(g.loc)
 		if err != nil {
 			return nil, false
 		}
 		set := flags.NewPathSet(g.paths)
+		sum := groupSum(g.locs, params, locs)
 		for _, file := range files {
-			cf, err := r.file(file)
-			if err != nil {
+			res := r.fileValues(file, set, sum, func(path int) (*flags.Parameter, *flags.ParamLocation) {
+				loc := g.locs[path]
+				return params[loc], locs[loc]
+			})
+			if !res.ok {
 				return nil, false
 			}
-			vals, ok := cf.LookupSet(set)
-			if !ok {
-				return nil, false
-			}
-			for i := 0; i < len(vals); {
-				j := i + 1
-				for j < len(vals) && vals[j].Path == vals[i].Path {
-					j++
-				}
-				cvs := make([]flags.ConfigValue, j-i)
-				for k := range cvs {
-					cvs[k] = vals[i+k].ConfigValue
-				}
-				loc := g.locs[vals[i].Path]
-				found[loc] = append(found[loc], fileValues{file: file, vals: cvs})
-				i = j
+			for _, lv := range res.vals {
+				loc := g.locs[lv.path]
+				found[loc] = append(found[loc], lv.vals)
 			}
 		}
 	}
+	n := 0
+	for _, lists := range found {
+		for _, vals := range lists {
+			n += len(vals)
+		}
+	}
 	out := &Values{}
+	if n > 0 {
+		out.List = make([]Value, 0, n)
+	}
 	i := 0
 	for _, p := range reg.Parameters {
 		var seen map[[2]string]bool
-		for _, loc := range p.Config {
-			for _, fv := range found[i] {
-				vals, err := r.convert(p, loc, fv.file, fv.vals)
-				if err != nil {
-					return nil, false
-				}
+		for range p.Config {
+			for _, vals := range found[i] {
 				if len(p.Config) == 1 && len(vals) == 1 {
 					// Values of one location in different files differ
 					// in file: one value is new.
@@ -223,7 +227,7 @@ func readSet(r *reader, reg *flags.Registry) (*Values, bool) {
 			i++
 		}
 	}
-	if len(r.files)+len(r.vars) > MaxFiles {
+	if len(r.read)+len(r.vars) > MaxFiles {
 		return nil, false
 	}
 	sortValues(out.List)
@@ -272,16 +276,25 @@ func (r *reader) glob(loc flags.ParamLocation) ([]string, error) {
 
 // file parses a configuration file once.
 func (r *reader) file(name string) (*flags.ConfigFile, error) {
+	cf, _, err := r.fileSum(name)
+	return cf, err
+}
+
+// fileSum is file, with the sum of the file's content (when it was read).
+func (r *reader) fileSum(name string) (*flags.ConfigFile, flags.Sum, error) {
 	if cf, ok := r.files[name]; ok {
-		return cf, r.ferrs[name]
+		return cf, r.sums[name], r.ferrs[name]
 	}
+	r.read[name] = true
 	src, err := r.fsys.ReadFile(name)
 	var cf *flags.ConfigFile
+	var sum flags.Sum
 	if err == nil {
-		cf, err = flags.ParseConfigFileShared(name, src, r.memo)
+		sum = flags.SumOf(src)
+		cf, err = flags.ParseConfigFileSum(name, src, sum, r.memo)
 	}
-	r.files[name], r.ferrs[name] = cf, err
-	return cf, err
+	r.files[name], r.ferrs[name], r.sums[name] = cf, err, sum
+	return cf, sum, err
 }
 
 // values reads parameter p's values in one file that loc's glob matched.
@@ -390,4 +403,89 @@ func addError(errs *diag.Errors, pos diag.Pos, err error) {
 		return
 	}
 	errs.Add(pos, "%v", err)
+}
+
+// pathValues are the values of the path-th key path of a glob group in one
+// file.
+type pathValues struct {
+	path int
+	vals []Value
+}
+
+// fileResult is what readSet takes from one file for one glob group: the
+// values by key path (in path order), or ok false when anything went wrong
+// or might have. A result with templated values depends on variables files
+// too: it is not shared with the other revision (shareable false).
+type fileResult struct {
+	vals      []pathValues
+	ok        bool
+	shareable bool
+}
+
+// fileValuesKey identifies a fileResult that both revisions of a check
+// share: the file's path and content, and the group's locations as convert
+// reads them (groupSum).
+type fileValuesKey struct {
+	file       string
+	sum, group flags.Sum
+}
+
+// fileValues reads, for the glob group whose key paths set compiles and
+// whose locations sum identifies, the values of one file: the other
+// revision's result when the file and group are the same there and no value
+// is templated. at gives the parameter and location of a key path.
+func (r *reader) fileValues(file string, set *flags.PathSet, group flags.Sum, at func(path int) (*flags.Parameter, *flags.ParamLocation)) fileResult {
+	cf, sum, err := r.fileSum(file)
+	if err != nil {
+		return fileResult{}
+	}
+	read := func() fileResult {
+		vals, ok := cf.LookupSet(set)
+		if !ok {
+			return fileResult{}
+		}
+		res := fileResult{ok: true, shareable: true}
+		for i := 0; i < len(vals); {
+			j := i + 1
+			for j < len(vals) && vals[j].Path == vals[i].Path {
+				j++
+			}
+			cvs := make([]flags.ConfigValue, j-i)
+			for k := range cvs {
+				cvs[k] = vals[i+k].ConfigValue
+			}
+			p, loc := at(vals[i].Path)
+			converted, err := r.convert(*p, *loc, file, cvs)
+			if err != nil {
+				return fileResult{}
+			}
+			for _, v := range converted {
+				if v.Template != "" {
+					res.shareable = false
+				}
+			}
+			res.vals = append(res.vals, pathValues{path: vals[i].Path, vals: converted})
+			i = j
+		}
+		return res
+	}
+	if r.memo == nil {
+		return read()
+	}
+	v, _ := r.memo.Do(fileValuesKey{file: file, sum: sum, group: group}, func() (any, error) { return read(), nil })
+	if res, _ := v.(fileResult); res.shareable {
+		return res
+	}
+	return read()
+}
+
+// groupSum identifies the locations of a glob group as fileValues reads
+// them: their order, key paths, parameters' names and types, and
+// environments.
+func groupSum(group []int, params []*flags.Parameter, locs []*flags.ParamLocation) flags.Sum {
+	h := sha256.New()
+	for _, i := range group {
+		fmt.Fprintf(h, "%q %q %q %q\x00", params[i].Name, params[i].Type, locs[i].Path, locs[i].Environment)
+	}
+	return flags.Sum(h.Sum(nil))
 }

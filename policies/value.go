@@ -286,13 +286,42 @@ func (c *CPSVersionChange) term() *ast.Term {
 }
 
 func (p *Parameter) term() *ast.Term {
+	values := arrayOf(p.Values, (*ParameterValue).term)
 	return newObj(15).str("name", p.Name).str("type", p.Type).str("status", p.Status).
 		boolean("registered", p.Registered).boolean("in_base", p.InBase).str("description", p.Description).
 		term("cps", stringsTerm(p.CPS)).term("base_cps", stringsTerm(p.BaseCPS)).str("base_type", p.BaseType).
 		boolean("inclusive_validity", p.InclusiveValidity).str("file", p.File).num("line", p.Line).
-		term("values", arrayOf(p.Values, (*ParameterValue).term)).
-		term("base_values", arrayOf(p.BaseValues, (*ParameterValue).term)).
+		term("values", values).
+		term("base_values", baseValuesTerm(p.BaseValues, p.Values, values)).
 		term("constraints", arrayOf(p.Constraints, (*ParameterConstraint).term)).done()
+}
+
+// baseValuesTerm is the term of base, given the term of head: a value
+// that is the same at both revisions (as most are) shares head's term, and
+// base the same as head shares head's array.
+func baseValuesTerm(base, head []ParameterValue, headTerm *ast.Term) *ast.Term {
+	same := len(base) == len(head)
+	ts := make([]*ast.Term, len(base))
+	arr := headTerm.Value.(*ast.Array)
+	for i := range base {
+		if i < len(head) && base[i].equal(&head[i]) {
+			ts[i] = arr.Elem(i)
+			continue
+		}
+		same = false
+		ts[i] = base[i].term()
+	}
+	if same {
+		return headTerm
+	}
+	return ast.ArrayTerm(ts...)
+}
+
+// equal reports whether v and w are the same value.
+func (v *ParameterValue) equal(w *ParameterValue) bool {
+	return v.File == w.File && v.Line == w.Line && v.Path == w.Path && v.Environment == w.Environment &&
+		v.Text == w.Text && v.Template == w.Template && slices.Equal(v.Vars, w.Vars) &&
+		v.Number == w.Number && v.Effective == w.Effective && v.String == w.String && v.Bool == w.Bool
 }
 
 func (v *ParameterValue) term() *ast.Term {
