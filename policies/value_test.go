@@ -72,7 +72,7 @@ func TestValueEqualsJSONForm(t *testing.T) {
 	filled(reflect.ValueOf(full).Elem(), &seed)
 	falsy := false
 	full.Flags["x"] = Flag{Name: "x", Sources: []FlagSource{{Kind: "config", Value: &falsy}}}
-	// Base values the same as head's, in part or whole (they share terms).
+	// Base values the same as head's, in part or whole.
 	shared := &Input{Parameters: map[string]Parameter{}}
 	for i, p := range slices.Sorted(maps.Keys(full.Parameters)) {
 		v := full.Parameters[p]
@@ -97,7 +97,8 @@ func TestValueEqualsJSONForm(t *testing.T) {
 		"base values shared": shared,
 		"zero":               {},
 		"nil slices and maps inside": {Flags: map[string]Flag{"f": {}}, Reviews: []Review{{}},
-			FlagChanges: []FlagChange{{Fields: []string{}}}, CPSChanges: []CPSChange{{}}},
+			FlagChanges: []FlagChange{{Fields: []string{}}}, CPSChanges: []CPSChange{{}},
+			Parameters: map[string]Parameter{"p": {Values: []ParameterValue{{}}, BaseValues: []ParameterValue{{}, {}}, Constraints: []ParameterConstraint{{}}}, "q": {}}},
 		"boulder sized": boulderSized(),
 		"example":       newInput(nil),
 	}
