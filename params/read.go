@@ -71,11 +71,8 @@ const MaxFiles = 20000
 // reader reads the files of one revision once each.
 type reader struct {
 	fsys  flags.FS
-	memo  flags.Memo // shares parsed files with the other revision (nil: none)
-	files map[string]*flags.ConfigFile
-	ferrs map[string]error
-	read  map[string]bool // the configuration files read, parsed or not
-	sums  map[string]flags.Sum
+	memo  flags.Memo          // shares parsed files with the other revision (nil: none)
+	files map[string]readFile // the configuration files read, parsed or not
 	vars  map[string]*varsFile
 	globs map[string][]string
 }
@@ -126,8 +123,8 @@ func readEach(r *reader, reg *flags.Registry) (*Values, error) {
 			}
 		}
 	}
-	if len(r.read)+len(r.vars) > MaxFiles {
-		errs.Add(reg.Parameters[0].Pos, "the parameters read %d files, more than the limit of %d (params.MaxFiles)", len(r.read)+len(r.vars), MaxFiles)
+	if len(r.files)+len(r.vars) > MaxFiles {
+		errs.Add(reg.Parameters[0].Pos, "the parameters read %d files, more than the limit of %d (params.MaxFiles)", len(r.files)+len(r.vars), MaxFiles)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -137,8 +134,7 @@ func readEach(r *reader, reg *flags.Registry) (*Values, error) {
 }
 
 func newReader(fsys flags.FS, memo flags.Memo) *reader {
-	return &reader{fsys: fsys, memo: memo, files: map[string]*flags.ConfigFile{}, ferrs: map[string]error{},
-		read: map[string]bool{}, sums: map[string]flags.Sum{}, vars: map[string]*varsFile{}, globs: map[string][]string{}}
+	return &reader{fsys: fsys, memo: memo, files: map[string]readFile{}, vars: map[string]*varsFile{}, globs: map[string][]string{}}
 }
 
 // readSet is ReadShared without errors: it looks the key paths of all the
@@ -227,7 +223,7 @@ func readSet(r *reader, reg *flags.Registry) (*Values, bool) {
 			i++
 		}
 	}
-	if len(r.read)+len(r.vars) > MaxFiles {
+	if len(r.files)+len(r.vars) > MaxFiles {
 		return nil, false
 	}
 	sortValues(out.List)
@@ -280,21 +276,28 @@ func (r *reader) file(name string) (*flags.ConfigFile, error) {
 	return cf, err
 }
 
+// readFile is a configuration file as read: parsed, the sum of its
+// content, or why it could not be.
+type readFile struct {
+	cf  *flags.ConfigFile
+	sum flags.Sum
+	err error
+}
+
 // fileSum is file, with the sum of the file's content (when it was read).
 func (r *reader) fileSum(name string) (*flags.ConfigFile, flags.Sum, error) {
-	if cf, ok := r.files[name]; ok {
-		return cf, r.sums[name], r.ferrs[name]
+	if f, ok := r.files[name]; ok {
+		return f.cf, f.sum, f.err
 	}
-	r.read[name] = true
 	src, err := r.fsys.ReadFile(name)
-	var cf *flags.ConfigFile
-	var sum flags.Sum
+	var f readFile
 	if err == nil {
-		sum = flags.SumOf(src)
-		cf, err = flags.ParseConfigFileSum(name, src, sum, r.memo)
+		f.sum = flags.SumOf(src)
+		f.cf, err = flags.ParseConfigFileSum(name, src, f.sum, r.memo)
 	}
-	r.files[name], r.ferrs[name], r.sums[name] = cf, err, sum
-	return cf, sum, err
+	f.err = err
+	r.files[name] = f
+	return f.cf, f.sum, f.err
 }
 
 // values reads parameter p's values in one file that loc's glob matched.

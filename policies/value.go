@@ -302,7 +302,16 @@ func lazyParameters(params map[string]Parameter) map[string]any {
 }
 
 func (p *Parameter) lazy() ast.Value {
-	return p.fields().lazy(map[string]any{"values": lazyValues(p.Values), "base_values": lazyValues(p.BaseValues)})
+	return ast.LazyObject(map[string]any{
+		"name": ast.String(p.Name), "type": ast.String(p.Type), "status": ast.String(p.Status),
+		"registered": ast.Boolean(p.Registered), "in_base": ast.Boolean(p.InBase),
+		"description": ast.String(p.Description), "cps": stringsTerm(p.CPS).Value,
+		"base_cps": stringsTerm(p.BaseCPS).Value, "base_type": ast.String(p.BaseType),
+		"inclusive_validity": ast.Boolean(p.InclusiveValidity), "file": ast.String(p.File),
+		"line":        ast.IntNumberTerm(p.Line).Value,
+		"constraints": arrayOf(p.Constraints, (*ParameterConstraint).term).Value,
+		"values":      lazyValues(p.Values), "base_values": lazyValues(p.BaseValues),
+	})
 }
 
 // lazyValues are values as a lazy member converts them (their JSON form,
@@ -320,15 +329,6 @@ func lazyValues(vs []ParameterValue) []ParameterValue {
 		out[i] = v
 	}
 	return out
-}
-
-// fields are the members of p's object other than its values.
-func (p *Parameter) fields() *obj {
-	return newObj(15).str("name", p.Name).str("type", p.Type).str("status", p.Status).
-		boolean("registered", p.Registered).boolean("in_base", p.InBase).str("description", p.Description).
-		term("cps", stringsTerm(p.CPS)).term("base_cps", stringsTerm(p.BaseCPS)).str("base_type", p.BaseType).
-		boolean("inclusive_validity", p.InclusiveValidity).str("file", p.File).num("line", p.Line).
-		term("constraints", arrayOf(p.Constraints, (*ParameterConstraint).term))
 }
 
 func (c *ParameterConstraint) term() *ast.Term {
