@@ -10,7 +10,7 @@ package params
 
 import (
 	"cmp"
-	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -181,8 +181,8 @@ func readSet(r *reader, reg *flags.Registry) (*Values, bool) {
 		if err != nil {
 			return nil, false
 		}
-		set := flags.NewPathSet(g.paths)
 		sum := groupSum(g.locs, params, locs)
+		set := r.pathSet(sum, g.paths)
 		for _, file := range files {
 			res := r.fileValues(file, set, sum, func(path int) (*flags.Parameter, *flags.ParamLocation) {
 				loc := g.locs[path]
@@ -486,9 +486,26 @@ func (r *reader) fileValues(file string, set *flags.PathSet, group flags.Sum, at
 // them: their order, key paths, parameters' names and types, and
 // environments.
 func groupSum(group []int, params []*flags.Parameter, locs []*flags.ParamLocation) flags.Sum {
-	h := sha256.New()
+	var b []byte
 	for _, i := range group {
-		fmt.Fprintf(h, "%q %q %q %q\x00", params[i].Name, params[i].Type, locs[i].Path, locs[i].Environment)
+		for _, f := range [...]string{params[i].Name, params[i].Type, locs[i].Path, locs[i].Environment} {
+			b = binary.AppendUvarint(b, uint64(len(f)))
+			b = append(b, f...)
+		}
 	}
-	return flags.Sum(h.Sum(nil))
+	return flags.SumOf(b)
+}
+
+// pathSetKey identifies the compiled key paths of a glob group (groupSum
+// covers them).
+type pathSetKey flags.Sum
+
+// pathSet compiles the key paths of the glob group that sum identifies,
+// once for both revisions.
+func (r *reader) pathSet(sum flags.Sum, paths []flags.KeyPath) *flags.PathSet {
+	if r.memo == nil {
+		return flags.NewPathSet(paths)
+	}
+	v, _ := r.memo.Do(pathSetKey(sum), func() (any, error) { return flags.NewPathSet(paths), nil })
+	return v.(*flags.PathSet)
 }
