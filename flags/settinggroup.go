@@ -10,9 +10,10 @@ import (
 
 // settingGroup is the settings of one file, or those that sources add
 // directly: a list, or, for a JSON configuration file the fast path read,
-// a compact form (a quarter of the size) that joinSettings expands. A large
-// CA's hundreds of files set millions of flags: the compact form keeps
-// what the revisions of a check share small.
+// a compact form (a quarter of the size) that the Inventory keeps, at
+// building a setting on demand. A large CA's hundreds of files set millions
+// of flags: the compact form keeps what the revisions of a check share
+// small.
 type settingGroup struct {
 	list    []Setting
 	compact *compactSettings
