@@ -2,10 +2,9 @@ package policies
 
 import (
 	"encoding/json"
+	"hash/maphash"
 	"maps"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -110,7 +109,18 @@ func (in *Input) value() ast.Value { return in.valueWith(nil) }
 type termCache struct {
 	mu       sync.Mutex
 	sections map[Section]*ast.Term
-	reviews  map[string]*ast.Term
+	// reviews are the reviews seen (a copy of each) with their terms, by
+	// reviewHash; a hit is a review equal to the one looked up in every
+	// field (sameReview), so a hash collision costs only a miss.
+	reviews  map[uint64][]cachedReview
+	nReviews int
+	seed     maphash.Seed
+	seeded   bool
+}
+
+type cachedReview struct {
+	r Review
+	t *ast.Term
 }
 
 // maxCachedTerms bounds each map of the cache; past it, the map starts over.
@@ -137,37 +147,66 @@ func (c *termCache) review(r *Review) *ast.Term {
 	if c == nil {
 		return r.term()
 	}
-	key := r.key()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t, ok := c.reviews[key]; ok {
-		return t
+	if !c.seeded {
+		c.seed, c.seeded = maphash.MakeSeed(), true
 	}
-	if c.reviews == nil || len(c.reviews) >= maxCachedTerms {
-		c.reviews = map[string]*ast.Term{}
+	h := r.hash(c.seed)
+	for _, e := range c.reviews[h] {
+		if sameReview(&e.r, r) {
+			return e.t
+		}
+	}
+	if c.reviews == nil || c.nReviews >= maxCachedTerms {
+		c.reviews, c.nReviews = map[uint64][]cachedReview{}, 0
 	}
 	t := r.term()
-	c.reviews[key] = t
+	// A copy: the caller's slices and maps may change after this call.
+	own := *r
+	own.Sections = slices.Clone(r.Sections)
+	if r.SectionHashes != nil {
+		own.SectionHashes = maps.Clone(r.SectionHashes)
+	}
+	c.reviews[h] = append(c.reviews[h], cachedReview{own, t})
+	c.nReviews++
 	return t
 }
 
-// key is every field of r, unambiguously: two reviews with one key have
-// one term.
-func (r *Review) key() string {
-	var b strings.Builder
-	for _, f := range []string{r.Flag, r.Reviewer, r.Date, r.Verdict, r.CPSVersion, r.Ref, r.Notes, r.Origin, r.File, strconv.Itoa(r.Line), strconv.FormatBool(r.New)} {
-		b.WriteString(strconv.Quote(f))
+// hash is a hash of every field of r, computed without allocating; equal
+// reviews (sameReview) have equal hashes.
+func (r *Review) hash(seed maphash.Seed) uint64 {
+	var h maphash.Hash
+	h.SetSeed(seed)
+	for _, f := range [...]string{r.Flag, r.Reviewer, r.Date, r.Verdict, r.CPSVersion, r.Ref, r.Notes, r.Origin, r.File} {
+		h.WriteString(f)
+		h.WriteByte(0)
 	}
-	b.WriteByte('|')
 	for _, s := range r.Sections {
-		b.WriteString(strconv.Quote(s))
+		h.WriteString(s)
+		h.WriteByte(1)
 	}
-	b.WriteByte('|')
-	for _, k := range slices.Sorted(maps.Keys(r.SectionHashes)) {
-		b.WriteString(strconv.Quote(k))
-		b.WriteString(strconv.Quote(r.SectionHashes[k]))
+	var sum uint64 // the map's entries in any order
+	for k, v := range r.SectionHashes {
+		sum += maphash.String(seed, k) ^ (maphash.String(seed, v) * 31)
 	}
-	return b.String()
+	return h.Sum64() ^ sum ^ uint64(r.Line)*0x9e3779b97f4a7c15 ^ uint64(len(r.SectionHashes))<<1 ^ boolBit(r.New)
+}
+
+func boolBit(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sameReview reports whether a and b have the same term: every field
+// equal, a nil SectionHashes (null) apart from an empty one ({}).
+func sameReview(a, b *Review) bool {
+	return a.Flag == b.Flag && a.Reviewer == b.Reviewer && a.Date == b.Date && a.Verdict == b.Verdict &&
+		a.CPSVersion == b.CPSVersion && a.Ref == b.Ref && a.Notes == b.Notes && a.Origin == b.Origin &&
+		a.New == b.New && a.File == b.File && a.Line == b.Line && slices.Equal(a.Sections, b.Sections) &&
+		(a.SectionHashes == nil) == (b.SectionHashes == nil) && maps.Equal(a.SectionHashes, b.SectionHashes)
 }
 
 // valueWith is value, with the sections' and reviews' terms from cache

@@ -3,6 +3,7 @@ package policies
 import (
 	"bytes"
 	"encoding/json"
+	"hash/maphash"
 	"maps"
 	"reflect"
 	"slices"
@@ -133,14 +134,14 @@ func BenchmarkValue(b *testing.B) {
 	})
 }
 
-// TestReviewKeysDiffer holds that reviews differing in any one field have
-// different cache keys (a shared key would hand one review's term to the
-// other).
-func TestReviewKeysDiffer(t *testing.T) {
+// TestReviewsDiffer holds that reviews differing in any one field are not
+// the same to the cache, and have different hashes (a shared term would hand
+// one review's term to the other).
+func TestReviewsDiffer(t *testing.T) {
 	base := Review{Flag: "F", Sections: []string{"1.1"}, Reviewer: "r", Date: "d", Verdict: "v", CPSVersion: "c",
 		SectionHashes: map[string]string{"1.1": "h"}, Ref: "ref", Notes: "n", Origin: "o", New: true, File: "f", Line: 1}
+	seed := maphash.MakeSeed()
 	v := reflect.ValueOf(&base).Elem()
-	seen := map[string]string{base.key(): "none"}
 	for i := range v.NumField() {
 		r := base
 		r.Sections = slices.Clone(base.Sections)
@@ -157,19 +158,37 @@ func TestReviewKeysDiffer(t *testing.T) {
 			r.Sections = append(r.Sections, "x")
 		case reflect.Map:
 			r.SectionHashes["1.1"] = "other"
+		default:
+			t.Fatalf("field %s: a kind this test does not vary", v.Type().Field(i).Name)
 		}
 		name := v.Type().Field(i).Name
-		if other, ok := seen[r.key()]; ok {
-			t.Errorf("changing %s gives the key of %s", name, other)
+		if sameReview(&r, &base) || sameReview(&base, &r) {
+			t.Errorf("changing %s gives the same review", name)
 		}
-		seen[r.key()] = name
+		if r.hash(seed) == base.hash(seed) {
+			t.Errorf("changing %s gives the same hash", name)
+		}
 	}
-	// Quoting keeps field boundaries: moving a character from one field to
-	// the next changes the key.
+	// A nil map is null, an empty one {}.
 	a, b := base, base
-	a.Flag, a.Reviewer = "Fr", ""
-	b.Flag, b.Reviewer = "F", "r"
-	if a.key() == b.key() {
-		t.Error("fields run together in the key")
+	a.SectionHashes, b.SectionHashes = nil, map[string]string{}
+	if sameReview(&a, &b) {
+		t.Error("nil and empty section_hashes are the same review")
+	}
+	// Equal reviews in separate slices and maps are the same, with one hash.
+	c := base
+	c.Sections, c.SectionHashes = slices.Clone(base.Sections), maps.Clone(base.SectionHashes)
+	if !sameReview(&c, &base) || c.hash(seed) != base.hash(seed) {
+		t.Error("equal reviews differ")
+	}
+	// A cached review is a copy: changing the caller's slice later does
+	// not change what the cache holds.
+	var cache termCache
+	d := base
+	d.Sections = slices.Clone(base.Sections)
+	first := cache.review(&d)
+	d.Sections[0] = "9.9"
+	if got := cache.review(&base); got != first {
+		t.Error("the cache lost its copy when the caller changed its slice")
 	}
 }
