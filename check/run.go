@@ -101,6 +101,12 @@ func buildInput(base, head *State, ch Change) (*policies.Input, change.Set) {
 // from base to head: the one builder of the policy input, which the report
 // runs for each commit of its period as check runs it for a change.
 func BuildInputFrom(base, head *State, set change.Set, ch Change) *policies.Input {
+	return buildInputFrom(nil, base, head, set, ch)
+}
+
+// buildInputFrom is BuildInputFrom, with the parts that inputs share from
+// shared (nil: none shared).
+func buildInputFrom(shared *Inputs, base, head *State, set change.Set, ch Change) *policies.Input {
 	in := &policies.Input{
 		Base:            base.Rev,
 		Head:            head.Rev,
@@ -120,17 +126,20 @@ func BuildInputFrom(base, head *State, set change.Set, ch Change) *policies.Inpu
 		SourceChanges:   sourceChanges(base.Inventory, head.Inventory),
 	}
 	cpsChanges, renumbered := set.CPS, set.Renumbered
-	headTrees, baseTrees := treeHashes(head), treeHashes(base)
-	baseIDs := baseSectionIDs(cpsChanges, renumbered)
-	for id, s := range head.Sections {
-		sec := policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash,
-			TreeHash: headTrees[id], Normative: evidence.Normative(s.Text)}
-		if b, ok := baseIDs[id]; !ok {
-			sec.BaseTreeHash = baseTrees[id]
-		} else if b != "" {
-			sec.BaseTreeHash = baseTrees[b]
+	if s := shared.sections(base, head, set); s != nil {
+		in.ShareSections(s)
+	} else {
+		headTrees, baseTrees := treeHashes(head), treeHashes(base)
+		baseIDs := baseSectionIDs(cpsChanges, renumbered)
+		for id, s := range head.Sections {
+			sec := inputSection(s, headTrees[id])
+			if b, ok := baseIDs[id]; !ok {
+				sec.BaseTreeHash = baseTrees[id]
+			} else if b != "" {
+				sec.BaseTreeHash = baseTrees[b]
+			}
+			in.Sections[id] = sec
 		}
-		in.Sections[id] = sec
 	}
 	in.PolicyChanges, in.CPSVersionChanges = versionChanges(in.PolicyChanges, ch)
 
@@ -164,6 +173,12 @@ func BuildInputFrom(base, head *State, set change.Set, ch Change) *policies.Inpu
 	in.Reviews = reviews(head, set.NewReviews, ch)
 	evidence.AddToInput(in, base.Tests, head.Tests, base.Registry, head.Registry)
 	return in
+}
+
+// inputSection is a section as the input shows it, but its base tree hash.
+func inputSection(s *cps.Section, treeHash string) policies.Section {
+	return policies.Section{ID: s.ID, Title: s.Title, Level: s.Level, File: s.Pos.File, Line: s.Pos.Line, Anchor: s.Anchor, Hash: s.Hash,
+		TreeHash: treeHash, Normative: evidence.Normative(s.Text)}
 }
 
 // baseSectionIDs maps the head IDs whose section was not at the same ID in

@@ -54,6 +54,10 @@ type Input struct {
 	// ParameterRegistryChanges are what the change did to parameter entries
 	// of the registry that existed at base (as RegistryChanges for flags).
 	ParameterRegistryChanges []ParameterRegistryChange `json:"parameter_registry_changes"`
+
+	// shared, when Sections is its map, holds the term of Sections (see
+	// ShareSections).
+	shared *SharedSections
 }
 
 // Test is a Go test function linked to CPS sections at base or head.

@@ -56,6 +56,9 @@ func jsonFields(t reflect.Type, prefix string) []string {
 	case reflect.Struct:
 		var out []string
 		for f := range t.Fields() {
+			if !f.IsExported() {
+				continue // not part of the JSON form
+			}
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			path := prefix + name
 			out = append(out, path)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"hash/maphash"
 	"maps"
+	"reflect"
 	"slices"
 	"sync"
 
@@ -209,6 +210,38 @@ func sameReview(a, b *Review) bool {
 		(a.SectionHashes == nil) == (b.SectionHashes == nil) && maps.Equal(a.SectionHashes, b.SectionHashes)
 }
 
+// SharedSections is a Sections map that many inputs hold and that nothing
+// modifies once made: the report's commits that leave the CPS as it was.
+// Its term is built once, on the first evaluation of an input that holds it
+// (see Input.ShareSections).
+type SharedSections struct {
+	m    map[string]Section
+	once sync.Once
+	term *ast.Term
+}
+
+// NewSharedSections shares m, which must not be modified after this call.
+func NewSharedSections(m map[string]Section) *SharedSections {
+	return &SharedSections{m: m}
+}
+
+// ShareSections sets in.Sections to the shared map: the evaluations of in
+// reuse its term. Sections must then be left as it is (assigning another
+// map to Sections is fine: the shared term is then ignored).
+func (in *Input) ShareSections(s *SharedSections) {
+	in.Sections, in.shared = s.m, s
+}
+
+// sectionsTerm is the term of in.Sections: the shared one when in holds
+// the shared map, else one made of the cached sections' terms.
+func (in *Input) sectionsTerm(cache *termCache) *ast.Term {
+	if s := in.shared; s != nil && reflect.ValueOf(in.Sections).UnsafePointer() == reflect.ValueOf(s.m).UnsafePointer() {
+		s.once.Do(func() { s.term = mapOf(s.m, cache.section) })
+		return s.term
+	}
+	return mapOf(in.Sections, cache.section)
+}
+
 // valueWith is value, with the sections' and reviews' terms from cache
 // (nil: none).
 func (in *Input) valueWith(cache *termCache) ast.Value {
@@ -235,7 +268,7 @@ func (in *Input) valueWith(cache *termCache) ast.Value {
 		str("base_date", in.BaseDate).
 		str("config", in.Config).
 		str("registry", in.Registry).
-		term("sections", mapOf(in.Sections, cache.section)).
+		term("sections", in.sectionsTerm(cache)).
 		term("flags", ast.NullTerm()). // replaced below by the lazy flags
 		term("flag_changes", arrayOf(in.FlagChanges, (*FlagChange).term)).
 		term("cps_changes", arrayOf(in.CPSChanges, (*CPSChange).term)).

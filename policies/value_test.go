@@ -60,6 +60,9 @@ func filled(v reflect.Value, seed *int) {
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
+			if !v.Type().Field(i).IsExported() {
+				continue
+			}
 			filled(v.Field(i), seed)
 		}
 	default:
@@ -190,5 +193,24 @@ func TestReviewsDiffer(t *testing.T) {
 	d.Sections[0] = "9.9"
 	if got := cache.review(&base); got != first {
 		t.Error("the cache lost its copy when the caller changed its slice")
+	}
+}
+
+// TestSharedSections holds that an input sharing its sections converts as
+// its JSON form, and that a map assigned after sharing replaces the shared
+// term.
+func TestSharedSections(t *testing.T) {
+	in := newInput(nil)
+	shared := NewSharedSections(maps.Clone(in.Sections))
+	in.ShareSections(shared)
+	var cache termCache
+	for range 2 {
+		if got, want := in.valueWith(&cache), jsonValue(t, in); got.Compare(want) != 0 {
+			t.Errorf("shared sections differ from the JSON form:\ngot  %v\nwant %v", got, want)
+		}
+	}
+	in.Sections = map[string]Section{"9": {ID: "9", Title: "Other"}}
+	if got, want := in.valueWith(&cache), jsonValue(t, in); got.Compare(want) != 0 {
+		t.Errorf("another map after sharing: the shared term was kept:\ngot  %v\nwant %v", got, want)
 	}
 }

@@ -57,6 +57,7 @@ type builder struct {
 	sets         []change.Set // what each step changed
 	messages     []message    // the reviews of each step's commit message
 	judge        Judge
+	inputs       check.Inputs // builds the inputs of the steps, sharing their parts
 }
 
 // message is what a commit message attaches to its change.

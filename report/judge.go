@@ -62,7 +62,7 @@ func (b *builder) evaluate(ctx context.Context, i int, s Step) (verdict, error) 
 	if s.After.Registry != nil {
 		ch.Registry = s.After.Registry.File
 	}
-	in := check.BuildInputFrom(s.Before, s.After, set, ch)
+	in := b.inputs.BuildInputFrom(s.Before, s.After, set, ch)
 	deny, err := b.judge.EvalDeny(ctx, in)
 	if err != nil {
 		return v, err
