@@ -1,6 +1,10 @@
 package cps
 
-import "strings"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+)
 
 // TreeHashes returns, for each section of one document (in document order),
 // the hash of the text a link to it covers: the section's own text and that
@@ -11,6 +15,23 @@ import "strings"
 // thus goes stale when 4.9.12 changes.
 func TreeHashes(sections []Section) map[string]string {
 	out := make(map[string]string, len(sections))
+	// The text under section i is a run of all: its own text, then each
+	// later section's heading line and text, up to the end of the text of
+	// the last section under it (end[j-1]).
+	var all strings.Builder
+	start, end := make([]int, len(sections)), make([]int, len(sections))
+	for k, d := range sections {
+		if k > 0 {
+			all.WriteString("\n")
+			all.WriteString(strings.Repeat("#", d.Level))
+			all.WriteString(" " + d.ID + " " + d.Title + "\n")
+		}
+		start[k] = all.Len()
+		all.WriteString(d.Text)
+		end[k] = all.Len()
+	}
+	text := all.String()
+	var folded []byte
 	for i, s := range sections {
 		j := i + 1
 		for j < len(sections) && sections[j].Level > s.Level {
@@ -20,15 +41,9 @@ func TreeHashes(sections []Section) map[string]string {
 			out[s.ID] = s.Hash
 			continue
 		}
-		var b strings.Builder
-		b.WriteString(s.Text)
-		for _, d := range sections[i+1 : j] {
-			b.WriteString("\n")
-			b.WriteString(strings.Repeat("#", d.Level))
-			b.WriteString(" " + d.ID + " " + d.Title + "\n")
-			b.WriteString(d.Text)
-		}
-		out[s.ID] = HashText(b.String())
+		folded = appendFolded(folded[:0], text[start[i]:end[j-1]])
+		sum := sha256.Sum256(folded)
+		out[s.ID] = "sha256:" + hex.EncodeToString(sum[:])
 	}
 	return out
 }

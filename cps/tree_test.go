@@ -1,6 +1,12 @@
 package cps
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
 
 func TestTreeHashes(t *testing.T) {
 	secs := []Section{
@@ -44,4 +50,31 @@ func indexOf(secs []Section, id string) int {
 		}
 	}
 	return -1
+}
+
+// TestTreeHashesAsConcatenated holds TreeHashes to its definition: the hash
+// of each section's text followed by each subsection's heading line and
+// text, on a document whose levels go up and down.
+func TestTreeHashesAsConcatenated(t *testing.T) {
+	levels := []int{1, 2, 3, 3, 2, 4, 4, 1, 2, 2, 3, 1}
+	var secs []Section
+	for i, l := range levels {
+		id := fmt.Sprint(i + 1)
+		text := fmt.Sprintf("Text\tof  %d\n\n", i) + strings.Repeat(" more words é\u00a0", i%3)
+		secs = append(secs, Section{ID: id, Title: "Title " + id, Level: l, Text: text, Hash: HashText(text)})
+	}
+	want := map[string]string{}
+	for i, s := range secs {
+		text := s.Text
+		for _, d := range secs[i+1:] {
+			if d.Level <= s.Level {
+				break
+			}
+			text += "\n" + strings.Repeat("#", d.Level) + " " + d.ID + " " + d.Title + "\n" + d.Text
+		}
+		want[s.ID] = HashText(text)
+	}
+	if diff := cmp.Diff(TreeHashes(secs), want); diff != "" {
+		t.Errorf("tree hashes (-got +want):\n%s", diff)
+	}
 }
