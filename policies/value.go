@@ -125,7 +125,7 @@ type cachedReview struct {
 }
 
 // maxCachedTerms bounds each map of the cache; past it, the map starts over.
-const maxCachedTerms = 1 << 16
+const maxCachedTerms = 1 << 12
 
 func (c *termCache) section(s *Section) *ast.Term {
 	if c == nil {
