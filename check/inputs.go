@@ -7,7 +7,9 @@ import (
 
 	"github.com/cpsgate/cpsgate/change"
 	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/policies"
+	"github.com/cpsgate/cpsgate/review"
 )
 
 // Inputs builds the policy inputs of many changes whose states share their
@@ -19,8 +21,15 @@ import (
 // concurrent use.
 type Inputs struct {
 	mu sync.Mutex
-	// recent are the sections shared lately, the newest first.
-	recent []sharedSections
+	// recent are the sections shared lately, the newest first; reviews
+	// the registries' reviews.
+	recent  []sharedSections
+	reviews []sharedReviews
+}
+
+type sharedReviews struct {
+	reg    *flags.Registry // held so that its address is not reused
+	shared func() *policies.SharedReviews
 }
 
 // maxShared is how many versions of the sections Inputs keeps: the report
@@ -81,6 +90,51 @@ func (c *Inputs) sections(base, head *State, set change.Set) *policies.SharedSec
 	}
 	c.mu.Unlock()
 	return e.shared()
+}
+
+// addReviews sets in.Reviews: the head registry's reviews, marking those
+// the change added, and the reviews attached to the change (see reviews).
+// When the change adds none to the registry and attaches none, the list is
+// the one shared by the other inputs of the same registry.
+func (c *Inputs) addReviews(in *policies.Input, head *State, added []review.Review, ch Change) {
+	if c == nil || len(added) > 0 {
+		in.Reviews = reviews(head, added, ch)
+		return
+	}
+	attached := change.Attached(ch.Reviews, ch.Paragraphs, ch.Author, head)
+	c.mu.Lock()
+	var e sharedReviews
+	found := false
+	for i, r := range c.reviews {
+		if r.reg == head.Registry {
+			e, found = r, true
+			copy(c.reviews[1:i+1], c.reviews[:i])
+			c.reviews[0] = e
+			break
+		}
+	}
+	if !found {
+		reg := head.Registry
+		e = sharedReviews{reg: reg, shared: sync.OnceValue(func() *policies.SharedReviews {
+			return policies.NewSharedReviews(registryReviews(reg, nil))
+		})}
+		c.reviews = slices.Insert(c.reviews, 0, e)
+		if len(c.reviews) > maxShared {
+			clear(c.reviews[maxShared:])
+			c.reviews = c.reviews[:maxShared]
+		}
+	}
+	c.mu.Unlock()
+	shared := e.shared()
+	if len(attached) == 0 {
+		in.ShareReviews(shared)
+		return
+	}
+	out := slices.Clone(shared.List())
+	for _, r := range attached {
+		out = append(out, inputReview(r, true))
+	}
+	in.Reviews = out
 }
 
 // sameMap reports whether a and b are the same map (not merely equal).

@@ -170,7 +170,7 @@ func buildInputFrom(shared *Inputs, base, head *State, set change.Set, ch Change
 	ch.Reviews, paramReviews = params.SplitReviews(ch.Reviews)
 	params.AddToInput(in, params.Revision{Registry: base.Registry, Values: base.Params, Sections: base.Sections},
 		params.Revision{Registry: head.Registry, Values: head.Params, Sections: head.Sections}, paramReviews, ch.Author, renumbered)
-	in.Reviews = reviews(head, set.NewReviews, ch)
+	shared.addReviews(in, head, set.NewReviews, ch)
 	evidence.AddToInput(in, base.Tests, head.Tests, base.Registry, head.Registry)
 	return in
 }
@@ -320,20 +320,26 @@ func settingSource(s flags.Setting) policies.FlagSource {
 // reviews lists the head registry's reviews, marking those the change added,
 // and the reviews attached to the change.
 func reviews(head *State, added []review.Review, ch Change) []policies.Review {
+	out := registryReviews(head.Registry, added)
+	for _, r := range change.Attached(ch.Reviews, ch.Paragraphs, ch.Author, head) {
+		out = append(out, inputReview(r, true))
+	}
+	return out
+}
+
+// registryReviews lists the reviews of reg, marking those in added new.
+func registryReviews(reg *flags.Registry, added []review.Review) []policies.Review {
 	isNew := map[string]bool{}
 	for _, r := range added {
 		isNew[r.Pos.String()] = true
 	}
 	var out []policies.Review
-	if head.Registry != nil {
-		for _, e := range head.Registry.Flags {
+	if reg != nil {
+		for _, e := range reg.Flags {
 			for _, r := range e.Reviews {
-				out = append(out, inputReview(r, isNew[r.Pos.String()]))
+				out = append(out, inputReview(r, len(isNew) > 0 && isNew[r.Pos.String()]))
 			}
 		}
-	}
-	for _, r := range change.Attached(ch.Reviews, ch.Paragraphs, ch.Author, head) {
-		out = append(out, inputReview(r, true))
 	}
 	return out
 }

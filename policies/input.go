@@ -56,8 +56,10 @@ type Input struct {
 	ParameterRegistryChanges []ParameterRegistryChange `json:"parameter_registry_changes"`
 
 	// shared, when Sections is its map, holds the term of Sections (see
-	// ShareSections).
-	shared *SharedSections
+	// ShareSections); sharedReviews, when Reviews is its list, the term of
+	// Reviews (see ShareReviews).
+	shared        *SharedSections
+	sharedReviews *SharedReviews
 }
 
 // Test is a Go test function linked to CPS sections at base or head.

@@ -242,6 +242,40 @@ func (in *Input) sectionsTerm(cache *termCache) *ast.Term {
 	return mapOf(in.Sections, cache.section)
 }
 
+// SharedReviews is a Reviews list that many inputs hold and that nothing
+// modifies once made: the registry's reviews, at the report's commits that
+// add none. Its term is built once (see Input.ShareReviews).
+type SharedReviews struct {
+	list []Review
+	once sync.Once
+	term *ast.Term
+}
+
+// NewSharedReviews shares list, which must not be modified after this call.
+func NewSharedReviews(list []Review) *SharedReviews {
+	return &SharedReviews{list: slices.Clip(list)}
+}
+
+// List is the shared list (read only).
+func (s *SharedReviews) List() []Review { return s.list }
+
+// ShareReviews sets in.Reviews to the shared list: the evaluations of in
+// reuse its term. Reviews must then be left as it is (assigning another
+// list to Reviews is fine: the shared term is then ignored).
+func (in *Input) ShareReviews(s *SharedReviews) {
+	in.Reviews, in.sharedReviews = s.list, s
+}
+
+// reviewsTerm is the term of in.Reviews: the shared one when in holds the
+// shared list, else one made of the cached reviews' terms.
+func (in *Input) reviewsTerm(cache *termCache) *ast.Term {
+	if s := in.sharedReviews; s != nil && len(s.list) > 0 && len(in.Reviews) == len(s.list) && &in.Reviews[0] == &s.list[0] {
+		s.once.Do(func() { s.term = arrayOf(s.list, cache.review) })
+		return s.term
+	}
+	return arrayOf(in.Reviews, cache.review)
+}
+
 // valueWith is value, with the sections' and reviews' terms from cache
 // (nil: none).
 func (in *Input) valueWith(cache *termCache) ast.Value {
@@ -258,7 +292,7 @@ func (in *Input) valueWith(cache *termCache) ast.Value {
 		tests = map[string]Test{} // an object, never null (withEmptySlices)
 	}
 	index := in.index()
-	reviews := arrayOf(in.Reviews, cache.review)
+	reviews := in.reviewsTerm(cache)
 	return newObj(26).
 		str("base", in.Base).
 		str("head", in.Head).

@@ -214,3 +214,22 @@ func TestSharedSections(t *testing.T) {
 		t.Errorf("another map after sharing: the shared term was kept:\ngot  %v\nwant %v", got, want)
 	}
 }
+
+// TestSharedReviews holds that an input sharing its reviews converts as its
+// JSON form, and that a list assigned after sharing replaces the shared
+// term.
+func TestSharedReviews(t *testing.T) {
+	in := newInput(nil)
+	in.Reviews = []Review{{Flag: "F", Sections: []string{"1"}, Reviewer: "r", SectionHashes: map[string]string{}}, {Flag: "G"}}
+	in.ShareReviews(NewSharedReviews(slices.Clone(in.Reviews)))
+	var cache termCache
+	for range 2 {
+		if got, want := in.valueWith(&cache), jsonValue(t, in); got.Compare(want) != 0 {
+			t.Errorf("shared reviews differ from the JSON form:\ngot  %v\nwant %v", got, want)
+		}
+	}
+	in.Reviews = slices.Clone(in.Reviews[:1])
+	if got, want := in.valueWith(&cache), jsonValue(t, in); got.Compare(want) != 0 {
+		t.Errorf("another list after sharing: the shared term was kept:\ngot  %v\nwant %v", got, want)
+	}
+}
