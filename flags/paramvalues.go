@@ -89,9 +89,19 @@ func ParseConfigFile(file string, src []byte) (*ConfigFile, error) {
 // report what they find on the way once): only the parsed documents, which
 // look-ups never change, are shared.
 func ParseConfigFileShared(file string, src []byte, memo Memo) (*ConfigFile, error) {
+	var sum Sum
+	if memo != nil {
+		sum = SumOf(src)
+	}
+	return ParseConfigFileSum(file, src, sum, memo)
+}
+
+// ParseConfigFileSum is ParseConfigFileShared, for a caller that has the
+// Sum of src (unused when memo is nil).
+func ParseConfigFileSum(file string, src []byte, sum Sum, memo Memo) (*ConfigFile, error) {
 	var key any
 	if memo != nil {
-		key = configDocsKey{file: file, sum: SumOf(src)}
+		key = configDocsKey{file: file, sum: sum}
 	}
 	docs, err := memoDo(memo, key, func() (*configDocs, error) { return parseConfigDocs(file, src) })
 	if err != nil {

@@ -64,8 +64,9 @@ func AddToInput(in *policies.Input, base, head Revision, reviews []review.Review
 			}
 		}
 	}
+	headBy, baseBy := byName(head.Registry), byName(base.Registry)
 	for _, name := range slices.Sorted(maps.Keys(names)) {
-		hp, bp := head.Registry.LookupParameter(name), base.Registry.LookupParameter(name)
+		hp, bp := headBy[name], baseBy[name]
 		in.Parameters[name] = parameter(name, hp, bp, base, head)
 		in.ParameterChanges = append(in.ParameterChanges, Diff(name, base.Values.Of(name), head.Values.Of(name))...)
 	}
@@ -101,6 +102,22 @@ func AddToInput(in *policies.Input, base, head Revision, reviews []review.Review
 		}
 		in.ParameterReviews = append(in.ParameterReviews, inputReview(r, true))
 	}
+}
+
+// byName indexes the parameters of reg (nil: none) by name, as
+// LookupParameter finds them (the first of a name).
+func byName(reg *flags.Registry) map[string]*flags.Parameter {
+	if reg == nil {
+		return nil
+	}
+	out := make(map[string]*flags.Parameter, len(reg.Parameters))
+	for i := range reg.Parameters {
+		p := &reg.Parameters[i]
+		if _, ok := out[p.Name]; !ok {
+			out[p.Name] = p
+		}
+	}
+	return out
 }
 
 // inputReview converts a review of a parameter for the input.
@@ -297,6 +314,9 @@ func inputValues(vs []Value, inclusive bool) []policies.ParameterValue {
 // template reference) or resolved differently (a variable changed) is
 // changed.
 func Diff(name string, base, head []Value) []policies.ParameterChange {
+	if sameValues(base, head) {
+		return nil
+	}
 	type key struct{ file, path string }
 	baseBy := map[key]Value{}
 	for _, v := range base {
@@ -331,6 +351,21 @@ func Diff(name string, base, head []Value) []policies.ParameterChange {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Path, b.Path))
 	})
 	return out
+}
+
+// sameValues reports whether base and head (sorted by file and key path)
+// hold the same values, written and resolved alike: Diff finds no change.
+func sameValues(base, head []Value) bool {
+	if len(base) != len(head) {
+		return false
+	}
+	for i := range base {
+		b, h := &base[i], &head[i]
+		if b.File != h.File || b.Path != h.Path || b.Text != h.Text || b.Template != h.Template {
+			return false
+		}
+	}
+	return true
 }
 
 func nonNil[T any](s []T) []T {

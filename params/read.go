@@ -10,6 +10,7 @@ package params
 
 import (
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -70,9 +71,8 @@ const MaxFiles = 20000
 // reader reads the files of one revision once each.
 type reader struct {
 	fsys  flags.FS
-	memo  flags.Memo // shares parsed files with the other revision (nil: none)
-	files map[string]*flags.ConfigFile
-	ferrs map[string]error
+	memo  flags.Memo          // shares parsed files with the other revision (nil: none)
+	files map[string]readFile // the configuration files read, parsed or not
 	vars  map[string]*varsFile
 	globs map[string][]string
 }
@@ -134,8 +134,7 @@ func readEach(r *reader, reg *flags.Registry) (*Values, error) {
 }
 
 func newReader(fsys flags.FS, memo flags.Memo) *reader {
-	return &reader{fsys: fsys, memo: memo, files: map[string]*flags.ConfigFile{}, ferrs: map[string]error{},
-		vars: map[string]*varsFile{}, globs: map[string][]string{}}
+	return &reader{fsys: fsys, memo: memo, files: map[string]readFile{}, vars: map[string]*varsFile{}, globs: map[string][]string{}}
 }
 
 // readSet is ReadShared without errors: it looks the key paths of all the
@@ -166,52 +165,53 @@ func readSet(r *reader, reg *flags.Registry) (*Values, bool) {
 			nlocs++
 		}
 	}
-	// found[i] are the values of location i, by file in glob order.
-	type fileValues struct {
-		file string
-		vals []flags.ConfigValue
+	// params[i] and locs[i] are the parameter and location numbered i.
+	params := make([]*flags.Parameter, 0, nlocs)
+	locs := make([]*flags.ParamLocation, 0, nlocs)
+	for pi := range reg.Parameters {
+		p := &reg.Parameters[pi]
+		for li := range p.Config {
+			params, locs = append(params, p), append(locs, &p.Config[li])
+		}
 	}
-	found := make([][]fileValues, nlocs)
+	// found[i] are the values of location i, by file in glob order.
+	found := make([][][]Value, nlocs)
 	for _, g := range groups {
 		files, err := r.glob(g.loc)
 		if err != nil {
 			return nil, false
 		}
-		set := flags.NewPathSet(g.paths)
+		sum := groupSum(g.locs, params, locs)
+		set := r.pathSet(sum, g.paths)
 		for _, file := range files {
-			cf, err := r.file(file)
-			if err != nil {
+			res := r.fileValues(file, set, sum, func(path int) (*flags.Parameter, *flags.ParamLocation) {
+				loc := g.locs[path]
+				return params[loc], locs[loc]
+			})
+			if !res.ok {
 				return nil, false
 			}
-			vals, ok := cf.LookupSet(set)
-			if !ok {
-				return nil, false
-			}
-			for i := 0; i < len(vals); {
-				j := i + 1
-				for j < len(vals) && vals[j].Path == vals[i].Path {
-					j++
-				}
-				cvs := make([]flags.ConfigValue, j-i)
-				for k := range cvs {
-					cvs[k] = vals[i+k].ConfigValue
-				}
-				loc := g.locs[vals[i].Path]
-				found[loc] = append(found[loc], fileValues{file: file, vals: cvs})
-				i = j
+			for _, lv := range res.vals {
+				loc := g.locs[lv.path]
+				found[loc] = append(found[loc], lv.vals)
 			}
 		}
 	}
+	n := 0
+	for _, lists := range found {
+		for _, vals := range lists {
+			n += len(vals)
+		}
+	}
 	out := &Values{}
+	if n > 0 {
+		out.List = make([]Value, 0, n)
+	}
 	i := 0
 	for _, p := range reg.Parameters {
 		var seen map[[2]string]bool
-		for _, loc := range p.Config {
-			for _, fv := range found[i] {
-				vals, err := r.convert(p, loc, fv.file, fv.vals)
-				if err != nil {
-					return nil, false
-				}
+		for range p.Config {
+			for _, vals := range found[i] {
 				if len(p.Config) == 1 && len(vals) == 1 {
 					// Values of one location in different files differ
 					// in file: one value is new.
@@ -272,16 +272,32 @@ func (r *reader) glob(loc flags.ParamLocation) ([]string, error) {
 
 // file parses a configuration file once.
 func (r *reader) file(name string) (*flags.ConfigFile, error) {
-	if cf, ok := r.files[name]; ok {
-		return cf, r.ferrs[name]
+	cf, _, err := r.fileSum(name)
+	return cf, err
+}
+
+// readFile is a configuration file as read: parsed, the sum of its
+// content, or why it could not be.
+type readFile struct {
+	cf  *flags.ConfigFile
+	sum flags.Sum
+	err error
+}
+
+// fileSum is file, with the sum of the file's content (when it was read).
+func (r *reader) fileSum(name string) (*flags.ConfigFile, flags.Sum, error) {
+	if f, ok := r.files[name]; ok {
+		return f.cf, f.sum, f.err
 	}
 	src, err := r.fsys.ReadFile(name)
-	var cf *flags.ConfigFile
+	var f readFile
 	if err == nil {
-		cf, err = flags.ParseConfigFileShared(name, src, r.memo)
+		f.sum = flags.SumOf(src)
+		f.cf, err = flags.ParseConfigFileSum(name, src, f.sum, r.memo)
 	}
-	r.files[name], r.ferrs[name] = cf, err
-	return cf, err
+	f.err = err
+	r.files[name] = f
+	return f.cf, f.sum, f.err
 }
 
 // values reads parameter p's values in one file that loc's glob matched.
@@ -390,4 +406,106 @@ func addError(errs *diag.Errors, pos diag.Pos, err error) {
 		return
 	}
 	errs.Add(pos, "%v", err)
+}
+
+// pathValues are the values of the path-th key path of a glob group in one
+// file.
+type pathValues struct {
+	path int
+	vals []Value
+}
+
+// fileResult is what readSet takes from one file for one glob group: the
+// values by key path (in path order), or ok false when anything went wrong
+// or might have. A result with templated values depends on variables files
+// too: it is not shared with the other revision (shareable false).
+type fileResult struct {
+	vals      []pathValues
+	ok        bool
+	shareable bool
+}
+
+// fileValuesKey identifies a fileResult that both revisions of a check
+// share: the file's path and content, and the group's locations as convert
+// reads them (groupSum).
+type fileValuesKey struct {
+	file       string
+	sum, group flags.Sum
+}
+
+// fileValues reads, for the glob group whose key paths set compiles and
+// whose locations sum identifies, the values of one file: the other
+// revision's result when the file and group are the same there and no value
+// is templated. at gives the parameter and location of a key path.
+func (r *reader) fileValues(file string, set *flags.PathSet, group flags.Sum, at func(path int) (*flags.Parameter, *flags.ParamLocation)) fileResult {
+	cf, sum, err := r.fileSum(file)
+	if err != nil {
+		return fileResult{}
+	}
+	read := func() fileResult {
+		vals, ok := cf.LookupSet(set)
+		if !ok {
+			return fileResult{}
+		}
+		res := fileResult{ok: true, shareable: true}
+		for i := 0; i < len(vals); {
+			j := i + 1
+			for j < len(vals) && vals[j].Path == vals[i].Path {
+				j++
+			}
+			cvs := make([]flags.ConfigValue, j-i)
+			for k := range cvs {
+				cvs[k] = vals[i+k].ConfigValue
+			}
+			p, loc := at(vals[i].Path)
+			converted, err := r.convert(*p, *loc, file, cvs)
+			if err != nil {
+				return fileResult{}
+			}
+			for _, v := range converted {
+				if v.Template != "" {
+					res.shareable = false
+				}
+			}
+			res.vals = append(res.vals, pathValues{path: vals[i].Path, vals: converted})
+			i = j
+		}
+		return res
+	}
+	if r.memo == nil {
+		return read()
+	}
+	v, _ := r.memo.Do(fileValuesKey{file: file, sum: sum, group: group}, func() (any, error) { return read(), nil })
+	if res, _ := v.(fileResult); res.shareable {
+		return res
+	}
+	return read()
+}
+
+// groupSum identifies the locations of a glob group as fileValues reads
+// them: their order, key paths, parameters' names and types, and
+// environments.
+func groupSum(group []int, params []*flags.Parameter, locs []*flags.ParamLocation) flags.Sum {
+	var b []byte
+	for _, i := range group {
+		for _, f := range [...]string{params[i].Name, params[i].Type, locs[i].Path, locs[i].Environment} {
+			b = binary.AppendUvarint(b, uint64(len(f)))
+			b = append(b, f...)
+		}
+	}
+	return flags.SumOf(b)
+}
+
+// pathSetKey identifies the compiled key paths of a glob group (groupSum
+// covers them).
+type pathSetKey flags.Sum
+
+// pathSet compiles the key paths of the glob group that sum identifies,
+// once for both revisions.
+func (r *reader) pathSet(sum flags.Sum, paths []flags.KeyPath) *flags.PathSet {
+	if r.memo == nil {
+		return flags.NewPathSet(paths)
+	}
+	v, _ := r.memo.Do(pathSetKey(sum), func() (any, error) { return flags.NewPathSet(paths), nil })
+	return v.(*flags.PathSet)
 }

@@ -1,6 +1,7 @@
 package params
 
 import (
+	"fmt"
 	"sync"
 	"testing"
 
@@ -9,11 +10,12 @@ import (
 	"github.com/cpsgate/cpsgate/flags"
 )
 
-// onceMemo is a flags.Memo that counts the results it computes.
+// onceMemo is a flags.Memo that counts the results it computes, by the
+// type of their key.
 type onceMemo struct {
 	mu       sync.Mutex
 	done     map[any][2]any
-	computed int
+	computed map[string]int
 }
 
 func (m *onceMemo) Do(key any, f func() (any, error)) (any, error) {
@@ -24,11 +26,11 @@ func (m *onceMemo) Do(key any, f func() (any, error)) (any, error) {
 		return r[0], err
 	}
 	if m.done == nil {
-		m.done = map[any][2]any{}
+		m.done, m.computed = map[any][2]any{}, map[string]int{}
 	}
 	v, err := f()
 	m.done[key] = [2]any{v, err}
-	m.computed++
+	m.computed[fmt.Sprintf("%T", key)]++
 	return v, err
 }
 
@@ -73,8 +75,8 @@ func TestReadShared(t *testing.T) {
 	}
 	// Three configuration files the same at both, one changed: 3 + 2
 	// parses (variables files are read by each revision).
-	if m.computed != 5 {
-		t.Errorf("%d files parsed, want 5", m.computed)
+	if n := m.computed["flags.configDocsKey"]; n != 5 {
+		t.Errorf("%d files parsed, want 5", n)
 	}
 	delete(base, "deploy/dup/ca.yaml")
 	delete(head, "deploy/dup/ca.yaml")
@@ -93,5 +95,53 @@ func TestReadShared(t *testing.T) {
 	}
 	if diff := cmp.Diff(texts, want); diff != "" {
 		t.Errorf("values at base, then head (-got +want):\n%s", diff)
+	}
+}
+
+// TestReadSharedValues: the values of a file the same at both revisions
+// are read once, unless one is templated (its variables may differ): a
+// change of a variables file alone changes the value at head.
+func TestReadSharedValues(t *testing.T) {
+	base := mapFS{
+		"deploy/common.yaml":    "lifetime: 24h\n",
+		"deploy/prod/vars.yaml": "other: 1h\n",
+		"deploy/test/vars.yaml": "other: 1h\n",
+		"deploy/prod/ca.yaml":   "ca:\n  profiles:\n    a: {max: \"{{ lifetime }}\"}\n",
+		"deploy/test/ca.yaml":   "ca:\n  profiles:\n    a: {max: 10h}\n",
+		"deploy/prod/crl.json":  `{"crl": {"maxSize": "10MiB"}}`,
+		"deploy/test/crl.json":  `{"crl": {"maxSize": "1MiB"}}`,
+	}
+	head := mapFS{}
+	for k, v := range base {
+		head[k] = v
+	}
+	head["deploy/common.yaml"] = "lifetime: 48h\n"
+	head["deploy/test/crl.json"] = `{"crl": {"maxSize": "2MiB"}}`
+	reg, err := flags.DecodeRegistry("r.yaml", []byte(registry))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &onceMemo{}
+	var texts []string
+	for _, fsys := range []mapFS{base, head} {
+		vals, err := ReadShared(fsys, reg, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals.List {
+			texts = append(texts, v.File+" "+v.Text)
+		}
+	}
+	want := []string{
+		"deploy/prod/ca.yaml 24h", "deploy/test/ca.yaml 10h", "deploy/prod/crl.json 10MiB", "deploy/test/crl.json 1MiB",
+		"deploy/prod/ca.yaml 48h", "deploy/test/ca.yaml 10h", "deploy/prod/crl.json 10MiB", "deploy/test/crl.json 2MiB",
+	}
+	if diff := cmp.Diff(texts, want); diff != "" {
+		t.Errorf("values at base, then head (-got +want):\n%s", diff)
+	}
+	// Four files at base, one more at head (the changed crl.json); the
+	// templated prod/ca.yaml is read again but not shared.
+	if n := m.computed["params.fileValuesKey"]; n != 5 {
+		t.Errorf("%d files' values read through the memo, want 5", n)
 	}
 }

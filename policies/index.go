@@ -2,6 +2,7 @@ package policies
 
 import (
 	"cmp"
+	"encoding/json"
 	"slices"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -48,6 +49,37 @@ type Index struct {
 	// link hash: tree_hash, else hash) differs from base_tree_hash, when
 	// base_tree_hash is not "", sorted.
 	ChangedTrees []string `json:"changed_trees"`
+	// ParameterChecks are the constraints of parameters with values that
+	// the rules check value by value: a min or max whose bound is a number
+	// (source literal or cps, no error) only when the range of the values
+	// crosses it (ValueRanges), any other constraint always. Sorted.
+	ParameterChecks []ConstraintRef `json:"parameter_checks"`
+	// ParameterBoundErrors are the constraints with an Error, sorted.
+	ParameterBoundErrors []ConstraintRef `json:"parameter_bound_errors"`
+	// ValuelessParameters are the names of the parameters without a value
+	// at head, sorted.
+	ValuelessParameters []string `json:"valueless_parameters"`
+	// ParameterRelations maps the name of each parameter with relations
+	// (constraints of source parameter) to their indexes, in order.
+	ParameterRelations map[string][]int `json:"parameter_relations"`
+	// RetypedParameters are the names of the registered parameters that
+	// were in the base registry with another type, sorted.
+	RetypedParameters []string `json:"retyped_parameters"`
+	// ParameterLinksTo maps each section ID that a parameter's head `cps`
+	// names to the names of those parameters, sorted.
+	ParameterLinksTo map[string][]string `json:"parameter_links_to"`
+}
+
+// ConstraintRef is a parameter's constraint: the parameter's name and the
+// constraint's index in its constraints, [name, index] in JSON.
+type ConstraintRef struct {
+	Parameter  string
+	Constraint int
+}
+
+// MarshalJSON writes r as [name, index].
+func (r ConstraintRef) MarshalJSON() ([]byte, error) {
+	return json.Marshal([]any{r.Parameter, r.Constraint})
 }
 
 // ValueRange is the range of a parameter's effective values.
@@ -68,6 +100,8 @@ func (in *Input) index() Index {
 	out := Index{
 		LinksTo: map[string][]string{}, FlagChanges: map[string][]int{}, UncoveredLinks: [][2]string{}, StaleLinks: []StaleLink{}, NewReviews: []int{},
 		Unregistered: []string{}, Unlinked: []string{}, Unsourced: []string{}, ChangedTrees: []string{}, ValueRanges: map[string]ValueRange{},
+		ParameterChecks: []ConstraintRef{}, ParameterBoundErrors: []ConstraintRef{}, ValuelessParameters: []string{},
+		ParameterRelations: map[string][]int{}, RetypedParameters: []string{}, ParameterLinksTo: map[string][]string{},
 	}
 	covered := map[[2]string]bool{}
 	latest := map[[2]string]int{} // [flag, section] -> index of its latest registry review
@@ -122,14 +156,7 @@ func (in *Input) index() Index {
 		}
 	}
 	for name, p := range in.Parameters {
-		for i, v := range p.Values {
-			r := out.ValueRanges[name]
-			if i == 0 {
-				r = ValueRange{Min: v.Effective, Max: v.Effective}
-			}
-			r.Min, r.Max = min(r.Min, v.Effective), max(r.Max, v.Effective)
-			out.ValueRanges[name] = r
-		}
+		out.addParameter(name, &p)
 	}
 	for id, sec := range in.Sections {
 		if sec.BaseTreeHash != "" && linkHash(&sec) != sec.BaseTreeHash {
@@ -149,8 +176,16 @@ func (in *Input) index() Index {
 	for _, names := range out.LinksTo {
 		slices.Sort(names)
 	}
-	for _, names := range [][]string{out.Unregistered, out.Unlinked, out.Unsourced, out.ChangedTrees} {
+	for _, names := range out.ParameterLinksTo {
 		slices.Sort(names)
+	}
+	for _, names := range [][]string{out.Unregistered, out.Unlinked, out.Unsourced, out.ChangedTrees, out.ValuelessParameters, out.RetypedParameters} {
+		slices.Sort(names)
+	}
+	for _, refs := range [][]ConstraintRef{out.ParameterChecks, out.ParameterBoundErrors} {
+		slices.SortFunc(refs, func(a, b ConstraintRef) int {
+			return cmp.Or(cmp.Compare(a.Parameter, b.Parameter), cmp.Compare(a.Constraint, b.Constraint))
+		})
 	}
 	slices.SortFunc(out.UncoveredLinks, func(a, b [2]string) int {
 		return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
@@ -159,6 +194,66 @@ func (in *Input) index() Index {
 		return cmp.Or(cmp.Compare(a.Flag, b.Flag), cmp.Compare(a.Section, b.Section))
 	})
 	return out
+}
+
+// addParameter adds the facts about parameter p, named name.
+func (x *Index) addParameter(name string, p *Parameter) {
+	for i, v := range p.Values {
+		r := x.ValueRanges[name]
+		if i == 0 {
+			r = ValueRange{Min: v.Effective, Max: v.Effective}
+		}
+		r.Min, r.Max = min(r.Min, v.Effective), max(r.Max, v.Effective)
+		x.ValueRanges[name] = r
+	}
+	if len(p.Values) == 0 {
+		x.ValuelessParameters = append(x.ValuelessParameters, name)
+	}
+	if p.InBase && p.Registered && p.BaseType != p.Type {
+		x.RetypedParameters = append(x.RetypedParameters, name)
+	}
+	seen := map[string]bool{}
+	for _, s := range p.CPS {
+		if !seen[s] {
+			seen[s] = true
+			x.ParameterLinksTo[s] = append(x.ParameterLinksTo[s], name)
+		}
+	}
+	r, valued := x.ValueRanges[name]
+	for j := range p.Constraints {
+		c := &p.Constraints[j]
+		ref := ConstraintRef{name, j}
+		if c.Error != "" {
+			x.ParameterBoundErrors = append(x.ParameterBoundErrors, ref)
+		}
+		if c.Source == "parameter" {
+			x.ParameterRelations[name] = append(x.ParameterRelations[name], j)
+		}
+		if valued && (!c.fixed() || c.crosses(r)) {
+			x.ParameterChecks = append(x.ParameterChecks, ref)
+		}
+	}
+}
+
+// fixed is lib.rego's fixed_bound: a min or max whose bound at head is one
+// number.
+func (c *ParameterConstraint) fixed() bool {
+	return (c.Kind == "min" || c.Kind == "max") && (c.Source == "literal" || c.Source == "cps") && c.Error == ""
+}
+
+// crosses is lib.rego's range_crosses: a value in r may violate the fixed
+// bound c.
+func (c *ParameterConstraint) crosses(r ValueRange) bool {
+	switch {
+	case c.Kind == "max" && !c.Exclusive:
+		return r.Max > c.Number
+	case c.Kind == "max":
+		return r.Max >= c.Number
+	case !c.Exclusive:
+		return r.Min < c.Number
+	default:
+		return r.Min <= c.Number
+	}
 }
 
 // laterReview reports whether r sorts after s as lib.rego's
@@ -173,7 +268,7 @@ func linkHash(s *Section) string {
 }
 
 func (x *Index) term() *ast.Term {
-	return newObj(10).
+	return newObj(16).
 		term("links_to", mapOf(x.LinksTo, func(names *[]string) *ast.Term { return stringsTerm(*names) })).
 		term("uncovered_links", arrayOf(x.UncoveredLinks, func(p *[2]string) *ast.Term { return stringsTerm(p[:]) })).
 		term("stale_links", arrayOf(x.StaleLinks, func(s *StaleLink) *ast.Term {
@@ -190,5 +285,17 @@ func (x *Index) term() *ast.Term {
 		term("value_ranges", mapOf(x.ValueRanges, func(r *ValueRange) *ast.Term {
 			return newObj(2).float("min", r.Min).float("max", r.Max).done()
 		})).
+		term("parameter_checks", arrayOf(x.ParameterChecks, (*ConstraintRef).term)).
+		term("parameter_bound_errors", arrayOf(x.ParameterBoundErrors, (*ConstraintRef).term)).
+		term("valueless_parameters", stringsTerm(x.ValuelessParameters)).
+		term("parameter_relations", mapOf(x.ParameterRelations, func(is *[]int) *ast.Term {
+			return arrayOf(*is, func(i *int) *ast.Term { return ast.IntNumberTerm(*i) })
+		})).
+		term("retyped_parameters", stringsTerm(x.RetypedParameters)).
+		term("parameter_links_to", mapOf(x.ParameterLinksTo, func(names *[]string) *ast.Term { return stringsTerm(*names) })).
 		done()
+}
+
+func (r *ConstraintRef) term() *ast.Term {
+	return ast.ArrayTerm(ast.StringTerm(r.Parameter), ast.IntNumberTerm(r.Constraint))
 }

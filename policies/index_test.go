@@ -43,24 +43,45 @@ func randomInput(seed uint64) *Input {
 			in.CPSChanges = append(in.CPSChanges, c)
 		}
 		in.Parameters = map[string]Parameter{}
-		for p := range 3 {
+		for p := range 4 {
 			name := fmt.Sprintf("p%d.lifetime", p)
-			par := Parameter{Name: name, Type: "integer", Status: "active", Registered: true, InBase: r.IntN(2) == 0, CPS: []string{pick(ids...)}, File: "flags/registry.yaml", Line: 500 + 10*p}
+			typ := pick("integer", "integer", "string")
+			par := Parameter{Name: name, Type: typ, BaseType: typ, Status: pick("active", "active", "proposed"), Registered: r.IntN(6) != 0, InBase: r.IntN(2) == 0, CPS: []string{pick(ids...)}, File: "flags/registry.yaml", Line: 500 + 10*p}
+			if r.IntN(5) == 0 {
+				par.BaseType = "duration"
+			}
 			for i := range r.IntN(5) {
 				n := float64(10 * r.IntN(4))
-				v := ParameterValue{File: fmt.Sprintf("deploy/env%d.json", i), Line: 2, Path: "params.x", Environment: fmt.Sprint(i), Text: fmt.Sprint(n), Number: n, Effective: n}
+				v := ParameterValue{File: fmt.Sprintf("deploy/env%d.json", i), Line: 2, Path: "params.x", Environment: fmt.Sprint(i % 2), Text: fmt.Sprint(n), Number: n, Effective: n, String: pick("a", "b")}
 				par.Values = append(par.Values, v)
 				if r.IntN(2) == 0 {
 					par.BaseValues = append(par.BaseValues, v)
 				}
+				if r.IntN(4) == 0 {
+					in.ParameterChanges = append(in.ParameterChanges, ParameterChange{Parameter: name, Change: "changed", Old: "1", New: v.Text, File: v.File, Line: 2, Path: v.Path, Environment: v.Environment})
+				}
 			}
-			for range 1 + r.IntN(2) {
-				par.Constraints = append(par.Constraints, ParameterConstraint{
-					Kind: pick("min", "max"), Source: "literal", Exclusive: r.IntN(2) == 0, Number: float64(10 * r.IntN(4)),
-					Text: "bound", InBase: r.IntN(2) == 0, File: "flags/registry.yaml", Line: 501 + 10*p,
-				})
+			for range 1 + r.IntN(3) {
+				c := ParameterConstraint{
+					Kind: pick("min", "max", "min", "max", "one_of", "pattern"), Source: pick("literal", "literal", "cps", "parameter"),
+					Exclusive: r.IntN(2) == 0, Number: float64(10 * r.IntN(4)), Text: "bound", InBase: r.IntN(2) == 0,
+					File: "flags/registry.yaml", Line: 501 + 10*p, Numbers: []float64{10, 20}, Strings: []string{"a"}, Pattern: "^a$",
+				}
+				c.BaseNumber = c.Number
+				switch c.Source {
+				case "cps":
+					c.Section = pick(ids...)
+					if r.IntN(3) == 0 {
+						c.Error = "the section no longer states a number"
+					}
+					if r.IntN(3) == 0 {
+						c.BaseError = "gone"
+					}
+				case "parameter":
+					c.Parameter = fmt.Sprintf("p%d.lifetime", r.IntN(5)) // p4 does not exist
+				}
+				par.Constraints = append(par.Constraints, c)
 			}
-			par.Constraints[0].BaseNumber = par.Constraints[0].Number
 			in.Parameters[name] = par
 		}
 		line := 0
@@ -119,6 +140,7 @@ func TestIndexAgrees(t *testing.T) {
 	e := builtin(t)
 	ctx := context.Background()
 	withFindings := 0
+	rules := map[string]int{}
 	for seed := range uint64(300) {
 		in := randomInput(seed)
 		with, err := evalValue(ctx, e.query, in.value())
@@ -135,6 +157,16 @@ func TestIndexAgrees(t *testing.T) {
 		}
 		if len(got[0])+len(got[1]) > 0 {
 			withFindings++
+		}
+		for _, fs := range got {
+			for _, f := range fs {
+				rules[f.Rule]++
+			}
+		}
+	}
+	for _, rule := range []string{"parameter_constraint", "parameter_review", "missing_review", "stale_review"} {
+		if rules[rule] < 100 {
+			t.Errorf("only %d findings of rule %s in 300 random inputs: the generator is too tame", rules[rule], rule)
 		}
 	}
 	if withFindings < 250 {

@@ -116,6 +116,99 @@ else := {name: {"min": min(effective), "max": max(effective)} |
 	count(effective) > 0
 }
 
+# The constraints of parameters with values at head that must be checked
+# value by value, as [name, constraint index]: a min or max with a fixed
+# bound (fixed_bound) only when the range of the values (value_ranges)
+# crosses it; any other constraint always.
+parameter_checks := {[c[0], c[1]] | some c in input.index.parameter_checks} if input.index
+else := {[name, j] |
+	some name, r in value_ranges
+	some j, c in input.parameters[name].constraints
+	check_needed(c, r)
+}
+
+check_needed(c, _) if not fixed_bound(c)
+
+check_needed(c, r) if {
+	fixed_bound(c)
+	range_crosses(c, r)
+}
+
+# fixed_bound(c): c is a min or max whose bound at head is one number.
+fixed_bound(c) if {
+	c.kind in {"min", "max"}
+	c.source in {"literal", "cps"}
+	c.error == ""
+}
+
+# range_crosses(c, r): some value in the range r may violate the fixed
+# bound c.
+range_crosses(c, r) if {
+	c.kind == "max"
+	not c.exclusive
+	r.max > c.number
+}
+
+range_crosses(c, r) if {
+	c.kind == "max"
+	c.exclusive
+	r.max >= c.number
+}
+
+range_crosses(c, r) if {
+	c.kind == "min"
+	not c.exclusive
+	r.min < c.number
+}
+
+range_crosses(c, r) if {
+	c.kind == "min"
+	c.exclusive
+	r.min <= c.number
+}
+
+# The constraints whose bound could not be read (a non-empty error), as
+# [name, constraint index].
+parameter_bound_errors := {[c[0], c[1]] | some c in input.index.parameter_bound_errors} if input.index
+else := {[name, j] |
+	some name, p in input.parameters
+	some j, c in p.constraints
+	c.error != ""
+}
+
+# The names of the parameters without a value at head.
+valueless_parameters := {name | some name in input.index.valueless_parameters} if input.index
+else := {name | some name, p in input.parameters; count(p.values) == 0}
+
+# The indexes of each parameter's relations (constraints whose source is
+# another parameter), for the parameters that have any: {name: [index]}.
+parameter_relations := input.index.parameter_relations if input.index
+else := {name: js |
+	some name, p in input.parameters
+	js := [j | some j, c in p.constraints; c.source == "parameter"]
+	count(js) > 0
+}
+
+# The names of the registered parameters of the base registry whose type
+# the change alters.
+retyped_parameters := {name | some name in input.index.retyped_parameters} if input.index
+else := {name |
+	some name, p in input.parameters
+	p.in_base
+	p.registered
+	p.base_type != p.type
+}
+
+# The names of the parameters (any) whose head `cps` names each section ID.
+parameter_links_to := input.index.parameter_links_to if input.index
+else := {section: names |
+	some section in {s | some p in input.parameters; some s in p.cps}
+	names := {name |
+		some name, p in input.parameters
+		section in p.cps
+	}
+}
+
 # The IDs of the sections whose text under them (link_hash) differs from
 # their base_tree_hash, when the base had a section of that ID.
 changed_trees := {id | some id in input.index.changed_trees} if input.index

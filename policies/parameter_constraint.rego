@@ -54,9 +54,8 @@ warn contains finding if {
 #     Mozilla Root Store Policy §3.3: practice must match the CP/CPS
 #   severity_when_untouched: warn
 deny contains finding if {
-	some name, p in input.parameters
-	some c in p.constraints
-	c.error != ""
+	some [name, j] in parameter_bound_errors
+	c := input.parameters[name].constraints[j]
 	cps_bound_broken_by_change(name, c)
 	finding := cps_bound_finding(name, c)
 }
@@ -70,9 +69,8 @@ deny contains finding if {
 #   enforces: >-
 #     Mozilla Root Store Policy §3.3: practice must match the CP/CPS
 warn contains finding if {
-	some name, p in input.parameters
-	some c in p.constraints
-	c.error != ""
+	some [name, j] in parameter_bound_errors
+	c := input.parameters[name].constraints[j]
 	not cps_bound_broken_by_change(name, c)
 	finding := cps_bound_finding(name, c)
 }
@@ -88,9 +86,10 @@ warn contains finding if {
 #     Mozilla Root Store Policy §3.3: practice must match the CP/CPS
 #   severity_when_untouched: warn
 deny contains finding if {
-	some name, p in input.parameters
-	some msg in unverifiable(name, p)
-	not unverifiable_at_base(p)
+	some name in unverifiable_candidates
+	some msg in unverifiable(name)
+	p := input.parameters[name]
+	not unverifiable_at_base(name)
 	finding := {
 		"rule": "parameter_constraint",
 		"parameter": name,
@@ -108,9 +107,10 @@ deny contains finding if {
 #   enforces: >-
 #     Mozilla Root Store Policy §3.3: practice must match the CP/CPS
 warn contains finding if {
-	some name, p in input.parameters
-	some msg in unverifiable(name, p)
-	unverifiable_at_base(p)
+	some name in unverifiable_candidates
+	some msg in unverifiable(name)
+	p := input.parameters[name]
+	unverifiable_at_base(name)
 	finding := {
 		"rule": "parameter_constraint",
 		"parameter": name,
@@ -120,9 +120,10 @@ warn contains finding if {
 	}
 }
 
-# unverifiable_at_base(p): the parameter was in the base registry without a
-# value at base, and the change adds none.
-unverifiable_at_base(p) if {
+# unverifiable_at_base(name): the parameter was in the base registry without
+# a value at base, and the change adds none.
+unverifiable_at_base(name) if {
+	p := input.parameters[name]
 	p.in_base
 	count(p.base_values) == 0
 	count(p.values) == 0
@@ -133,68 +134,17 @@ numeric_parameter_types := {"duration", "integer", "number", "size"}
 # Every violation at head, computed once: [name, value index, constraint
 # index, bound] (the bound as a number, or the constraint's text).
 #
-# A min or max with a fixed bound (a literal, or a number the CPS states) is
-# compared inline, value by value, and only when the range of the values
-# (value_ranges) crosses the bound: at 1,000 parameters set in 500 files a
-# pass over every value and constraint is what takes the time. Relations,
-# one_of and pattern go through violated_bound.
-head_violations contains [name, i, j, c.number] if {
-	some name, p in input.parameters
-	some j, c in p.constraints
-	fixed_bound(c)
-	c.kind == "max"
-	not c.exclusive
-	value_ranges[name].max > c.number
-	some i, v in p.values
-	v.effective > c.number
-}
-
-head_violations contains [name, i, j, c.number] if {
-	some name, p in input.parameters
-	some j, c in p.constraints
-	fixed_bound(c)
-	c.kind == "max"
-	c.exclusive
-	value_ranges[name].max >= c.number
-	some i, v in p.values
-	v.effective >= c.number
-}
-
-head_violations contains [name, i, j, c.number] if {
-	some name, p in input.parameters
-	some j, c in p.constraints
-	fixed_bound(c)
-	c.kind == "min"
-	not c.exclusive
-	value_ranges[name].min < c.number
-	some i, v in p.values
-	v.effective < c.number
-}
-
-head_violations contains [name, i, j, c.number] if {
-	some name, p in input.parameters
-	some j, c in p.constraints
-	fixed_bound(c)
-	c.kind == "min"
-	c.exclusive
-	value_ranges[name].min <= c.number
-	some i, v in p.values
-	v.effective <= c.number
-}
-
+# Only the constraints that parameter_checks names are checked value by
+# value (a min or max with a fixed bound only when the range of the values
+# crosses it): at 1,000 parameters set in 500 files, a pass over every value
+# and constraint is what takes the time.
 head_violations contains [name, i, j, bound] if {
-	some name, p in input.parameters
-	some j, c in p.constraints
-	not fixed_bound(c)
+	some check in parameter_checks
+	[name, j] := check
+	p := input.parameters[name]
+	c := p.constraints[j]
 	some i, v in p.values
-	bound := violated_bound(p, v, c, "head")
-}
-
-# fixed_bound(c): c is a min or max whose bound at head is one number.
-fixed_bound(c) if {
-	c.kind in {"min", "max"}
-	c.source in {"literal", "cps"}
-	c.error == ""
+	bound := violated_bound(p.type, v, c, "head")
 }
 
 # base_violated(v) holds when the same value (file, key path and value) of
@@ -208,32 +158,35 @@ base_violated([name, i, j, bound]) if {
 	bv.path == v.path
 	bv.text == v.text
 	bv.effective == v.effective
-	violated_bound(p, bv, c, "base") == bound
+	violated_bound(p.type, bv, c, "base") == bound
 }
 
-# violated_bound(p, v, c, side) is the bound of constraint c that value v of
-# parameter p violates at side ("head" or "base"); undefined when it holds.
-violated_bound(p, v, c, side) := b if {
+# violated_bound(type, v, c, side) is the bound of constraint c that value v
+# of a parameter of the type violates at side ("head" or "base"); undefined
+# when it holds. (The functions here take a parameter's name or fields, not
+# the parameter: a function's arguments are hashed, and hashing a parameter
+# would read all its values.)
+violated_bound(_, v, c, side) := b if {
 	c.kind in {"min", "max"}
-	b := bound_number(p, v, c, side)
+	b := bound_number(v, c, side)
 	out_of_bound(v.effective, c.kind, b, c.exclusive)
 }
 
-violated_bound(p, v, c, _) := c.text if {
+violated_bound(type, v, c, _) := c.text if {
 	c.kind == "one_of"
-	p.type in numeric_parameter_types
+	type in numeric_parameter_types
 	not v.number in {n | some n in c.numbers}
 }
 
-violated_bound(p, v, c, _) := c.text if {
+violated_bound(type, v, c, _) := c.text if {
 	c.kind == "one_of"
-	not p.type in numeric_parameter_types
+	not type in numeric_parameter_types
 	not v.string in {s | some s in c.strings}
 }
 
-violated_bound(p, v, c, _) := c.text if {
+violated_bound(type, v, c, _) := c.text if {
 	c.kind == "pattern"
-	p.type == "string"
+	type == "string"
 	not regex.match(c.pattern, v.string)
 }
 
@@ -249,25 +202,25 @@ out_of_bound(x, "max", b, true) if x >= b
 # CPS's number (when it could be read), or for a relation the extreme value
 # of the other parameter (min: its largest, max: its smallest) in the same
 # environment as v, or in all environments when it has none there.
-bound_number(_, _, c, "head") := c.number if {
+bound_number(_, c, "head") := c.number if {
 	c.source in {"literal", "cps"}
 	c.error == ""
 }
 
-bound_number(_, _, c, "base") := c.base_number if {
+bound_number(_, c, "base") := c.base_number if {
 	c.source in {"literal", "cps"}
 	c.in_base
 	c.base_error == ""
 }
 
-bound_number(_, v, c, side) := max(vals) if {
+bound_number(v, c, side) := max(vals) if {
 	c.source == "parameter"
 	c.kind == "min"
 	vals := relation_values(v, c, side)
 	count(vals) > 0
 }
 
-bound_number(_, v, c, side) := min(vals) if {
+bound_number(v, c, side) := min(vals) if {
 	c.source == "parameter"
 	c.kind == "max"
 	vals := relation_values(v, c, side)
@@ -290,8 +243,8 @@ violation_finding([name, i, j, bound]) := {
 	"file": v.file,
 	"line": v.line,
 	"message": sprintf("parameter %s is %s at %s in %s%s, which %s", [
-		name, value_label(p, v), v.path, v.file, template_note(v),
-		violation_reason(p, c, bound),
+		name, value_label(p.type, object.get(p, "inclusive_validity", false), v), v.path, v.file, template_note(v),
+		violation_reason(p.type, c, bound),
 	]),
 } if {
 	p := input.parameters[name]
@@ -301,10 +254,10 @@ violation_finding([name, i, j, bound]) := {
 
 # How a value reads in a message: the text, and for a validity period the
 # period it gives.
-value_label(p, v) := sprintf("%q (%s; with an inclusive end, a validity period of %s)", [v.text, seconds_label(v.number), seconds_label(v.effective)]) if {
-	p.inclusive_validity
+value_label(type, inclusive, v) := sprintf("%q (%s; with an inclusive end, a validity period of %s)", [v.text, seconds_label(v.number), seconds_label(v.effective)]) if {
+	inclusive == true
 } else := sprintf("%q (%s)", [v.text, seconds_label(v.number)]) if {
-	p.type == "duration"
+	type == "duration"
 } else := sprintf("%q", [v.text])
 
 template_note(v) := sprintf(" (written %s, from %s)", [v.template, concat(", ", v.vars)]) if v.template != ""
@@ -315,8 +268,8 @@ seconds_label(s) := sprintf("%vs = %v days", [s, s / 86400]) if {
 	s >= 86400
 } else := sprintf("%vs", [s])
 
-violation_reason(p, c, bound) := sprintf("is %s %s%s", [
-	bound_relation(c), bound_label(p, bound), bound_origin(c),
+violation_reason(type, c, bound) := sprintf("is %s %s%s", [
+	bound_relation(c), bound_label(type, bound), bound_origin(c),
 ]) if c.kind in {"min", "max"}
 
 violation_reason(_, c, _) := sprintf("is not one of the allowed values (%s)", [c.text]) if c.kind == "one_of"
@@ -332,9 +285,9 @@ bound_relation(c) := "below the minimum" if {
 	not c.exclusive
 } else := "at or above the exclusive maximum"
 
-bound_label(p, b) := seconds_label(b) if p.type == "duration"
+bound_label(type, b) := seconds_label(b) if type == "duration"
 
-else := sprintf("%v bytes", [b]) if p.type == "size"
+else := sprintf("%v bytes", [b]) if type == "size"
 
 else := sprintf("%v", [b])
 
@@ -364,19 +317,25 @@ cps_bound_finding(name, c) := {
 	"message": sprintf("parameter %s: its %s bound is bound to the CPS text, but %s; its values cannot be checked against the CPS", [name, c.kind, c.error]),
 }
 
-# unverifiable(name, p): why parameter p's values cannot be checked.
-unverifiable(name, p) := no_value(name, p) | unbound_relations(name, p)
+# The parameters whose values may be impossible to check (unverifiable):
+# those without values at head, and those bound by a relation.
+unverifiable_candidates := valueless_parameters | {name | some name, _ in parameter_relations}
 
-no_value(name, p) := {sprintf("parameter %s is active, but no configuration file its config: entries name has a value for it: check the globs and key paths, or set its status", [name])} if {
+# unverifiable(name): why the values of parameter name cannot be checked.
+unverifiable(name) := no_value(name) | unbound_relations(name)
+
+no_value(name) := {sprintf("parameter %s is active, but no configuration file its config: entries name has a value for it: check the globs and key paths, or set its status", [name])} if {
+	p := input.parameters[name]
 	p.registered
 	p.status == "active"
 	count(p.values) == 0
 } else := set()
 
-unbound_relations(name, p) := {msg |
+unbound_relations(name) := {msg |
+	p := input.parameters[name]
 	count(p.values) > 0
-	some c in p.constraints
-	c.source == "parameter"
+	some j in object.get(parameter_relations, name, [])
+	c := p.constraints[j]
 	count(side_values(c.parameter, "head")) == 0
 	msg := sprintf("parameter %s is bound by parameter %s, which has no value at head: the relation cannot be checked", [name, c.parameter])
 }

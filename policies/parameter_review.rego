@@ -20,8 +20,9 @@ package cpsgate
 #     practice; CA/Browser Forum Baseline Requirements §4.9.7 and §6.3.2
 #   resolved_by: review
 deny contains finding if {
-	some name, p in input.parameters
-	reasons := parameter_review_needed(name, p)
+	some name in parameters_to_review
+	p := input.parameters[name]
+	reasons := parameter_review_needed(name)
 	count(reasons) > 0
 	some section in p.cps
 	input.sections[section]
@@ -61,15 +62,26 @@ deny contains finding if {
 	}
 }
 
-# The changes of parameter p that need a review, as [file, line, text].
-parameter_review_needed(name, p) := ({[change.file, change.line, describe_parameter_change(change)] |
+# The parameters that may need a review (parameter_review_needed): those
+# the change changes a value of, alters the type of, or edits a linked
+# section of.
+parameters_to_review := ({change.parameter | some change in object.get(input, "parameter_changes", [])} | retyped_parameters) | {name |
+	some change in input.cps_changes
+	change.change in text_changes
+	some name in object.get(parameter_links_to, change.section, [])
+}
+
+# The changes of parameter name that need a review, as [file, line, text].
+parameter_review_needed(name) := ({[change.file, change.line, describe_parameter_change(change)] |
 	some change in object.get(input, "parameter_changes", [])
 	change.parameter == name
 } | {[p.file, p.line, sprintf("changes type from %s to %s", [p.base_type, p.type])] |
+	p := input.parameters[name]
 	p.in_base
 	p.registered
 	p.base_type != p.type
 }) | {[change.file, change.line, sprintf("links CPS section %s, whose text this change edits", [change.section])] |
+	p := input.parameters[name]
 	some change in input.cps_changes
 	change.change in text_changes
 	change.section in p.cps

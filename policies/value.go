@@ -205,7 +205,7 @@ func (in *Input) valueWith(cache *termCache) ast.Value {
 		term("policy_changes", arrayOf(in.PolicyChanges, (*PolicyChange).term)).
 		term("source_changes", arrayOf(in.SourceChanges, (*SourceChange).term)).
 		term("cps_version_changes", arrayOf(in.CPSVersionChanges, (*CPSVersionChange).term)).
-		term("parameters", mapOf(params, (*Parameter).term)).
+		term("parameters", ast.NullTerm()). // replaced below by the lazy parameters
 		term("parameter_changes", arrayOf(in.ParameterChanges, (*ParameterChange).term)).
 		term("parameter_reviews", arrayOf(in.ParameterReviews, (*ParameterReview).term)).
 		term("tests", mapOf(tests, (*Test).term)).
@@ -213,7 +213,7 @@ func (in *Input) valueWith(cache *termCache) ast.Value {
 		term("test_requirements", arrayOf(in.TestRequirements, (*TestRequirement).term)).
 		term("parameter_registry_changes", arrayOf(in.ParameterRegistryChanges, (*ParameterRegistryChange).term)).
 		term("index", index.term()).
-		lazy(map[string]any{"flags": lazyFlags(flags)})
+		lazy(map[string]any{"flags": lazyFlags(flags), "parameters": lazyParameters(params)})
 }
 
 // lazyFlags is the flags as members of a lazy object (see lazy), each
@@ -285,21 +285,50 @@ func (c *CPSVersionChange) term() *ast.Term {
 		str("ref", c.Ref).str("file", c.File).num("line", c.Line).done()
 }
 
-func (p *Parameter) term() *ast.Term {
-	return newObj(15).str("name", p.Name).str("type", p.Type).str("status", p.Status).
-		boolean("registered", p.Registered).boolean("in_base", p.InBase).str("description", p.Description).
-		term("cps", stringsTerm(p.CPS)).term("base_cps", stringsTerm(p.BaseCPS)).str("base_type", p.BaseType).
-		boolean("inclusive_validity", p.InclusiveValidity).str("file", p.File).num("line", p.Line).
-		term("values", arrayOf(p.Values, (*ParameterValue).term)).
-		term("base_values", arrayOf(p.BaseValues, (*ParameterValue).term)).
-		term("constraints", arrayOf(p.Constraints, (*ParameterConstraint).term)).done()
+// lazyParameters is the parameters as members of a lazy object, each a
+// lazy object itself whose values and base values are converted when a
+// rule first reads them (by their JSON form): 1,000 parameters set in 500
+// files hold tens of thousands of values, and the built-in rules, starting
+// from the index, read those of the few parameters that the change touches
+// or whose values may break a bound. A policy that iterates over
+// input.parameters, or hashes a parameter (passes it to a function),
+// converts them.
+func lazyParameters(params map[string]Parameter) map[string]any {
+	native := make(map[string]any, len(params))
+	for name, p := range params {
+		native[name] = p.lazy()
+	}
+	return native
 }
 
-func (v *ParameterValue) term() *ast.Term {
-	return newObj(12).str("file", v.File).num("line", v.Line).str("path", v.Path).
-		str("environment", v.Environment).str("text", v.Text).str("template", v.Template).
-		term("vars", stringsTerm(v.Vars)).float("number", v.Number).float("effective", v.Effective).
-		str("string", v.String).boolean("bool", v.Bool).done()
+func (p *Parameter) lazy() ast.Value {
+	return ast.LazyObject(map[string]any{
+		"name": ast.String(p.Name), "type": ast.String(p.Type), "status": ast.String(p.Status),
+		"registered": ast.Boolean(p.Registered), "in_base": ast.Boolean(p.InBase),
+		"description": ast.String(p.Description), "cps": stringsTerm(p.CPS).Value,
+		"base_cps": stringsTerm(p.BaseCPS).Value, "base_type": ast.String(p.BaseType),
+		"inclusive_validity": ast.Boolean(p.InclusiveValidity), "file": ast.String(p.File),
+		"line":        ast.IntNumberTerm(p.Line).Value,
+		"constraints": arrayOf(p.Constraints, (*ParameterConstraint).term).Value,
+		"values":      lazyValues(p.Values), "base_values": lazyValues(p.BaseValues),
+	})
+}
+
+// lazyValues are values as a lazy member converts them (their JSON form,
+// with [] for nil).
+func lazyValues(vs []ParameterValue) []ParameterValue {
+	if vs == nil {
+		return []ParameterValue{}
+	}
+	if !slices.ContainsFunc(vs, func(v ParameterValue) bool { return v.Vars == nil }) {
+		return vs
+	}
+	out := make([]ParameterValue, len(vs))
+	for i, v := range vs {
+		v.Vars = orEmpty(v.Vars)
+		out[i] = v
+	}
+	return out
 }
 
 func (c *ParameterConstraint) term() *ast.Term {

@@ -72,11 +72,33 @@ func TestValueEqualsJSONForm(t *testing.T) {
 	filled(reflect.ValueOf(full).Elem(), &seed)
 	falsy := false
 	full.Flags["x"] = Flag{Name: "x", Sources: []FlagSource{{Kind: "config", Value: &falsy}}}
+	// Base values the same as head's, in part or whole.
+	shared := &Input{Parameters: map[string]Parameter{}}
+	for i, p := range slices.Sorted(maps.Keys(full.Parameters)) {
+		v := full.Parameters[p]
+		other := v.BaseValues[1]
+		v.BaseValues = slices.Clone(v.Values)
+		v.BaseValues[0].Vars = slices.Clone(v.Values[0].Vars)
+		switch i {
+		case 0: // the same values
+		case 1: // the first the same, the second not
+			v.BaseValues[1] = other
+		}
+		shared.Parameters[p] = v
+		more := v
+		more.BaseValues = append(slices.Clone(v.Values), other)
+		shared.Parameters[p+"-more"] = more
+		fewer := v
+		fewer.BaseValues = v.Values[:1]
+		shared.Parameters[p+"-fewer"] = fewer
+	}
 	tests := map[string]*Input{
-		"every field set": full,
-		"zero":            {},
+		"every field set":    full,
+		"base values shared": shared,
+		"zero":               {},
 		"nil slices and maps inside": {Flags: map[string]Flag{"f": {}}, Reviews: []Review{{}},
-			FlagChanges: []FlagChange{{Fields: []string{}}}, CPSChanges: []CPSChange{{}}},
+			FlagChanges: []FlagChange{{Fields: []string{}}}, CPSChanges: []CPSChange{{}},
+			Parameters: map[string]Parameter{"p": {Values: []ParameterValue{{}}, BaseValues: []ParameterValue{{}, {}}, Constraints: []ParameterConstraint{{}}}, "q": {}}},
 		"boulder sized": boulderSized(),
 		"example":       newInput(nil),
 	}
