@@ -11,16 +11,21 @@ import (
 
 func main() {
 	if os.Getenv("GOGC") == "" {
-		// The first collection comes at a heap of 4 MB times the
-		// percentage over 100; the cleanup of an object unreachable from
-		// the start runs after it and sets the steady state.
-		debug.SetGCPercent(firstGCPercent)
-		runtime.AddCleanup(new([64]byte), func(struct{}) { debug.SetGCPercent(gcPercent) }, struct{}{})
+		collectLater()
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}
 	os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// collectLater sets GOGC to firstGCPercent until the first collection (at a
+// heap of 4 MB times the percentage over 100) and to gcPercent after it: the
+// cleanup of an object unreachable from the start runs after that
+// collection.
+func collectLater() {
+	debug.SetGCPercent(firstGCPercent)
+	runtime.AddCleanup(new([64]byte), func(struct{}) { debug.SetGCPercent(gcPercent) }, struct{}{})
 }
 
 // firstGCPercent is GOGC until the first collection, which it puts at a 40
