@@ -135,8 +135,8 @@ func FlagNames(st *revision.State) []string {
 		for _, d := range st.Inventory.Defs {
 			set[d.Flag] = true
 		}
-		for _, s := range st.Inventory.Settings {
-			set[s.Flag] = true
+		for flag := range st.Inventory.SettingFlags() {
+			set[flag] = true
 		}
 	}
 	return slices.Sorted(maps.Keys(set))

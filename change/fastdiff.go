@@ -29,8 +29,8 @@ func flagDiff(before, after *revision.State) []flags.Change {
 	}
 	bInv, aInv := inventory(before), inventory(after)
 	var bSet, aSet []flags.Setting // the settings of the affected environments
-	if bInv != aInv && !sameSlice(bInv.Settings, aInv.Settings) {
-		bSet, aSet = changedEnvs(bInv.Settings, aInv.Settings)
+	if bInv != aInv && !bInv.SharesSettings(aInv) {
+		bSet, aSet = changedEnvs(bInv.SettingList(), aInv.SettingList())
 	}
 	// A registry or a list of definitions that both states share changes
 	// nothing: leave it out of the diff. Its flags would then count as added
@@ -50,8 +50,8 @@ func flagDiff(before, after *revision.State) []flags.Change {
 		}
 	}
 	changes := flags.Diff(
-		flags.State{Registry: bReg, Inventory: &flags.Inventory{Defs: bDefs, Settings: bSet}},
-		flags.State{Registry: aReg, Inventory: &flags.Inventory{Defs: aDefs, Settings: aSet}})
+		flags.State{Registry: bReg, Inventory: &flags.Inventory{Defs: bDefs, ListedSettings: bSet}},
+		flags.State{Registry: aReg, Inventory: &flags.Inventory{Defs: aDefs, ListedSettings: aSet}})
 	var inBefore, inAfter map[string]bool
 	changes = slices.DeleteFunc(changes, func(c flags.Change) bool {
 		switch c.Kind {

@@ -69,7 +69,7 @@ func TestFlagDiffEqualsDiff(t *testing.T) {
 }
 
 func st(reg *flags.Registry, defs []flags.Definition, settings ...flags.Setting) *revision.State {
-	return &revision.State{Registry: reg, Inventory: &flags.Inventory{Defs: defs, Settings: settings}, Sections: map[string]*cps.Section{}}
+	return &revision.State{Registry: reg, Inventory: &flags.Inventory{Defs: defs, ListedSettings: settings}, Sections: map[string]*cps.Section{}}
 }
 
 // TestChangedEnvsEqualsByMap checks that the merge of runs in order gives
@@ -124,7 +124,7 @@ func TestFlipsEqualsDiff(t *testing.T) {
 				continue
 			}
 			checked++
-			want := flags.Diff(flags.State{Inventory: &flags.Inventory{Settings: before}}, flags.State{Inventory: &flags.Inventory{Settings: after}})
+			want := flags.Diff(flags.State{Inventory: &flags.Inventory{ListedSettings: before}}, flags.State{Inventory: &flags.Inventory{ListedSettings: after}})
 			if diff := cmp.Diff(got, want); diff != "" {
 				t.Fatalf("%v to %v (-flips +Diff):\n%s", before, after, diff)
 			}

@@ -258,18 +258,35 @@ func addFlags(in *policies.Input, base, head *State, changed map[string]bool) {
 			}
 			in.Flags[d.Flag] = f
 		}
-		firstSetting := map[string]bool{}
-		for _, s := range side.st.Inventory.Settings {
-			f := mark(s.Flag)
-			if side.head {
-				if changed[s.Pos.File] || !firstSetting[s.Flag] {
-					f.Sources = append(f.Sources, settingSource(s))
-				} else {
-					f.SettingsOmitted++
-				}
-				firstSetting[s.Flag] = true
+		if !side.head {
+			for flag := range side.st.Inventory.SettingFlags() {
+				in.Flags[flag] = mark(flag) // the flags, not the settings
 			}
-			in.Flags[s.Flag] = f
+			continue
+		}
+		// The settings come in runs of one flag (sorted by flag): one
+		// look-up of the flag for each run, not for each setting.
+		firstSetting := map[string]bool{}
+		var f policies.Flag
+		name, first := "", false
+		for i, s := range side.st.Inventory.AllSettings() {
+			if i == 0 || s.Flag != name {
+				if i > 0 {
+					in.Flags[name] = f
+				}
+				f, name = mark(s.Flag), s.Flag
+				first = !firstSetting[name]
+				firstSetting[name] = true
+			}
+			if first || changed[s.Pos.File] {
+				f.Sources = append(f.Sources, settingSource(s))
+			} else {
+				f.SettingsOmitted++
+			}
+			first = false
+		}
+		if side.st.Inventory.NumSettings() > 0 {
+			in.Flags[name] = f
 		}
 	}
 }
@@ -360,7 +377,7 @@ func sourceChanges(base, head *flags.Inventory) []policies.SourceChange {
 			continue
 		}
 		c := policies.SourceChange{File: file, Kind: base.FileKind(file), Change: "removed", Flags: []string{}}
-		for _, s := range base.Settings {
+		for s := range base.EachSetting() {
 			if s.Pos.File != file {
 				continue
 			}

@@ -83,9 +83,20 @@ type snapshot struct {
 
 // flagInfo is what one revision says about one flag.
 type flagInfo struct {
-	defs     []Definition // sorted by position
-	entry    *Entry
-	settings []Setting // sorted by position
+	defs  []Definition // sorted by position
+	entry *Entry
+	// setPos is the first position of the flag's settings in changed
+	// files, and of a setting in a file the same at both revisions that
+	// comes first in the order of the settings (hasSet: it has some).
+	setPos diag.Pos
+	hasSet bool
+}
+
+// noteSetting takes pos as a candidate for setPos.
+func (f *flagInfo) noteSetting(pos diag.Pos) {
+	if !f.hasSet || pos.Compare(f.setPos) < 0 {
+		f.setPos, f.hasSet = pos, true
+	}
 }
 
 // settingKey identifies a setting across revisions: each file's setting is
@@ -119,7 +130,7 @@ func sameFiles(base, head *Inventory) map[string]bool {
 func newSnapshot(st State, same map[string]bool) snapshot {
 	n, nSettings := 0, 0
 	if st.Inventory != nil {
-		n, nSettings = len(st.Inventory.Defs), len(st.Inventory.Settings)
+		n, nSettings = len(st.Inventory.Defs), st.Inventory.NumSettings()
 	}
 	if st.Registry != nil {
 		n = max(n, len(st.Registry.Flags))
@@ -142,18 +153,41 @@ func newSnapshot(st State, same map[string]bool) snapshot {
 			f := info(d.Flag)
 			f.defs = append(f.defs, d)
 		}
+		// The settings in order, read in place: most are in files in
+		// same, of which only the flag and maybe the position count.
+		groups, order := inv.view()
+		sameGroup := make([]int8, len(groups)) // of a compact group (one file): 1 in same, -1 not
 		var f *flagInfo
-		for i, set := range inv.Settings {
-			if i == 0 || set.Flag != inv.Settings[i-1].Flag || f == nil {
-				f = info(set.Flag) // once for each run of a flag's settings
+		prev := ""
+		for k := range inv.NumSettings() {
+			p := place{0, int32(k)}
+			if order != nil {
+				p = order[k]
 			}
-			if same[set.Pos.File] {
-				if len(f.settings) == 0 {
-					f.settings = append(f.settings, set) // for pos
+			g, i := &groups[p.group], int(p.i)
+			if flag := g.flag(i); f == nil || flag != prev {
+				f, prev = info(flag), flag // once for each run of a flag's settings
+			}
+			var inSame bool
+			if c := g.compact; c != nil {
+				if sameGroup[p.group] == 0 {
+					sameGroup[p.group] = -1
+					if same[c.file] {
+						sameGroup[p.group] = 1
+					}
+				}
+				inSame = sameGroup[p.group] == 1
+			} else {
+				inSame = same[g.list[i].Pos.File]
+			}
+			if inSame {
+				if !f.hasSet {
+					f.noteSetting(g.at(i).Pos) // for pos
 				}
 				continue
 			}
-			f.settings = append(f.settings, set)
+			set := g.at(i)
+			f.noteSetting(set.Pos)
 			// One map sets a flag once (Discover refuses two keys for one
 			// field); should a key repeat all the same, true wins.
 			key := settingKey{set.Flag, set.Env, set.Pos.File, set.Path}
@@ -171,7 +205,6 @@ func newSnapshot(st State, same map[string]bool) snapshot {
 	}
 	for _, f := range s.flags {
 		slices.SortFunc(f.defs, func(x, y Definition) int { return x.Pos.Compare(y.Pos) })
-		slices.SortFunc(f.settings, func(x, y Setting) int { return x.Pos.Compare(y.Pos) })
 	}
 	return s
 }
@@ -185,7 +218,7 @@ func (f *flagInfo) pos() diag.Pos {
 	case f.entry != nil:
 		return f.entry.Pos
 	}
-	return f.settings[0].Pos
+	return f.setPos
 }
 
 // modification compares a flag known at both revisions. Definitions are

@@ -33,15 +33,15 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "unchanged",
-			base: State{Inventory: &Inventory{Defs: []Definition{def("A", "a", "f.go", 1)}, Settings: []Setting{setting("A", "p.json", true, 2)}}},
-			head: State{Inventory: &Inventory{Defs: []Definition{def("A", "a", "f.go", 9)}, Settings: []Setting{setting("A", "p.json", true, 5)}}},
+			base: State{Inventory: &Inventory{Defs: []Definition{def("A", "a", "f.go", 1)}, ListedSettings: []Setting{setting("A", "p.json", true, 2)}}},
+			head: State{Inventory: &Inventory{Defs: []Definition{def("A", "a", "f.go", 9)}, ListedSettings: []Setting{setting("A", "p.json", true, 5)}}},
 		},
 		{
 			name: "added in code and enabled in config at once, nil registries",
 			base: State{Inventory: &Inventory{}},
 			head: State{Inventory: &Inventory{
-				Defs:     []Definition{def("A", "", "f.go", 4), def("A", "", "e.go", 8)},
-				Settings: []Setting{setting("A", "p.json", true, 2), setting("A", "d.json", false, 3)},
+				Defs:           []Definition{def("A", "", "f.go", 4), def("A", "", "e.go", 8)},
+				ListedSettings: []Setting{setting("A", "p.json", true, 2), setting("A", "d.json", false, 3)},
 			}},
 			want: []Change{
 				{Flag: "A", Kind: Added, Pos: at("e.go", 8)},
@@ -52,7 +52,7 @@ func TestDiff(t *testing.T) {
 			name: "added: registry position, else setting position",
 			head: State{
 				Registry:  &Registry{Flags: []Entry{entry("R", 3)}},
-				Inventory: &Inventory{Settings: []Setting{setting("S", "p.json", false, 2)}},
+				Inventory: &Inventory{ListedSettings: []Setting{setting("S", "p.json", false, 2)}},
 			},
 			want: []Change{
 				{Flag: "R", Kind: Added, Pos: at("reg.yaml", 3)},
@@ -63,7 +63,7 @@ func TestDiff(t *testing.T) {
 			name: "removed, disabled by deleting the setting",
 			base: State{
 				Registry:  &Registry{Flags: []Entry{entry("A", 3)}},
-				Inventory: &Inventory{Defs: []Definition{def("A", "", "f.go", 4)}, Settings: []Setting{setting("A", "p.json", true, 6)}},
+				Inventory: &Inventory{Defs: []Definition{def("A", "", "f.go", 4)}, ListedSettings: []Setting{setting("A", "p.json", true, 6)}},
 			},
 			want: []Change{
 				{Flag: "A", Kind: Removed, Pos: at("f.go", 4)},
@@ -72,10 +72,10 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "enabled and disabled per environment and path",
-			base: State{Inventory: &Inventory{Settings: []Setting{
+			base: State{Inventory: &Inventory{ListedSettings: []Setting{
 				setting("A", "a.json", false, 1), setting("A", "b.json", true, 1), setting("A", "c.json", true, 1),
 			}}},
-			head: State{Inventory: &Inventory{Settings: []Setting{
+			head: State{Inventory: &Inventory{ListedSettings: []Setting{
 				setting("A", "a.json", true, 2), setting("A", "b.json", false, 2), setting("A", "c.json", true, 2),
 				{Flag: "A", Kind: KindConfig, Env: "c.json", Path: "ra.features", Value: true, Pos: at("c.json", 3)},
 			}}},
@@ -87,8 +87,8 @@ func TestDiff(t *testing.T) {
 		},
 		{
 			name: "a key set twice in one environment: true wins",
-			base: State{Inventory: &Inventory{Settings: []Setting{setting("A", "prod", false, 1)}}},
-			head: State{Inventory: &Inventory{Settings: []Setting{setting("A", "prod", false, 1), setting("A", "prod", true, 7)}}},
+			base: State{Inventory: &Inventory{ListedSettings: []Setting{setting("A", "prod", false, 1)}}},
+			head: State{Inventory: &Inventory{ListedSettings: []Setting{setting("A", "prod", false, 1), setting("A", "prod", true, 7)}}},
 			want: []Change{{Flag: "A", Kind: Enabled, Env: "prod", Path: "features", Pos: at("prod", 7)}},
 		},
 		{
@@ -134,8 +134,8 @@ func TestDiff(t *testing.T) {
 			name: "sorted by flag then kind",
 			base: State{Inventory: &Inventory{Defs: []Definition{def("B", "", "f.go", 1), def("C", "x", "f.go", 2)}}},
 			head: State{Inventory: &Inventory{
-				Defs:     []Definition{def("A", "", "f.go", 1), def("C", "y", "f.go", 2)},
-				Settings: []Setting{setting("C", "p.json", true, 1)},
+				Defs:           []Definition{def("A", "", "f.go", 1), def("C", "y", "f.go", 2)},
+				ListedSettings: []Setting{setting("C", "p.json", true, 1)},
 			}},
 			want: []Change{
 				{Flag: "A", Kind: Added, Pos: at("f.go", 1)},
@@ -260,27 +260,27 @@ func TestDiffReaderClasses(t *testing.T) {
 		},
 		{
 			name: "two files of one environment: each file's setting is its own",
-			base: State{Inventory: &Inventory{Settings: []Setting{setting("A", "a.json", true, 2), setting("A", "b.json", false, 2)}}},
-			head: State{Inventory: &Inventory{Settings: []Setting{setting("A", "a.json", true, 2), setting("A", "b.json", true, 2)}}},
+			base: State{Inventory: &Inventory{ListedSettings: []Setting{setting("A", "a.json", true, 2), setting("A", "b.json", false, 2)}}},
+			head: State{Inventory: &Inventory{ListedSettings: []Setting{setting("A", "a.json", true, 2), setting("A", "b.json", true, 2)}}},
 			diff: Diff,
 			want: []Change{{Flag: "A", Kind: Enabled, Env: "prod", Path: "features", Pos: at("b.json", 2)}},
 		},
 		{
 			name: "deleted from the code, still set and registered: removed",
-			base: State{Registry: reg, Inventory: &Inventory{Defs: []Definition{def("A", "A", 3)}, Settings: []Setting{setting("A", "a.json", true, 2)}}},
-			head: State{Registry: reg, Inventory: &Inventory{Settings: []Setting{setting("A", "a.json", true, 2)}}},
+			base: State{Registry: reg, Inventory: &Inventory{Defs: []Definition{def("A", "A", 3)}, ListedSettings: []Setting{setting("A", "a.json", true, 2)}}},
+			head: State{Registry: reg, Inventory: &Inventory{ListedSettings: []Setting{setting("A", "a.json", true, 2)}}},
 			diff: DiffWithCodeRemovals,
 			want: []Change{{Flag: "A", Kind: Removed, Pos: at("f.go", 3)}},
 		},
 		{
 			name: "deleted from the code, still set: Diff alone lists nothing",
-			base: State{Registry: reg, Inventory: &Inventory{Defs: []Definition{def("A", "A", 3)}, Settings: []Setting{setting("A", "a.json", true, 2)}}},
-			head: State{Registry: reg, Inventory: &Inventory{Settings: []Setting{setting("A", "a.json", true, 2)}}},
+			base: State{Registry: reg, Inventory: &Inventory{Defs: []Definition{def("A", "A", 3)}, ListedSettings: []Setting{setting("A", "a.json", true, 2)}}},
+			head: State{Registry: reg, Inventory: &Inventory{ListedSettings: []Setting{setting("A", "a.json", true, 2)}}},
 			diff: Diff,
 		},
 		{
 			name: "deleted from code and config, still registered: removed and the setting disabled",
-			base: State{Registry: reg, Inventory: &Inventory{Defs: []Definition{def("A", "A", 3)}, Settings: []Setting{setting("A", "a.json", true, 2)}}},
+			base: State{Registry: reg, Inventory: &Inventory{Defs: []Definition{def("A", "A", 3)}, ListedSettings: []Setting{setting("A", "a.json", true, 2)}}},
 			head: State{Registry: reg, Inventory: &Inventory{}},
 			diff: DiffWithCodeRemovals,
 			want: []Change{

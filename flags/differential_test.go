@@ -360,7 +360,7 @@ func TestStructDifferential(t *testing.T) {
 				t.Fatalf("cpsgate reads the file, the program fails to decode it: %v", derr)
 			}
 			got := map[string]bool{}
-			for _, s := range inv.Settings {
+			for _, s := range inv.AllSettings() {
 				if !slices.ContainsFunc(inv.Defs, func(d Definition) bool { return d.Flag == s.Flag }) {
 					continue // a key that sets no field: not a flag of the struct
 				}

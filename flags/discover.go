@@ -59,7 +59,7 @@ func DiscoverShared(fsys FS, specs []SourceSpec, memo Memo) (*Inventory, error) 
 	})
 	slices.Sort(inv.Files)
 	inv.Files = slices.Compact(inv.Files)
-	inv.Settings = joinGroups(groups)
+	inv.joined = joinGroups(groups)
 	if err := checkFlagCount(inv); err != nil {
 		return nil, err
 	}
@@ -121,11 +121,12 @@ func joinSettings(lists [][]Setting) []Setting {
 	for i, l := range lists {
 		groups[i] = settingGroup{list: l}
 	}
-	return joinGroups(groups)
+	return (&Inventory{joined: joinGroups(groups)}).SettingList()
 }
 
-// joinGroups is joinSettings for groups.
-func joinGroups(groups []settingGroup) []Setting {
+// joinGroups is joinSettings for groups, which it keeps: it returns their
+// order (nil when they have no settings).
+func joinGroups(groups []settingGroup) *joinedSettings {
 	n := 0
 	for _, g := range groups {
 		n += g.len()
@@ -169,10 +170,7 @@ func joinGroups(groups []settingGroup) []Setting {
 		start[id] = off
 		off += counts[id]
 	}
-	// Scatter the settings' places (group and index), then write the
-	// settings in order: writing the large settings one after the other
-	// is several times faster than scattering them.
-	type place struct{ group, i int32 }
+	// Scatter the settings' places (group and index).
 	from := make([]place, n)
 	next := start
 	k := 0
@@ -185,26 +183,27 @@ func joinGroups(groups []settingGroup) []Setting {
 		}
 	}
 	flagID = nil
-	out := make([]Setting, n)
-	for i, p := range from {
-		if g := &groups[p.group]; g.compact != nil {
-			out[i] = g.at(int(p.i))
-		} else {
-			out[i] = g.list[p.i]
-		}
-	}
-	from = nil
 	next = nil
+	j := &joinedSettings{groups: groups, order: from, flags: make([]string, len(order))}
+	for k, id := range order {
+		j.flags[k] = names[id]
+	}
+	compare := func(a, b place) int { // for two settings of one flag
+		return groups[a.group].compareAt(int(a.i), groups[b.group], int(b.i))
+	}
 	for id := range start {
 		start[id] -= counts[id] // next moved each start to the flag's end
 	}
 	for id := range names {
-		run := out[start[id] : start[id]+counts[id]]
-		if !slices.IsSortedFunc(run, compareSettings) {
-			slices.SortStableFunc(run, compareSettings)
+		if counts[id] < 2 {
+			continue
+		}
+		run := from[start[id] : start[id]+counts[id]]
+		if !slices.IsSortedFunc(run, compare) {
+			slices.SortStableFunc(run, compare)
 		}
 	}
-	return out
+	return j
 }
 
 // compareSettings orders settings by flag, environment, path then position.
@@ -220,10 +219,8 @@ func checkFlagCount(inv *Inventory) error {
 	for _, d := range inv.Defs {
 		distinct[d.Flag] = struct{}{}
 	}
-	for i := range inv.Settings {
-		if i == 0 || inv.Settings[i].Flag != inv.Settings[i-1].Flag {
-			distinct[inv.Settings[i].Flag] = struct{}{}
-		}
+	for flag := range inv.SettingFlags() {
+		distinct[flag] = struct{}{}
 	}
 	if len(distinct) <= MaxFlags {
 		return nil
@@ -239,7 +236,7 @@ func checkFlagCount(inv *Inventory) error {
 	for _, d := range inv.Defs {
 		note(d.Flag, d.Pos)
 	}
-	for _, s := range inv.Settings {
+	for _, s := range inv.AllSettings() {
 		note(s.Flag, s.Pos)
 	}
 	if len(first) <= MaxFlags {

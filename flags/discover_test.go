@@ -118,7 +118,7 @@ func TestDiscover(t *testing.T) {
 					def("A", "", "features/more.go", 3, 22),
 					def("B", "B is b.", "features/features.go", 6, 2),
 				},
-				Settings: []Setting{
+				ListedSettings: []Setting{
 					{Flag: "A", Key: "a", Kind: KindConfig, Env: "deploy/eu/prod.yaml", Path: "ra.features", Value: true, Pos: diag.Pos{File: "deploy/eu/prod.yaml", Line: 3, Col: 5}},
 					{Flag: "A", Kind: KindConfig, Env: "deploy/prod.json", Path: "features", Value: false, Pos: diag.Pos{File: "deploy/prod.json", Line: 1, Col: 26}},
 					{Flag: "B", Kind: KindConfig, Env: "deploy/prod.json", Path: "features", Value: true, Pos: diag.Pos{File: "deploy/prod.json", Line: 1, Col: 15}},
@@ -129,7 +129,7 @@ func TestDiscover(t *testing.T) {
 		{
 			name:  "named environment",
 			specs: []SourceSpec{cfgSpec("deploy/*/prod.yaml", "prod")},
-			want: &Inventory{Settings: []Setting{
+			want: &Inventory{ListedSettings: []Setting{
 				{Flag: "a", Kind: KindConfig, Env: "prod", Path: "ra.features", Value: true, Pos: diag.Pos{File: "deploy/eu/prod.yaml", Line: 3, Col: 5}},
 			}, Files: []string{"deploy/eu/prod.yaml"}},
 		},
@@ -168,7 +168,7 @@ func TestDiscover(t *testing.T) {
 			if diff := cmp.Diff(errString(err), tt.wantErr); diff != "" {
 				t.Errorf("error mismatch (-got +want):\n%s", diff)
 			}
-			if diff := cmp.Diff(got, tt.want, cmpopts.IgnoreFields(Inventory{}, "Digests", "FileKinds")); diff != "" {
+			if diff := cmp.Diff(listed(got), tt.want, cmpopts.IgnoreFields(Inventory{}, "Digests", "FileKinds"), cmpopts.IgnoreUnexported(Inventory{})); diff != "" {
 				t.Errorf("inventory mismatch (-got +want):\n%s", diff)
 			}
 		})
@@ -239,7 +239,7 @@ func BenchmarkDiscover(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		inv, err := Discover(fsys, specs)
-		if err != nil || len(inv.Defs) != 50 || len(inv.Settings) != 30*51 {
+		if err != nil || len(inv.Defs) != 50 || inv.NumSettings() != 30*51 {
 			b.Fatalf("Discover: %v", err)
 		}
 	}
@@ -293,4 +293,15 @@ func TestDiscoverLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// listed returns inv with its settings as a list (nil for nil), for
+// comparing with an inventory built by hand.
+func listed(inv *Inventory) *Inventory {
+	if inv == nil {
+		return nil
+	}
+	out := *inv
+	out.ListedSettings, out.joined = inv.SettingList(), nil
+	return &out
 }

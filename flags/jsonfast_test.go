@@ -3,6 +3,7 @@ package flags
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -239,7 +240,7 @@ func TestDiscoverFastJSON(t *testing.T) {
 		if err != nil {
 			return "error: " + err.Error()
 		}
-		return fmt.Sprintf("%+v", inv.Settings)
+		return fmt.Sprintf("%+v", inv.SettingList())
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -277,12 +278,41 @@ func TestJoinGroups(t *testing.T) {
 	for _, g := range groups {
 		lists = append(lists, g.settings())
 	}
-	got := joinGroups(groups)
+	inv := &Inventory{joined: joinGroups(groups)}
+	got := inv.SettingList()
 	want := joinSettings(lists)
 	if diff := cmp.Diff(got, want); diff != "" {
 		t.Errorf("(-compact +lists):\n%s", diff)
 	}
 	if len(got) != 6 {
 		t.Errorf("%d settings, want 6", len(got))
+	}
+	// The accessors agree with the list.
+	var each []Setting
+	for i, s := range inv.AllSettings() {
+		if diff := cmp.Diff(inv.Setting(i), s); diff != "" {
+			t.Errorf("Setting(%d) (-Setting +AllSettings):\n%s", i, diff)
+		}
+		each = append(each, s)
+	}
+	if diff := cmp.Diff(each, want); diff != "" {
+		t.Errorf("AllSettings (-got +want):\n%s", diff)
+	}
+	each = slices.Collect(inv.EachSetting())
+	slices.SortStableFunc(each, compareSettings)
+	if diff := cmp.Diff(each, want); diff != "" {
+		t.Errorf("EachSetting, sorted (-got +want):\n%s", diff)
+	}
+	var runs []string
+	for i, s := range want {
+		if i == 0 || s.Flag != want[i-1].Flag {
+			runs = append(runs, s.Flag)
+		}
+	}
+	if diff := cmp.Diff(slices.Collect(inv.SettingFlags()), runs); diff != "" {
+		t.Errorf("SettingFlags (-got +want):\n%s", diff)
+	}
+	if inv.NumSettings() != 6 {
+		t.Errorf("NumSettings() = %d, want 6", inv.NumSettings())
 	}
 }

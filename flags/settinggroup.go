@@ -1,16 +1,19 @@
 package flags
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/cpsgate/cpsgate/diag"
 )
 
 // settingGroup is the settings of one file, or those that sources add
 // directly: a list, or, for a JSON configuration file the fast path read,
-// a compact form (a quarter of the size) that joinSettings expands. A large
-// CA's hundreds of files set millions of flags: the compact form keeps
-// what the revisions of a check share small.
+// a compact form (a quarter of the size) that the Inventory keeps, at
+// building a setting on demand. A large CA's hundreds of files set millions
+// of flags: the compact form keeps what the revisions of a check share
+// small.
 type settingGroup struct {
 	list    []Setting
 	compact *compactSettings
@@ -58,6 +61,38 @@ func (g settingGroup) at(i int) Setting {
 		}
 	}
 	return g.list[i]
+}
+
+// compareAt orders the i-th setting of g and the j-th of h as
+// compareSettings does, for two settings of one flag: by environment, path
+// then position, without building them.
+func (g settingGroup) compareAt(i int, h settingGroup, j int) int {
+	ge, gp, gf, gl, gc := g.key(i)
+	he, hp, hf, hl, hc := h.key(j)
+	if c := strings.Compare(ge, he); c != 0 {
+		return c
+	}
+	if c := strings.Compare(gp, hp); c != 0 {
+		return c
+	}
+	if c := strings.Compare(gf, hf); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(gl, hl); c != 0 {
+		return c
+	}
+	return cmp.Compare(gc, hc)
+}
+
+// key returns what orders the i-th setting among those of its flag: its
+// environment, path, and position (file, line, column).
+func (g settingGroup) key(i int) (env, path, file string, line, col int) {
+	if c := g.compact; c != nil {
+		it := &c.items[i]
+		return c.env, c.paths[it.path], c.file, int(it.line), int(it.col)
+	}
+	s := &g.list[i]
+	return s.Env, s.Path, s.Pos.File, s.Pos.Line, s.Pos.Col
 }
 
 // settings returns the settings as a list (a new one for a compact group).

@@ -76,7 +76,7 @@ func TestDiffTypedValues(t *testing.T) {
 	num := func(flag, text string, line int) Setting {
 		return Setting{Flag: flag, Kind: "limits", Env: "prod", Typed: &Value{TypeNumber, text}, Pos: at(line)}
 	}
-	state := func(s ...Setting) State { return State{Inventory: &Inventory{Settings: s}} }
+	state := func(s ...Setting) State { return State{Inventory: &Inventory{ListedSettings: s}} }
 	for _, tt := range []struct {
 		name       string
 		base, head State

@@ -134,8 +134,15 @@ func (s Setting) SameValue(o Setting) bool {
 
 // Inventory is everything the sources declare at one revision.
 type Inventory struct {
-	Defs     []Definition
-	Settings []Setting
+	Defs []Definition
+	// ListedSettings are the settings of an inventory built as a list (by
+	// hand, or by a loader that joins lists). Discover leaves it nil and
+	// keeps its settings, sorted by flag, environment, path then position,
+	// in the per-file form it read them in (a large CA has millions): read
+	// the settings of any inventory with NumSettings, Setting, AllSettings,
+	// EachSetting or SettingList, which see both forms.
+	ListedSettings []Setting
+	joined         *joinedSettings // Discover's settings, when not listed
 	// Files are the configuration files that config sources read, sorted:
 	// a file that leaves them (deleted, or moved where no glob matches)
 	// takes its settings out of the check.

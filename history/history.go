@@ -586,6 +586,7 @@ func (l *historyLoader) load(snap revision.Snapshot, prev *histState, changed []
 			inv, err := flags.Discover(snap, []flags.SourceSpec{spec})
 			switch {
 			case err == nil:
+				inv.ListSettings() // joined as lists, shared while the source is unchanged
 				part.inv = inv
 			case !missingSource(err):
 				h.problems = append(h.problems, err.Error())
@@ -609,10 +610,10 @@ func (l *historyLoader) load(snap revision.Snapshot, prev *histState, changed []
 	for _, part := range h.inv {
 		if part.inv != nil {
 			defs = append(defs, part.inv.Defs)
-			sets = append(sets, part.inv.Settings)
+			sets = append(sets, part.inv.SettingList())
 		}
 	}
-	inv.Defs, inv.Settings = concat(defs), concat(sets)
+	inv.Defs, inv.ListedSettings = concat(defs), concat(sets)
 	st.Inventory = inv
 	return h
 }
@@ -708,7 +709,7 @@ func (l *historyLoader) fileSource(snap revision.Snapshot, spec flags.SourceSpec
 		part.byFile[file] = settings
 		perFile = append(perFile, settings)
 	}
-	part.inv.Settings = concat(perFile)
+	part.inv.ListedSettings = concat(perFile)
 	return part
 }
 

@@ -132,7 +132,7 @@ func steps(in *report.Input) []step {
 			names[d.Flag] = true
 		}
 		out = append(out, step{Subject: s.Commit.Subject, Flags: len(names), Sections: len(s.After.Sections),
-			Settings: len(s.After.Inventory.Settings), Problems: s.Problems})
+			Settings: s.After.Inventory.NumSettings(), Problems: s.Problems})
 	}
 	return out
 }
@@ -271,7 +271,7 @@ func TestLoadConfigurationChanges(t *testing.T) {
 	if len(in.Steps) != 3 {
 		t.Fatalf("%d steps; want 3", len(in.Steps))
 	}
-	if got := in.Steps[0].After.Inventory.Settings; len(got) != 6 || got[len(got)-1].Flag != "NewFlag" {
+	if got := in.Steps[0].After.Inventory.SettingList(); len(got) != 6 || got[len(got)-1].Flag != "NewFlag" {
 		t.Errorf("after Watch extra: settings %v; want the 5 deploy settings and NewFlag", got)
 	}
 	if p := in.Steps[1].Problems; len(p) != 1 || !strings.Contains(p[0], "configuration") {

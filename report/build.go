@@ -271,7 +271,7 @@ func (b *builder) flags() {
 		}
 	}
 	enabled := map[string]map[string]bool{}
-	for _, s := range st.Inventory.Settings {
+	for s := range st.Inventory.EachSetting() {
 		if s.Value {
 			if enabled[s.Flag] == nil {
 				enabled[s.Flag] = map[string]bool{}
@@ -562,8 +562,8 @@ func flagNames(st *check.State) []string {
 		for _, d := range st.Inventory.Defs {
 			set[d.Flag] = true
 		}
-		for _, s := range st.Inventory.Settings {
-			set[s.Flag] = true
+		for flag := range st.Inventory.SettingFlags() {
+			set[flag] = true
 		}
 	}
 	return slices.Sorted(maps.Keys(set))

@@ -104,7 +104,7 @@ func sample(t *testing.T) Input {
 	withSettings := func(s *check.State, reg *flags.Registry, on bool) *check.State {
 		c := *s
 		c.Registry = reg
-		c.Inventory = &flags.Inventory{Settings: []flags.Setting{
+		c.Inventory = &flags.Inventory{ListedSettings: []flags.Setting{
 			{Flag: "Async", Kind: flags.KindConfig, Env: "deploy/prod.json", Path: "ra.features", Value: on, Pos: diag.Pos{File: "deploy/prod.json", Line: 4}},
 		}}
 		return &c

@@ -117,7 +117,7 @@ func Drafts(inv *flags.Inventory, docs []*cps.Document) []Draft {
 			d.Kinds = append(d.Kinds, def.Kind)
 		}
 	}
-	for _, s := range inv.Settings {
+	for _, s := range inv.AllSettings() {
 		d := get(s.Flag)
 		if !slices.Contains(d.Kinds, s.Kind) {
 			d.Kinds = append(d.Kinds, s.Kind)

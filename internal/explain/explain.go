@@ -50,7 +50,7 @@ func flag(b *strings.Builder, st *check.State, name string) bool {
 			defs = append(defs, s)
 		}
 	}
-	for _, s := range st.Inventory.Settings {
+	for _, s := range st.Inventory.AllSettings() {
 		if s.Flag == name {
 			sets = append(sets, fmt.Sprintf("  %s: %v  (%s, %s)", s.Env, s.Value, s.Path, s.Pos))
 		}

@@ -65,7 +65,7 @@ func Flags(st *revision.State) []Flag {
 		f := get(d.Flag)
 		f.Sources = append(f.Sources, d.Pos.File+":"+fmt.Sprint(d.Pos.Line))
 	}
-	for _, s := range st.Inventory.Settings {
+	for _, s := range st.Inventory.AllSettings() {
 		f := get(s.Flag)
 		f.Sources = append(f.Sources, fmt.Sprintf("%s=%t", s.Env, s.Value))
 	}
