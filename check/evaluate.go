@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/cpsgate/cpsgate/change"
 	"github.com/cpsgate/cpsgate/policies"
 	"github.com/cpsgate/cpsgate/revision"
 )
@@ -29,16 +30,19 @@ func Evaluate(ctx context.Context, base, head Snapshot, cfgPath string, ch Chang
 		headCfg, ch.CPSVersions = revision.VersionBump(cfg, head)
 	}
 	// The check is CPU-bound: the two revisions load and the policies of the
-	// gate revision compile in parallel.
+	// gate revision compile in parallel, and the policy input is assembled
+	// while they compile (the longest of the three).
 	var (
-		wg                   sync.WaitGroup
+		loads                sync.WaitGroup
 		baseState, headState *State
 		eng                  *policies.Engine
 		baseErr, headErr     error
 		engErr               error
+		compiled             = make(chan struct{})
 		shared               Shared // base and head parse identical texts once
 	)
-	wg.Go(func() {
+	go func() {
+		defer close(compiled)
 		gate, err := revision.ReadGate(gateRev, cfg)
 		if err != nil {
 			engErr = err
@@ -49,14 +53,22 @@ func Evaluate(ctx context.Context, base, head Snapshot, cfgPath string, ch Chang
 		} else {
 			eng, engErr = builtins()
 		}
-	})
-	wg.Go(func() {
+	}()
+	loads.Go(func() {
 		baseState, baseErr = revision.Load(base, cfg, external, adopting, &shared)
 	})
-	wg.Go(func() {
+	loads.Go(func() {
 		headState, headErr = revision.Load(head, headCfg, external, false, &shared)
 	})
-	wg.Wait()
+	loads.Wait()
+	var (
+		in  *policies.Input
+		set change.Set
+	)
+	if baseErr == nil && headErr == nil {
+		in, set = buildInput(baseState, headState, ch)
+	}
+	<-compiled
 	switch {
 	case baseErr != nil:
 		return nil, fmt.Errorf("reading base %s:\n%w", base.Name(), baseErr)
@@ -67,7 +79,7 @@ func Evaluate(ctx context.Context, base, head Snapshot, cfgPath string, ch Chang
 	}
 	ctx, cancel := context.WithTimeout(ctx, policies.DefaultTimeout)
 	defer cancel()
-	return Run(ctx, eng, baseState, headState, ch)
+	return runInput(ctx, eng, baseState, headState, ch, in, set)
 }
 
 // CompileBuiltins starts compiling the built-in policies at once: the first

@@ -53,6 +53,12 @@ type Outcome struct {
 // Run diffs base and head, evaluates the policies and assembles the result.
 func Run(ctx context.Context, eng *policies.Engine, base, head *State, ch Change) (*Outcome, error) {
 	in, set := buildInput(base, head, ch)
+	return runInput(ctx, eng, base, head, ch, in, set)
+}
+
+// runInput is Run of the input that buildInput assembled from base, head
+// and ch.
+func runInput(ctx context.Context, eng *policies.Engine, base, head *State, ch Change, in *policies.Input, set change.Set) (*Outcome, error) {
 	deny, warn, err := eng.Eval(ctx, in)
 	if err != nil {
 		return nil, err

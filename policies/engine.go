@@ -110,7 +110,7 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 	caps := capabilities()
 	var errs diag.Errors
 	seen := make(map[string]bool)
-	var opts []func(*rego.Rego)
+	mods := map[string]*ast.Module{}
 	userRules := map[string][]userRule{}
 	builtinNames := map[string]bool{} // rules the built-in modules define
 	add := func(m Module, mod *ast.Module) {
@@ -140,7 +140,7 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 				}
 			}
 		}
-		opts = append(opts, rego.ParsedModule(mod))
+		mods[m.File] = mod
 	}
 	builtins, err := parsedBuiltins()
 	if err != nil { // the built-in modules are parsed by every test
@@ -155,26 +155,57 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 	if len(errs) > 0 {
 		return nil, errs.Err()
 	}
-	opts = append(opts,
+	// Strict compilation (unused variables and imports are errors) holds
+	// the repository's policies. The built-in modules alone compile without
+	// the stages that only check (types, safety of heads, conflicts,
+	// recursion...): a check spends most of its time compiling, and TestRego
+	// compiles them strictly with every stage.
+	compiler := ast.NewCompiler().
+		WithCapabilities(caps).
+		WithDefaultRegoVersion(ast.RegoV1).
+		WithStrict(len(user) > 0).
+		WithUseTypeCheckAnnotations(true)
+	if len(user) == 0 {
+		compiler = compiler.WithSkipStages(checkStages...)
+	}
+	if compiler.Compile(mods); compiler.Failed() {
+		return nil, toDiag(compiler.Errors).Err()
+	}
+	opts := []func(*rego.Rego){
+		rego.Compiler(compiler),
 		rego.Capabilities(caps),
 		rego.SetRegoVersion(ast.RegoV1),
-		// Strict compilation (unused variables and imports are errors)
-		// holds the repository's policies; the built-in modules are
-		// strict-clean (TestRego compiles them strictly), and compile about
-		// a third faster without the checks.
-		rego.Strict(len(user) > 0),
 		rego.StrictBuiltinErrors(true),
-	)
+	}
 	prepared, err := rego.New(append(slices.Clip(opts), rego.Query(query))...).PrepareForEval(ctx)
 	if err != nil {
 		return nil, toDiag(err).Err()
 	}
 	e := &Engine{query: prepared, user: userRules}
 	e.deny = sync.OnceValues(func() (rego.PreparedEvalQuery, error) {
-		// The modules compiled above: only the query is new.
+		// The modules compiled above: only the query is compiled.
 		return rego.New(append(slices.Clip(opts), rego.Query(denyQuery))...).PrepareForEval(context.Background())
 	})
 	return e, nil
+}
+
+// checkStages are the compiler stages that only check the modules, without
+// changing them or what evaluation needs: skipped for the built-in modules
+// alone, which the tests compile with them as well (TestRego;
+// TestEvalBuiltinRules evaluates both ways).
+var checkStages = []ast.StageID{
+	ast.StageCheckUnusedImports,
+	ast.StageCheckKeywordOverrides,
+	ast.StageCheckDuplicateImports,
+	ast.StageCheckVoidCalls,
+	ast.StageCheckRuleConflicts,
+	ast.StageCheckUndefinedFuncs,
+	ast.StageCheckSafetyRuleHeads,
+	ast.StageCheckRecursion,
+	ast.StageCheckTypes,
+	ast.StageCheckUnsafeBuiltins,
+	ast.StageCheckDeprecatedBuiltins,
+	ast.StageBuildRequiredCapabilities,
 }
 
 // capabilities are those of this OPA version without the built-in functions

@@ -356,8 +356,40 @@ func TestEvalBuiltinRules(t *testing.T) {
 			if diff := cmp.Diff(denyOnly, tt.deny); diff != "" {
 				t.Errorf("EvalDeny mismatch (-got +want):\n%s", diff)
 			}
+			// An engine compiled with every stage of the compiler (a
+			// user policy turns off the skipped checks, see checkStages)
+			// finds the same.
+			deny, warn, err = checked(t).Eval(context.Background(), tt.in)
+			if err != nil {
+				t.Fatalf("Eval, every stage: %v", err)
+			}
+			if diff := cmp.Diff(deny, tt.deny); diff != "" {
+				t.Errorf("deny mismatch, every stage (-got +want):\n%s", diff)
+			}
+			if diff := cmp.Diff(warn, tt.warn); diff != "" {
+				t.Errorf("warn mismatch, every stage (-got +want):\n%s", diff)
+			}
 		})
 	}
+}
+
+var (
+	checkedOnce   sync.Once
+	checkedEngine *Engine
+	checkedErr    error
+)
+
+// checked returns an engine over the built-in rules and a helper module
+// that adds no rule of theirs, compiled with every stage of the compiler.
+func checked(t testing.TB) *Engine {
+	t.Helper()
+	checkedOnce.Do(func() {
+		checkedEngine, checkedErr = New(context.Background(), []Module{{File: "user/helper.rego", Src: []byte("package cpsgate.helper\n\nx := 1\n")}})
+	})
+	if checkedErr != nil {
+		t.Fatalf("New: %v", checkedErr)
+	}
+	return checkedEngine
 }
 
 func TestEvalDenyErrors(t *testing.T) {

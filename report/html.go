@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/cpsgate/cpsgate/internal/inert"
 )
@@ -19,7 +20,13 @@ type HTML struct{}
 //go:embed report.html.tmpl
 var htmlSource string
 
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
+// htmlTemplate is parsed on the first HTML report, not when the process
+// starts: most runs of the binary (a check) render none.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(htmlFuncs).Parse(htmlSource))
+})
+
+var htmlFuncs = template.FuncMap{
 	"short":         short,
 	"what":          What,
 	"reviewStatus":  ReviewStatus,
@@ -56,7 +63,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return "§" + strings.Join(ids, ", §")
 	},
-}).Parse(htmlSource))
+}
 
 // Render writes r as HTML. html/template escapes every value for its
 // context; before that, control and invisible characters (ESC, bidi
@@ -64,7 +71,7 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 // text output, keeping the line breaks of the section texts and messages.
 func (HTML) Render(w io.Writer, r *Report) error {
 	var b strings.Builder
-	if err := htmlTemplate.Execute(&b, inert.Copy(r, "Text", "Message")); err != nil {
+	if err := htmlTemplate().Execute(&b, inert.Copy(r, "Text", "Message")); err != nil {
 		return err
 	}
 	// No line a CI runner's log would read as a command, written with

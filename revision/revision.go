@@ -62,14 +62,20 @@ func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bo
 	var (
 		wg                           sync.WaitGroup
 		cpsErr, regErr, invErr, gate error
-		testErr                      error
+		testErr, paramsErr           error
 		inv                          *flags.Inventory
 		tests                        []evidence.Test
 	)
 	wg.Go(func() { inv, invErr = flags.DiscoverShared(snap, cfg.Sources, shared.memo()) })
 	wg.Go(func() { tests, testErr = evidence.Discover(snap, cfg.Tests) })
 	wg.Go(func() { cpsErr = st.loadCPS(snap, cfg, external, allowMissing, shared) })
-	wg.Go(func() { regErr = st.loadRegistry(snap, cfg, allowMissing, shared) })
+	wg.Go(func() {
+		// The parameters' values are read as soon as the registry that
+		// names them is, while the sources are still being discovered.
+		if regErr = st.loadRegistry(snap, cfg, allowMissing, shared); regErr == nil {
+			st.Params, paramsErr = params.ReadShared(snap, st.Registry, shared.memo())
+		}
+	})
 	gate = st.loadGate(snap, cfg)
 	wg.Wait()
 	if allowMissing {
@@ -87,9 +93,8 @@ func Load(snap Snapshot, cfg *config.Config, external DocReader, allowMissing bo
 	} else {
 		st.Tests = evidence.Resolve(tests, nil)
 	}
-	var err error
-	if st.Params, err = params.ReadShared(snap, st.Registry, shared.memo()); err != nil {
-		return nil, err
+	if paramsErr != nil {
+		return nil, paramsErr
 	}
 	return st, nil
 }
