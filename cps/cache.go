@@ -2,6 +2,7 @@ package cps
 
 import (
 	"bytes"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,26 +16,38 @@ import (
 type ParseCache struct {
 	mu       sync.Mutex
 	segments map[string][]heading // segment text -> its headings, lines counted from 1
-	hashes   map[string]string    // section text -> HashText of it
+	hashes   map[string]hashed    // section text -> the text as kept, and HashText of it
 }
+
+// hashed is a section's text as the cache keeps it (a copy, not a slice of
+// the version that brought it) and its hash.
+type hashed struct{ text, hash string }
 
 // NewParseCache returns an empty cache.
 func NewParseCache() *ParseCache {
-	return &ParseCache{segments: map[string][]heading{}, hashes: map[string]string{}}
+	return &ParseCache{segments: map[string][]heading{}, hashes: map[string]hashed{}}
 }
 
-// hash is HashText(text), through the cache.
-func (c *ParseCache) hash(text string) string {
+// hash returns HashText(text), through the cache, and text as the cache
+// keeps it: sections take their text from there, so that a text that many
+// versions share is kept once, and a version's source, once parsed, is not
+// kept alive by slices of it (a report reads hundreds of versions). The
+// keys are copies, for the same reason.
+func (c *ParseCache) hash(text string) (kept, hash string) {
 	c.mu.Lock()
-	h, ok := c.hashes[text]
+	e, ok := c.hashes[text]
 	c.mu.Unlock()
 	if !ok {
-		h = HashText(text)
+		e = hashed{text: strings.Clone(text), hash: HashText(text)}
 		c.mu.Lock()
-		c.hashes[text] = h
+		if prev, ok := c.hashes[text]; ok {
+			e = prev
+		} else {
+			c.hashes[e.text] = e
+		}
 		c.mu.Unlock()
 	}
-	return h
+	return e.text, e.hash
 }
 
 // Parse is Parse(file, src).
@@ -120,7 +133,7 @@ func (c *ParseCache) headings(s *source, segs []segment) ([]heading, error) {
 				return nil, err // more than MaxHeadings in one segment
 			}
 			c.mu.Lock()
-			c.segments[segText] = cached
+			c.segments[strings.Clone(segText)] = cached // not a slice of this version
 			c.mu.Unlock()
 		}
 		found[i] = cached

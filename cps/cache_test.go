@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -109,5 +110,31 @@ func TestParseCache(t *testing.T) {
 	src := generatedDoc(20, nil)
 	if segs := newSource("doc.md", []byte(src)).segments(); len(segs) != 25 {
 		t.Errorf("segments: %d, want 25", len(segs))
+	}
+}
+
+// TestParseCacheSharesTexts holds that the sections of a later version that
+// an earlier one had take their text from the cache (one copy for both),
+// not from the later version's source.
+func TestParseCacheSharesTexts(t *testing.T) {
+	v1 := "# 1. Intro\n\nFirst text.\n\n## 1.1 Scope\n\nScope text.\n\n## 1.2 Terms\n\nTerms text.\n"
+	v2 := strings.Replace(v1, "Scope text.", "Scope text, amended.", 1)
+	c := NewParseCache()
+	d1, err := c.Parse("cps.md", []byte(v1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, err := c.Parse("cps.md", []byte(v2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shared []string
+	for i, s := range d2.Sections {
+		if s.Text != "" && unsafe.StringData(s.Text) == unsafe.StringData(d1.Sections[i].Text) {
+			shared = append(shared, s.ID)
+		}
+	}
+	if diff := cmp.Diff(shared, []string{"1", "1.2"}); diff != "" {
+		t.Errorf("sections sharing their text with the first version (-got +want):\n%s", diff)
 	}
 }

@@ -325,7 +325,7 @@ func (s *source) fillText(sec *Section, next int) {
 		sec.End = last
 	}
 	if s.cache != nil {
-		sec.Hash = s.cache.hash(txt)
+		sec.Text, sec.Hash = s.cache.hash(txt)
 	} else {
 		sec.Hash = HashText(txt)
 	}

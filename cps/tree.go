@@ -19,6 +19,11 @@ func TreeHashes(sections []Section) map[string]string {
 	// later section's heading line and text, up to the end of the text of
 	// the last section under it (end[j-1]).
 	var all strings.Builder
+	size := 0
+	for _, d := range sections {
+		size += len(d.Text) + d.Level + len(d.ID) + len(d.Title) + 3
+	}
+	all.Grow(size)
 	start, end := make([]int, len(sections)), make([]int, len(sections))
 	for k, d := range sections {
 		if k > 0 {
