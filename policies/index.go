@@ -103,24 +103,9 @@ func (in *Input) index() Index {
 		ParameterChecks: []ConstraintRef{}, ParameterBoundErrors: []ConstraintRef{}, ValuelessParameters: []string{},
 		ParameterRelations: map[string][]int{}, RetypedParameters: []string{}, ParameterLinksTo: map[string][]string{},
 	}
-	covered := map[[2]string]bool{}
-	latest := map[[2]string]int{} // [flag, section] -> index of its latest registry review
-	for i := range in.Reviews {
-		r := &in.Reviews[i]
-		if r.New {
-			out.NewReviews = append(out.NewReviews, i)
-		}
-		for _, s := range r.Sections {
-			key := [2]string{r.Flag, s}
-			covered[key] = true
-			if r.Origin != "registry" {
-				continue
-			}
-			if j, ok := latest[key]; !ok || laterReview(r, &in.Reviews[j]) {
-				latest[key] = i
-			}
-		}
-	}
+	facts := in.reviewFacts()
+	covered, latest := facts.covered, facts.latest
+	out.NewReviews = append(out.NewReviews, facts.newReviews...)
 	for name, f := range in.Flags {
 		if !f.Registered {
 			out.Unregistered = append(out.Unregistered, name)
@@ -194,6 +179,44 @@ func (in *Input) index() Index {
 		return cmp.Or(cmp.Compare(a.Flag, b.Flag), cmp.Compare(a.Section, b.Section))
 	})
 	return out
+}
+
+// reviewFacts are what the index finds in the reviews alone.
+type reviewFacts struct {
+	newReviews []int
+	covered    map[[2]string]bool // [flag, section] named by a review
+	latest     map[[2]string]int  // [flag, section] -> index of its latest registry review
+}
+
+// reviewFacts returns the facts of in.Reviews: those of the shared list
+// when in holds it (found once for all the inputs that share it).
+func (in *Input) reviewFacts() *reviewFacts {
+	if s := in.sharedReviews; s != nil && s.holds(in.Reviews) {
+		s.factsOnce.Do(func() { s.facts = reviewFactsOf(s.list) })
+		return s.facts
+	}
+	return reviewFactsOf(in.Reviews)
+}
+
+func reviewFactsOf(reviews []Review) *reviewFacts {
+	f := &reviewFacts{covered: map[[2]string]bool{}, latest: map[[2]string]int{}}
+	for i := range reviews {
+		r := &reviews[i]
+		if r.New {
+			f.newReviews = append(f.newReviews, i)
+		}
+		for _, s := range r.Sections {
+			key := [2]string{r.Flag, s}
+			f.covered[key] = true
+			if r.Origin != "registry" {
+				continue
+			}
+			if j, ok := f.latest[key]; !ok || laterReview(r, &reviews[j]) {
+				f.latest[key] = i
+			}
+		}
+	}
+	return f
 }
 
 // addParameter adds the facts about parameter p, named name.

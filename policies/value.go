@@ -246,9 +246,16 @@ func (in *Input) sectionsTerm(cache *termCache) *ast.Term {
 // modifies once made: the registry's reviews, at the report's commits that
 // add none. Its term is built once (see Input.ShareReviews).
 type SharedReviews struct {
-	list []Review
-	once sync.Once
-	term *ast.Term
+	list      []Review
+	once      sync.Once
+	term      *ast.Term
+	factsOnce sync.Once
+	facts     *reviewFacts // for the index
+}
+
+// holds reports whether reviews is the shared list itself.
+func (s *SharedReviews) holds(reviews []Review) bool {
+	return len(s.list) > 0 && len(reviews) == len(s.list) && &reviews[0] == &s.list[0]
 }
 
 // NewSharedReviews shares list, which must not be modified after this call.
@@ -269,7 +276,7 @@ func (in *Input) ShareReviews(s *SharedReviews) {
 // reviewsTerm is the term of in.Reviews: the shared one when in holds the
 // shared list, else one made of the cached reviews' terms.
 func (in *Input) reviewsTerm(cache *termCache) *ast.Term {
-	if s := in.sharedReviews; s != nil && len(s.list) > 0 && len(in.Reviews) == len(s.list) && &in.Reviews[0] == &s.list[0] {
+	if s := in.sharedReviews; s != nil && s.holds(in.Reviews) {
 		s.once.Do(func() { s.term = arrayOf(s.list, cache.review) })
 		return s.term
 	}
