@@ -24,6 +24,16 @@ type cachedEntry struct {
 	file string
 	e    Entry
 	ok   bool
+	// last is the entry as last moved (see shifted), shared by the copies
+	// of this cachedEntry.
+	last *movedEntry
+}
+
+// movedEntry is an entry with its positions moved by delta lines.
+type movedEntry struct {
+	delta int
+	e     Entry
+	ok    bool
 }
 
 // NewRegistryCache returns an empty cache.
@@ -125,9 +135,26 @@ func (c *RegistryCache) decodeSplit(file string, src []byte) *Registry {
 			return nil
 		}
 		names[ce.e.Name] = true
-		reg.Flags = append(reg.Flags, shiftEntry(ce.e, ch.line-2))
+		reg.Flags = append(reg.Flags, c.shifted(ce, ch.line-2))
 	}
 	return reg
+}
+
+// shifted is shiftEntry(ce.e, delta), shared with the registry decoded
+// last with the same entry on the same lines: in a history, the entries
+// above a change keep their lines, and a registry's versions then hold one
+// copy of their reviews, not one each (nothing changes a decoded entry).
+func (c *RegistryCache) shifted(ce cachedEntry, delta int) Entry {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if m := ce.last; m != nil && m.ok && m.delta == delta {
+		return m.e
+	}
+	e := shiftEntry(ce.e, delta)
+	if ce.last != nil {
+		*ce.last = movedEntry{delta: delta, e: e, ok: true}
+	}
+	return e
 }
 
 // entry decodes one entry's text on its own, through the cache.
@@ -138,7 +165,7 @@ func (c *RegistryCache) entry(file string, text []byte) cachedEntry {
 	if hit && ce.file == file {
 		return ce
 	}
-	ce = cachedEntry{file: file}
+	ce = cachedEntry{file: file, last: &movedEntry{}}
 	d := &yamlnode.Decoder{File: file}
 	roots := d.Parse(append([]byte("flags:\n"), text...))
 	if len(d.Errs) == 0 && len(roots) == 1 {

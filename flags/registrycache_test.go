@@ -103,6 +103,33 @@ func TestRegistryCache(t *testing.T) {
 	}
 }
 
+// TestRegistryCacheSharesUnmoved checks that two versions of a registry
+// share the reviews of the entries that kept their lines, and that each
+// version still decodes as DecodeRegistry does.
+func TestRegistryCacheSharesUnmoved(t *testing.T) {
+	c := NewRegistryCache()
+	v1 := generatedRegistry(4, nil)
+	v2 := generatedRegistry(4, map[int]int{1: 1}) // a review added to Flag01, under which the others move
+	var regs []*Registry
+	for _, src := range []string{v1, v2, v1} {
+		got, err := c.Decode("registry.yaml", []byte(src))
+		want, _ := DecodeRegistry("registry.yaml", []byte(src))
+		if err != nil || !cmp.Equal(got, want) {
+			t.Fatalf("Decode: %v, %s", err, cmp.Diff(got, want))
+		}
+		regs = append(regs, got)
+	}
+	var shared []string
+	for i, e := range regs[1].Flags {
+		if &e.Reviews[0] == &regs[0].Flags[i].Reviews[0] {
+			shared = append(shared, e.Name)
+		}
+	}
+	if diff := cmp.Diff(shared, []string{"Flag00"}); diff != "" {
+		t.Errorf("entries sharing their reviews with the first version (-got +want):\n%s", diff)
+	}
+}
+
 // TestSameReviewsFields guards sameReviews, which compares every field of a
 // review but Pos: a new field must be compared there too.
 func TestSameReviewsFields(t *testing.T) {
