@@ -1,6 +1,9 @@
 package policies
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"slices"
+)
 
 // Input is the document that cpsgate hands to Rego as `input`. It is plain
 // data, built by package check; policies/README.md documents every field.
@@ -404,14 +407,7 @@ func withEmptySlices(in *Input) *Input {
 	}
 	out.Parameters = make(map[string]Parameter, len(in.Parameters))
 	for name, p := range in.Parameters {
-		p.CPS, p.BaseCPS = orEmpty(p.CPS), orEmpty(p.BaseCPS)
-		p.Values, p.BaseValues = valuesOrEmpty(p.Values), valuesOrEmpty(p.BaseValues)
-		p.Constraints = make([]ParameterConstraint, len(p.Constraints))
-		for i, c := range in.Parameters[name].Constraints {
-			c.Numbers, c.Strings = orEmpty(c.Numbers), orEmpty(c.Strings)
-			p.Constraints[i] = c
-		}
-		out.Parameters[name] = p
+		out.Parameters[name] = p.withEmptySlices()
 	}
 	out.TestChanges = make([]TestChange, len(in.TestChanges))
 	for i, c := range in.TestChanges {
@@ -432,7 +428,27 @@ func withEmptySlices(in *Input) *Input {
 	return &out
 }
 
+// withEmptySlices is p with its nil slices, and those of its values and
+// constraints, empty (see Input's withEmptySlices). It copies a list only
+// where one is nil.
+func (p Parameter) withEmptySlices() Parameter {
+	p.CPS, p.BaseCPS = orEmpty(p.CPS), orEmpty(p.BaseCPS)
+	p.Values, p.BaseValues = valuesOrEmpty(p.Values), valuesOrEmpty(p.BaseValues)
+	if p.Constraints == nil || slices.ContainsFunc(p.Constraints, func(c ParameterConstraint) bool { return c.Numbers == nil || c.Strings == nil }) {
+		cs := make([]ParameterConstraint, len(p.Constraints))
+		for i, c := range p.Constraints {
+			c.Numbers, c.Strings = orEmpty(c.Numbers), orEmpty(c.Strings)
+			cs[i] = c
+		}
+		p.Constraints = cs
+	}
+	return p
+}
+
 func valuesOrEmpty(vs []ParameterValue) []ParameterValue {
+	if vs != nil && !slices.ContainsFunc(vs, func(v ParameterValue) bool { return v.Vars == nil }) {
+		return vs
+	}
 	out := make([]ParameterValue, len(vs))
 	for i, v := range vs {
 		v.Vars = orEmpty(v.Vars)

@@ -398,50 +398,18 @@ func (c *CPSVersionChange) term() *ast.Term {
 		str("ref", c.Ref).str("file", c.File).num("line", c.Line).done()
 }
 
-// lazyParameters is the parameters as members of a lazy object, each a
-// lazy object itself whose values and base values are converted when a
-// rule first reads them (by their JSON form): 1,000 parameters set in 500
-// files hold tens of thousands of values, and the built-in rules, starting
-// from the index, read those of the few parameters that the change touches
-// or whose values may break a bound. A policy that iterates over
-// input.parameters, or hashes a parameter (passes it to a function),
-// converts them.
+// lazyParameters is the parameters as members of a lazy object (see
+// lazy), each converted when a rule first reads it, by its JSON form: 1,000
+// parameters set in 500 files hold tens of thousands of values, and the
+// built-in rules, starting from the index, read the few parameters that the
+// change touches or whose values may break a bound. A policy that iterates
+// over input.parameters converts them all.
 func lazyParameters(params map[string]Parameter) map[string]any {
 	native := make(map[string]any, len(params))
 	for name, p := range params {
-		native[name] = p.lazy()
+		native[name] = p.withEmptySlices()
 	}
 	return native
-}
-
-func (p *Parameter) lazy() ast.Value {
-	return ast.LazyObject(map[string]any{
-		"name": ast.String(p.Name), "type": ast.String(p.Type), "status": ast.String(p.Status),
-		"registered": ast.Boolean(p.Registered), "in_base": ast.Boolean(p.InBase),
-		"description": ast.String(p.Description), "cps": stringsTerm(p.CPS).Value,
-		"base_cps": stringsTerm(p.BaseCPS).Value, "base_type": ast.String(p.BaseType),
-		"inclusive_validity": ast.Boolean(p.InclusiveValidity), "file": ast.String(p.File),
-		"line":        ast.IntNumberTerm(p.Line).Value,
-		"constraints": arrayOf(p.Constraints, (*ParameterConstraint).term).Value,
-		"values":      lazyValues(p.Values), "base_values": lazyValues(p.BaseValues),
-	})
-}
-
-// lazyValues are values as a lazy member converts them (their JSON form,
-// with [] for nil).
-func lazyValues(vs []ParameterValue) []ParameterValue {
-	if vs == nil {
-		return []ParameterValue{}
-	}
-	if !slices.ContainsFunc(vs, func(v ParameterValue) bool { return v.Vars == nil }) {
-		return vs
-	}
-	out := make([]ParameterValue, len(vs))
-	for i, v := range vs {
-		v.Vars = orEmpty(v.Vars)
-		out[i] = v
-	}
-	return out
 }
 
 func (c *ParameterConstraint) term() *ast.Term {
