@@ -70,11 +70,20 @@ func (c *catFile) close() error {
 // object asks the batch process, starting it when needed, for the object
 // that req names. It returns errMissing, errAmbiguous or a *tooLargeError
 // when git answers so; any other failure stops the process, and the next
-// request starts a new one. The caller holds r.mu.
+// request starts a new one. The caller holds r.mu, which object releases
+// while it waits for the process: what the caller read under r.mu before
+// the call may have grown since (the caches only grow, and hold immutable
+// data by id).
 func (r *Repo) object(req string) (object, error) {
 	if strings.ContainsAny(req, "\n\x00") {
 		return object{}, fmt.Errorf("object name %q contains a newline or NUL", req)
 	}
+	// The caller holds mu; the round trip to the process holds batchMu
+	// alone.
+	r.mu.Unlock()
+	defer r.mu.Lock()
+	r.batchMu.Lock()
+	defer r.batchMu.Unlock()
 	if r.batch == nil {
 		c, err := r.startCatFile(r.ctx)
 		if err != nil {
@@ -92,6 +101,7 @@ func (r *Repo) object(req string) (object, error) {
 
 // stopBatch kills a batch process that failed with cause and returns cause
 // with the process's standard error (or the context's error) added.
+// The caller holds batchMu.
 func (r *Repo) stopBatch(cause error) error {
 	c := r.batch
 	r.batch = nil
@@ -162,8 +172,8 @@ const blobsBatch = 256
 // read (missing, too large, not a blob) is nil, for the caller to read it
 // again the usual way and report why.
 func (r *Repo) Blobs(ids []string) [][]byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.batchMu.Lock()
+	defer r.batchMu.Unlock()
 	out := make([][]byte, len(ids))
 	for start := 0; start < len(ids); start += blobsBatch {
 		batch := ids[start:min(len(ids), start+blobsBatch)]

@@ -43,8 +43,13 @@ type Repo struct {
 	// the Repo starts (tests count processes with it).
 	onStart func(args []string)
 
+	// batchMu guards batch, the cat-file process: a reader waiting for its
+	// reply holds batchMu, not mu, so that other readers find what is
+	// cached meanwhile (base and head share most trees and blobs).
+	batchMu sync.Mutex
+	batch   *catFile // started lazily
+
 	mu      sync.Mutex                  // guards everything below
-	batch   *catFile                    // started lazily
 	roots   map[string]string           // revision -> root tree id
 	trees   map[string]map[string]entry // tree id -> its entries by name
 	lists   map[listKey][]string
@@ -104,8 +109,10 @@ func (r *Repo) IsShallow() bool { return r.shallow }
 // later read starts a new process.
 func (r *Repo) Close() error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.blobs, r.blobBytes = nil, 0
+	r.mu.Unlock()
+	r.batchMu.Lock()
+	defer r.batchMu.Unlock()
 	if r.batch == nil {
 		return nil
 	}

@@ -320,6 +320,9 @@ func (r *Repo) blob(id string) ([]byte, error) {
 	case obj.kind != "blob":
 		return nil, fmt.Errorf("object %s is a %s, not a blob", id, obj.kind)
 	}
+	if data, ok := r.blobs[id]; ok { // another reader read it meanwhile
+		return data, nil
+	}
 	if r.blobBytes+len(obj.data) <= maxBlobCache {
 		if r.blobs == nil {
 			r.blobs = map[string][]byte{}
