@@ -84,10 +84,10 @@ func TestDeadCatFileIsRestarted(t *testing.T) {
 	if _, err := r.Commit(head).ReadFile("a"); err != nil {
 		t.Fatal(err)
 	}
-	r.mu.Lock()
+	r.batchMu.Lock()
 	r.batch.cmd.Process.Kill()
 	r.batch.cmd.Process.Wait()
-	r.mu.Unlock()
+	r.batchMu.Unlock()
 
 	if _, err := r.Commit(head).ReadFile("b"); err == nil || !strings.Contains(err.Error(), "git cat-file --batch") {
 		t.Errorf("ReadFile with a dead cat-file: err = %v, want it to name git cat-file", err)
