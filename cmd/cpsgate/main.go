@@ -28,18 +28,15 @@ func collectLater() {
 	runtime.AddCleanup(new([64]byte), func(struct{}) { debug.SetGCPercent(gcPercent) }, struct{}{})
 }
 
-// firstGCPercent is GOGC until the first collection, which it puts at a 40
-// MB heap, unless the environment sets GOGC: a boulder-scale check (a
-// ~280-section CPS, its flags, the compiled policies) peaks at about half of
-// that and ends before it, where gcPercent alone collected at 16 MB for ~10
-// of its ~60 CPU-ms.
-const firstGCPercent = 1000
-
-// gcPercent is the garbage collector's GOGC unless the environment sets one:
-// a check is a short-lived process that allocates a few tens of MB, and a
-// report parses every version of the period and keeps few; collecting less
-// often saves a good part of their CPU time.
-const gcPercent = 400
+// GOGC, unless the environment sets it: firstGCPercent until the first
+// collection, which it puts at a 40 MB heap (a boulder-scale check peaks at
+// about half of that and ends before it), then gcPercent. A check or a
+// report is a short-lived process: collecting less often saves a good part
+// of its CPU time.
+const (
+	firstGCPercent = 1000
+	gcPercent      = 400
+)
 
 // memoryLimit is the heap size past which the collector runs regardless of
 // gcPercent, unless the environment sets GOMEMLIMIT: a large CA's check
