@@ -412,19 +412,6 @@ func lazyParameters(params map[string]Parameter) map[string]any {
 	return native
 }
 
-func (c *ParameterConstraint) term() *ast.Term {
-	numbers := make([]*ast.Term, len(c.Numbers))
-	for i, n := range c.Numbers {
-		numbers[i] = floatTerm(n)
-	}
-	return newObj(17).str("kind", c.Kind).str("source", c.Source).boolean("exclusive", c.Exclusive).
-		float("number", c.Number).float("base_number", c.BaseNumber).str("text", c.Text).
-		str("parameter", c.Parameter).str("section", c.Section).str("pattern", c.Pattern).
-		str("error", c.Error).str("base_error", c.BaseError).
-		term("numbers", ast.ArrayTerm(numbers...)).term("strings", stringsTerm(c.Strings)).
-		boolean("in_base", c.InBase).str("file", c.File).num("line", c.Line).done()
-}
-
 func (c *ParameterChange) term() *ast.Term {
 	return newObj(10).str("parameter", c.Parameter).str("change", c.Change).str("old", c.Old).
 		str("new", c.New).strOmit("old_template", c.OldTemplate).strOmit("new_template", c.NewTemplate).
