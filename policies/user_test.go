@@ -231,3 +231,51 @@ warn contains {"rule": "slow", "message": sprintf("%d", [n])} if {
 		t.Errorf("Eval error = %v, want one wrapping context.DeadlineExceeded", err)
 	}
 }
+
+// TestUserPolicyReadsEveryParameter: a policy of the repository that
+// iterates over every parameter and value (which the built-in rules never
+// do: cpsgate converts a parameter only when a rule reads it) sees them all,
+// as the JSON form holds them, and passes a parameter to a function (which
+// hashes it).
+func TestUserPolicyReadsEveryParameter(t *testing.T) {
+	src := `package cpsgate
+
+too_long(p, v) if {
+	p.type == "duration"
+	v.effective > 7776000
+}
+
+deny contains {"rule": "max_90_days", "message": sprintf("%s is %s in %s", [name, v.text, v.environment]), "file": v.file, "line": v.line} if {
+	some name, p in input.parameters
+	some v in p.values
+	too_long(p, v)
+}
+`
+	e, err := New(context.Background(), []Module{{File: "policy/lifetime.rego", Src: []byte(src)}})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	value := func(env string, secs float64) ParameterValue {
+		return ParameterValue{File: "deploy/" + env + "/ca.yaml", Line: 3, Path: "ca.max", Environment: env, Text: "x", Number: secs, Effective: secs + 1}
+	}
+	deny, _, err := e.Eval(context.Background(), newInput(func(in *Input) {
+		in.Parameters = map[string]Parameter{
+			"ca.max":  {Name: "ca.max", Type: "duration", Status: "active", Values: []ParameterValue{value("prod", 7776000), value("test", 3600)}},
+			"crl.max": {Name: "crl.max", Type: "duration", Status: "active", Values: []ParameterValue{value("prod", 864000)}},
+			"names":   {Name: "names", Type: "string", Status: "active", Values: []ParameterValue{value("prod", 9e9)}},
+		}
+	}))
+	if err != nil {
+		t.Fatalf("Eval: %v", err)
+	}
+	var got []result.Finding
+	for _, f := range deny {
+		if f.Rule == "max_90_days" {
+			got = append(got, f)
+		}
+	}
+	want := []result.Finding{{Severity: "deny", Rule: "max_90_days", Message: "ca.max is x in prod", File: "deploy/prod/ca.yaml", Line: 3}}
+	if diff := cmp.Diff(got, want); diff != "" {
+		t.Errorf("the policy's findings (-got +want):\n%s", diff)
+	}
+}
