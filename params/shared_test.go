@@ -2,6 +2,7 @@ package params
 
 import (
 	"fmt"
+	"maps"
 	"sync"
 	"testing"
 
@@ -47,10 +48,7 @@ func TestReadShared(t *testing.T) {
 		"deploy/dup/ca.yaml":    "ca:\n  profiles:\n    a: {max: 1h}\n    a: {max: 2h}\n",
 		"deploy/prod/crl.json":  `{"crl": {"maxSize": "10MiB"}}`,
 	}
-	head := mapFS{}
-	for k, v := range base {
-		head[k] = v
-	}
+	head := maps.Clone(base)
 	head["deploy/test/ca.yaml"] = "ca:\n  profiles:\n    a: {max: 11h}\n"
 	reg, err := flags.DecodeRegistry("r.yaml", []byte(registry))
 	if err != nil {
@@ -111,10 +109,7 @@ func TestReadSharedValues(t *testing.T) {
 		"deploy/prod/crl.json":  `{"crl": {"maxSize": "10MiB"}}`,
 		"deploy/test/crl.json":  `{"crl": {"maxSize": "1MiB"}}`,
 	}
-	head := mapFS{}
-	for k, v := range base {
-		head[k] = v
-	}
+	head := maps.Clone(base)
 	head["deploy/common.yaml"] = "lifetime: 48h\n"
 	head["deploy/test/crl.json"] = `{"crl": {"maxSize": "2MiB"}}`
 	reg, err := flags.DecodeRegistry("r.yaml", []byte(registry))

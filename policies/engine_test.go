@@ -11,22 +11,23 @@ import (
 	"github.com/cpsgate/cpsgate/result"
 )
 
-var (
-	builtinOnce   sync.Once
-	builtinEngine *Engine
-	builtinErr    error
-)
-
-// builtin returns an engine over the built-in rules, compiled once per test
-// binary.
-func builtin(t testing.TB) *Engine {
-	t.Helper()
-	builtinOnce.Do(func() { builtinEngine, builtinErr = New(context.Background(), nil) })
-	if builtinErr != nil {
-		t.Fatalf("New: %v", builtinErr)
+// engineOnce returns a function that compiles an engine over the built-in
+// rules and user once per test binary, and returns it (failing the test
+// when it does not compile).
+func engineOnce(user []Module) func(testing.TB) *Engine {
+	compile := sync.OnceValues(func() (*Engine, error) { return New(context.Background(), user) })
+	return func(t testing.TB) *Engine {
+		t.Helper()
+		e, err := compile()
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		return e
 	}
-	return builtinEngine
 }
+
+// builtin returns an engine over the built-in rules.
+var builtin = engineOnce(nil)
 
 // newInput is a change by dave, approved by bob, to a head with two CPS
 // sections and no flags, changes or reviews;
@@ -373,24 +374,9 @@ func TestEvalBuiltinRules(t *testing.T) {
 	}
 }
 
-var (
-	checkedOnce   sync.Once
-	checkedEngine *Engine
-	checkedErr    error
-)
-
 // checked returns an engine over the built-in rules and a helper module
 // that adds no rule of theirs, compiled with every stage of the compiler.
-func checked(t testing.TB) *Engine {
-	t.Helper()
-	checkedOnce.Do(func() {
-		checkedEngine, checkedErr = New(context.Background(), []Module{{File: "user/helper.rego", Src: []byte("package cpsgate.helper\n\nx := 1\n")}})
-	})
-	if checkedErr != nil {
-		t.Fatalf("New: %v", checkedErr)
-	}
-	return checkedEngine
-}
+var checked = engineOnce([]Module{{File: "user/helper.rego", Src: []byte("package cpsgate.helper\n\nx := 1\n")}})
 
 func TestEvalDenyErrors(t *testing.T) {
 	var nilEngine *Engine
