@@ -32,8 +32,8 @@ type Source interface {
 }
 
 // FileSource is a Source whose settings come from the files a glob matches,
-// each file read on its own: a loader that walks history re-reads only the
-// files a commit changes (ReadSourceFile), and a file the sources stop
+// each file read on its own: the settings of a file whose content is the
+// same at another revision are shared (Memo), and a file the sources stop
 // reading is a source change. DiscoverFiles is its Discover.
 type FileSource interface {
 	Source
@@ -322,16 +322,6 @@ func fileDigest(fp string, data []byte) uint64 {
 	h.WriteByte(0)
 	h.Write(data)
 	return h.Sum64()
-}
-
-// ReadSourceFile returns the settings one file sets as the file source
-// spec reads it (for a loader that re-reads only changed files).
-func ReadSourceFile(spec SourceSpec, file string, src []byte) ([]Setting, error) {
-	fs := ReadsFiles(spec)
-	if fs == nil {
-		return nil, fmt.Errorf("a %s source does not read files one by one", spec.Kind)
-	}
-	return fs.ReadFile(file, src, spec)
 }
 
 // articled puts "a" before each word.

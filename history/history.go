@@ -385,8 +385,8 @@ type historyLoader struct {
 	regCache *flags.RegistryCache
 	// docCache parses CPS documents, each distinct part once.
 	docCache *cps.ParseCache
-	// settings caches a config file's settings by spec, file and content.
-	settings map[string]settingsResult
+	// memo shares what the sources read between consecutive commits.
+	memo *genMemo
 	// pre is what prefetch parses, by path and blob id; prefetchCfg is the
 	// configuration at the head that names the files to parse (nil: none).
 	pre         map[[2]string]*parsed
@@ -417,11 +417,6 @@ type parsed struct {
 	reg   regResult
 }
 
-type settingsResult struct {
-	settings []flags.Setting
-	err      error
-}
-
 type docResult struct {
 	doc     *cps.Document
 	version report.DocVersion
@@ -440,13 +435,12 @@ type histState struct {
 	cfgSrc   []byte
 	docs     map[string]*cps.Document // by configured path
 	versions []report.DocVersion
-	inv      []*sourcePart // per configured source
 	problems []string
 	carried  bool // carried over a commit whose configuration could not be read
 }
 
 func newHistoryLoader(cfgPath string) *historyLoader {
-	return &historyLoader{cfgPath: cfgPath, remote: map[string]report.RemoteDoc{}, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), settings: map[string]settingsResult{},
+	return &historyLoader{cfgPath: cfgPath, remote: map[string]report.RemoteDoc{}, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), memo: &genMemo{},
 		pre: map[[2]string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
@@ -567,150 +561,90 @@ func (l *historyLoader) load(snap revision.Snapshot, prev *histState, changed []
 	}
 	st.Params = l.params(snap, prev, st.Registry, changed, &h.problems)
 
-	// The sources, one at a time; the inventory is shared with the state
-	// before when no source changed.
+	// The sources, all at once as check reads them (a configuration key
+	// names the flag of the Go field it sets); the inventory is shared with
+	// the state before when the commit changed none of their files, and the
+	// files that did not change are read once (l.memo).
 	changedInv := prev == nil
-	for i, spec := range cfg.Sources {
-		var part *sourcePart
-		switch {
-		case prev != nil && !touches(spec, changed):
-			part = prev.inv[i]
-		case flags.ReadsFiles(spec) != nil:
-			var old *sourcePart
-			if prev != nil {
-				old = prev.inv[i]
-			}
-			part = l.fileSource(snap, spec, old, changed, &h.problems)
-		default:
-			part = &sourcePart{}
-			inv, err := flags.Discover(snap, []flags.SourceSpec{spec})
-			switch {
-			case err == nil:
-				inv.ListSettings() // joined as lists, shared while the source is unchanged
-				part.inv = inv
-			case !missingSource(err):
-				h.problems = append(h.problems, err.Error())
-				if prev != nil {
-					part = prev.inv[i]
-				}
-			}
-		}
-		if prev == nil || part != prev.inv[i] {
-			changedInv = true
-		}
-		h.inv = append(h.inv, part)
+	for _, spec := range cfg.Sources {
+		changedInv = changedInv || touches(spec, changed)
 	}
 	if !changedInv {
 		st.Inventory = prev.st.Inventory
 		return h
 	}
-	inv := &flags.Inventory{}
-	var defs [][]flags.Definition
-	var sets [][]flags.Setting
-	for _, part := range h.inv {
-		if part.inv != nil {
-			defs = append(defs, part.inv.Defs)
-			sets = append(sets, part.inv.SettingList())
+	l.memo.next()
+	inv, err := l.discover(snap, cfg.Sources)
+	if err != nil {
+		h.problems = append(h.problems, err.Error())
+		inv = &flags.Inventory{}
+		if prev != nil {
+			inv = prev.st.Inventory
 		}
 	}
-	inv.Defs, inv.ListedSettings = concat(defs), concat(sets)
 	st.Inventory = inv
 	return h
 }
 
-// concat joins lists; it shares the one non-empty list when there is only
-// one (the inventories never change a list they hold).
-func concat[T any](lists [][]T) []T {
-	n, nonEmpty := 0, -1
-	for i, l := range lists {
-		if len(l) > 0 {
-			n += len(l)
-			nonEmpty = i
+// discover reads the sources at snap as check does (flags.DiscoverShared),
+// leaving out a source whose files do not exist (yet) at the commit.
+func (l *historyLoader) discover(snap revision.Snapshot, specs []flags.SourceSpec) (*flags.Inventory, error) {
+	inv, err := flags.DiscoverShared(snap, specs, l.memo)
+	if err == nil {
+		return inv, nil
+	}
+	var present []flags.SourceSpec
+	for _, spec := range specs {
+		if _, err := flags.DiscoverShared(snap, []flags.SourceSpec{spec}, l.memo); err == nil || !missingSource(err) {
+			present = append(present, spec)
 		}
 	}
-	switch {
-	case n == 0:
-		return nil
-	case n == len(lists[nonEmpty]):
-		return slices.Clip(lists[nonEmpty])
+	if len(present) == len(specs) {
+		return nil, err
 	}
-	out := make([]T, 0, n)
-	for _, l := range lists {
-		out = append(out, l...)
-	}
-	return out
+	return flags.DiscoverShared(snap, present, l.memo)
 }
 
-// sourcePart is what one configured source finds at a commit; for a file
-// source (flags.FileSource) also per file, so that a commit re-reads only
-// the files it changed.
-type sourcePart struct {
-	inv    *flags.Inventory
-	files  []string                   // file source: the files the glob matches
-	byFile map[string][]flags.Setting // file source: settings per file
+// genMemo is the flags.Memo of the history: what the sources read at one
+// commit, kept for the next (most files are the same) and then dropped, so
+// that a year of a large CA's history does not keep every version of its
+// files' settings (the states keep the settings they use).
+type genMemo struct {
+	mu        sync.Mutex
+	cur, last map[any]memoResult
 }
 
-// fileSource reads a file source (flags.ReadsFiles), reusing from old (the
-// same source at the commit before) the file list and the settings of the
-// files that the commit did not change.
-func (l *historyLoader) fileSource(snap revision.Snapshot, spec flags.SourceSpec, old *sourcePart, changed []string, problems *[]string) *sourcePart {
-	glob := flags.ReadsFiles(spec).Glob(spec)
-	files := []string(nil)
-	if old != nil && old.byFile != nil {
-		files = old.files
-		for _, p := range changed {
-			if !gitrepo.Match(glob, p) {
-				continue
-			}
-			if _, err := snap.ReadFile(p); err != nil || !slices.Contains(old.files, p) {
-				files = nil // a file came or went: list again
-				break
-			}
-		}
+type memoResult struct {
+	v   any
+	err error
+}
+
+// next starts the next commit's generation.
+func (m *genMemo) next() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.last, m.cur = m.cur, map[any]memoResult{}
+}
+
+// Do returns f's result for key, from this commit or the one before when
+// either computed it (flags.Memo).
+func (m *genMemo) Do(key any, f func() (any, error)) (any, error) {
+	m.mu.Lock()
+	r, ok := m.cur[key]
+	if !ok {
+		r, ok = m.last[key]
 	}
-	if files == nil {
-		list, err := snap.Glob(glob)
-		if err != nil {
-			*problems = append(*problems, fmt.Sprintf("%s: glob %q: %v", spec.Pos, glob, err))
-			if old != nil {
-				return old
-			}
-			return &sourcePart{}
-		}
-		files = list
+	m.mu.Unlock()
+	if !ok {
+		r.v, r.err = f()
 	}
-	part := &sourcePart{inv: &flags.Inventory{}, files: files, byFile: map[string][]flags.Setting{}}
-	var perFile [][]flags.Setting // in the order of files
-	for _, file := range files {
-		settings, ok := []flags.Setting(nil), false
-		if old != nil && old.byFile != nil && !slices.Contains(changed, file) {
-			settings, ok = old.byFile[file]
-		}
-		if !ok {
-			src, err := snap.ReadFile(file)
-			if err != nil {
-				*problems = append(*problems, err.Error())
-				continue
-			}
-			key := spec.Fingerprint() + "\x00" + file + "\x00" + string(src)
-			r, hit := l.settings[key]
-			if !hit {
-				r.settings, r.err = flags.ReadSourceFile(spec, file, src)
-				l.settings[key] = r
-			}
-			if r.err != nil {
-				*problems = append(*problems, r.err.Error())
-				if old != nil && old.byFile != nil {
-					r.settings = old.byFile[file]
-				}
-			}
-			settings = r.settings
-		}
-		part.byFile[file] = settings
-		perFile = append(perFile, settings)
+	m.mu.Lock()
+	if m.cur == nil {
+		m.cur = map[any]memoResult{}
 	}
-	part.inv.ListedSettings = concat(perFile)
-	return part
+	m.cur[key] = r
+	m.mu.Unlock()
+	return r.v, r.err
 }
 
 // startPrefetch reads the configuration at head, which names the CPS

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/cpsgate/cpsgate/config"
+	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/gitrepo"
 	"github.com/cpsgate/cpsgate/internal/clone"
 	"github.com/cpsgate/cpsgate/report"
@@ -341,15 +342,55 @@ func TestLiteralDir(t *testing.T) {
 	}
 }
 
-func TestConcat(t *testing.T) {
-	one := []int{1, 2}
-	if got := concat([][]int{nil, one, {}}); &got[0] != &one[0] {
-		t.Error("concat copied the one non-empty list")
+// TestLoadReadsSourcesAsCheck holds every state's inventory equal to what
+// check reads at that commit (flags.Discover of all the sources at once):
+// a configuration key names the flag of the Go field whose tag it matches,
+// not a flag of its own name, and a file the sources stop reading leaves
+// their files. Before, history read each source alone: the report showed
+// an unregistered flag use_foo where check denied the change to UseFoo.
+func TestLoadReadsSourcesAsCheck(t *testing.T) {
+	r := newRepo(t)
+	r.replace("features/features.go", "\tECDSAForAll bool\n", "\tECDSAForAll bool\n\n\t// UseFoo turns on foo.\n\tUseFoo bool `json:\"use_foo\"`\n")
+	r.commit("Add UseFoo")
+	r.write("deploy/canary/canary.json", `{"features": {"use_foo": true, "AsyncFinalize": true}}`)
+	r.commit("Enable use_foo on a canary")
+	r.replace("deploy/canary/canary.json", `"use_foo": true`, `"use_foo": false`)
+	r.commit("Disable it")
+	if err := os.Remove(filepath.Join(r.dir, "deploy/canary/canary.json")); err != nil {
+		t.Fatal(err)
 	}
-	if diff := cmp.Diff(concat([][]int{{1}, nil, {2, 3}}), []int{1, 2, 3}); diff != "" {
-		t.Error(diff)
+	r.commit("Drop the canary")
+	in, err := r.load(Options{From: r.shas[0], To: "HEAD"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := concat([][]int{nil, {}}); got != nil {
-		t.Errorf("concat of empties = %v; want nil", got)
+	g, err := gitrepo.Open(context.Background(), r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	cfg, err := config.Decode(config.DefaultFile, []byte(r.git("show", "HEAD:"+config.DefaultFile)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sawFoo := false
+	for _, s := range in.Steps {
+		want, err := flags.Discover(g.Commit(s.Commit.SHA), cfg.Sources)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := s.After.Inventory
+		if diff := cmp.Diff(got.SettingList(), want.SettingList()); diff != "" {
+			t.Errorf("%s: settings (-history +check):\n%s", s.Commit.Subject, diff)
+		}
+		if diff := cmp.Diff(got.Files, want.Files); diff != "" {
+			t.Errorf("%s: files (-history +check):\n%s", s.Commit.Subject, diff)
+		}
+		for set := range got.EachSetting() {
+			sawFoo = sawFoo || set.Flag == "UseFoo"
+		}
+	}
+	if !sawFoo {
+		t.Error("no state sets UseFoo")
 	}
 }
