@@ -130,13 +130,19 @@ func sameFiles(base, head *Inventory) map[string]bool {
 func newSnapshot(st State, same map[string]bool) snapshot {
 	n, nSettings := 0, 0
 	if st.Inventory != nil {
-		n, nSettings = len(st.Inventory.Defs), st.Inventory.NumSettings()
+		n = len(st.Inventory.Defs)
+		groups, _ := st.Inventory.view()
+		for _, g := range groups {
+			if c := g.compact; c == nil || !same[c.file] {
+				nSettings += g.len()
+			}
+		}
 	}
 	if st.Registry != nil {
 		n = max(n, len(st.Registry.Flags))
 	}
 	// Only the settings of files not in same go in the map: a large CA's
-	// change leaves most files as they were.
+	// change leaves most files as they were (sized for the others alone).
 	s := snapshot{flags: make(map[string]*flagInfo, n), settings: make(map[settingKey]Setting, min(nSettings, 1024))}
 	infos := make([]flagInfo, 0, n) // one allocation for most flags
 	info := func(name string) *flagInfo {

@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
@@ -10,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cpsgate/cpsgate/change"
 	"github.com/cpsgate/cpsgate/check"
 	"github.com/cpsgate/cpsgate/cps"
 	"github.com/cpsgate/cpsgate/flags"
@@ -53,11 +53,8 @@ type builder struct {
 	// lastModified is, per section ID at the end, the step index and date
 	// of its last modification in the period.
 	lastModified map[string]int
-	stepDates    []string     // YYYY-MM-DD per step
-	sets         []change.Set // what each step changed
-	messages     []message    // the reviews of each step's commit message
-	judge        Judge
-	inputs       check.Inputs // builds the inputs of the steps, sharing their parts
+	stepDates    []string    // YYYY-MM-DD per step
+	data         []*stepData // what the report reads of each step's states
 }
 
 // message is what a commit message attaches to its change.
@@ -69,18 +66,12 @@ type message struct {
 // Build makes the report from the states along the period. Whether a
 // change needed a review, and had one, is the policies' decision: each
 // commit is judged as check judges it against its parent (see evaluate),
-// by in.Policies, or the built-in policies when it is nil.
+// by in.Policies, or the built-in policies when it is nil; a step that a
+// Preparer prepared was judged by the Preparer's policies.
 func Build(ctx context.Context, in Input) (*Report, error) {
 	base := in.Base
 	in, adoption := adoptionBaseline(in)
-	b := &builder{in: in, lastModified: map[string]int{}, judge: in.Policies}
-	if b.judge == nil {
-		eng, err := builtinEngine()
-		if err != nil {
-			return nil, err
-		}
-		b.judge = eng
-	}
+	b := &builder{in: in, lastModified: map[string]int{}}
 	b.rep = &Report{
 		From: in.From, To: in.To, Base: base, Head: in.Head, Adoption: adoption, Retroactive: in.Retroactive,
 		Versions: []Version{}, Events: []Event{}, Flags: []Flag{}, Sections: []SectionEntry{},
@@ -88,11 +79,16 @@ func Build(ctx context.Context, in Input) (*Report, error) {
 		Unlinked: []SectionRef{}, Texts: []ReviewedText{}, Problems: []Problem{}, Months: []MonthCount{},
 	}
 	b.final = in.Start
-	if n := len(in.Steps); n > 0 {
+	if in.End != nil {
+		b.final = in.End
+	} else if n := len(in.Steps); n > 0 {
 		b.final = in.Steps[n-1].After
 	}
 	if b.final == nil {
 		b.final = emptyState()
+	}
+	if err := b.prepare(ctx); err != nil {
+		return nil, err
 	}
 	for _, s := range in.Steps {
 		b.stepDates = append(b.stepDates, s.Commit.Date.UTC().Format(time.DateOnly))
@@ -101,21 +97,20 @@ func Build(ctx context.Context, in Input) (*Report, error) {
 		b.rep.Problems = append(b.rep.Problems, Problem{Commit: in.Base, Date: "", Message: p})
 	}
 	b.versions()
-	b.sets = make([]change.Set, len(in.Steps))
-	parallel(len(in.Steps), func(i int) error {
-		b.sets[i] = change.Between(in.Steps[i].Before, in.Steps[i].After)
-		return nil
-	})
 	b.collectReviews()
 	stepStart := make([]int, 0, len(in.Steps)+1)
 	for i, s := range in.Steps {
 		stepStart = append(stepStart, len(b.rep.Events))
-		b.stepEvents(i, s)
+		for _, p := range s.Problems {
+			b.problem(s.Commit, p)
+		}
+		b.rep.Events = append(b.rep.Events, b.data[i].events...)
+		for _, id := range b.data[i].modified {
+			b.lastModified[id] = i
+		}
 	}
 	stepStart = append(stepStart, len(b.rep.Events))
-	if err := b.judgeSteps(ctx, stepStart); err != nil {
-		return nil, err
-	}
+	b.judgeSteps(stepStart)
 	b.parameters()
 	b.flags()
 	b.sections()
@@ -128,11 +123,42 @@ func Build(ctx context.Context, in Input) (*Report, error) {
 	return b.rep, nil
 }
 
+// prepare reads the steps that a Preparer has not (see stepData), on all
+// cores, judging them by in.Policies.
+func (b *builder) prepare(ctx context.Context) error {
+	b.data = make([]*stepData, len(b.in.Steps))
+	var p *Preparer
+	for i, s := range b.in.Steps {
+		b.data[i] = s.data
+		if s.data == nil && p == nil {
+			var err error
+			if p, err = NewPreparer(b.in.Policies); err != nil {
+				return err
+			}
+		}
+	}
+	if p == nil {
+		return nil
+	}
+	return parallel(len(b.in.Steps), func(i int) error {
+		if b.data[i] != nil {
+			return nil
+		}
+		s := b.in.Steps[i]
+		if s.Before == nil || s.After == nil {
+			return fmt.Errorf("report: step %s has neither its states nor what a Preparer read of them", short(s.Commit.SHA))
+		}
+		d, err := p.prepare(ctx, s)
+		b.data[i] = d
+		return err
+	})
+}
+
 // stepBase is the part of every event of a step that its commit gives.
-func (b *builder) stepBase(s Step) Event {
+func stepBase(c Commit) Event {
 	return Event{
-		Date: s.Commit.Date.UTC().Format(time.RFC3339), Commit: s.Commit.SHA, PR: PRNumber(s.Commit.Subject),
-		Author: s.Commit.Author, Title: s.Commit.Subject,
+		Date: c.Date.UTC().Format(time.RFC3339), Commit: c.SHA, PR: PRNumber(c.Subject),
+		Author: c.Author, Title: c.Subject,
 	}
 }
 
@@ -158,18 +184,17 @@ func PRNumber(subject string) int {
 // period and those each step records, in its registry or commit message.
 func (b *builder) collectReviews() {
 	inPeriod := map[string]bool{}
-	for i, s := range b.in.Steps {
-		for _, r := range b.sets[i].NewReviews {
-			b.addReview(i, s, r, OriginRegistry)
-			inPeriod[reviewKey(r)] = true
+	for i, d := range b.data {
+		s := b.in.Steps[i]
+		if d.msgProblem != "" {
+			b.problem(s.Commit, d.msgProblem)
 		}
-		blocks, paras, err := review.ParseBody("commit "+short(s.Commit.SHA)+" message", []byte(s.Commit.Message))
-		if err != nil {
-			b.problem(s.Commit, "review in the commit message: "+err.Error())
-		}
-		b.messages = append(b.messages, message{blocks: blocks, paras: paras})
-		for _, r := range change.Attached(blocks, paras, s.Commit.Author, s.After) {
-			b.addReview(i, s, r, OriginMessage)
+		for _, f := range d.reviews {
+			f.step = i
+			if f.origin == OriginRegistry {
+				inPeriod[reviewKey(f.r)] = true
+			}
+			b.reviews = append(b.reviews, f)
 		}
 	}
 	// Reviews in the registry that the period did not add were recorded
@@ -201,19 +226,6 @@ func (b *builder) collectReviews() {
 	}
 }
 
-func (b *builder) addReview(i int, s Step, r review.Review, origin string) {
-	f := found{r: r, step: i, commit: s.Commit.SHA, origin: origin, date: cmp.Or(r.Date, b.stepDates[i])}
-	f.hashes = map[string]string{}
-	for _, id := range r.Sections {
-		if h := r.SectionHashes[id]; h != "" {
-			f.hashes[id] = h
-		} else if sec := s.After.Sections[id]; sec != nil {
-			f.hashes[id] = sec.Hash
-		}
-	}
-	b.reviews = append(b.reviews, f)
-}
-
 // reviewKey identifies a registry review across revisions.
 func reviewKey(r review.Review) string {
 	return strings.Join([]string{r.Flag, r.Date, r.Reviewer, r.Verdict, strings.Join(r.Sections, ",")}, "\x00")
@@ -221,44 +233,6 @@ func reviewKey(r review.Review) string {
 
 func (b *builder) problem(c Commit, msg string) {
 	b.rep.Problems = append(b.rep.Problems, Problem{Commit: c.SHA, Date: c.Date.UTC().Format(time.RFC3339), Message: msg})
-}
-
-// stepEvents records the events of one step.
-func (b *builder) stepEvents(i int, s Step) {
-	for _, p := range s.Problems {
-		b.problem(s.Commit, p)
-	}
-	base := b.stepBase(s)
-	set := b.sets[i]
-	for _, c := range set.Flags {
-		e := base
-		e.Subject, e.Change, e.Flag, e.Environment, e.Fields = SubjectFlag, c.Kind, c.Flag, c.Env, c.Fields
-		e.File, e.Line = c.Pos.File, c.Pos.Line
-		b.rep.Events = append(b.rep.Events, e)
-	}
-	for _, c := range change.Reported(set.CPS) {
-		e := base
-		e.Subject, e.Change, e.Section, e.OldSection, e.SectionName = SubjectSection, c.Kind, c.ID, c.OldID, c.Title
-		e.Hash, e.File, e.Line = c.Hash, c.Pos.File, c.Pos.Line
-		// A section added at an ID that another section left (an insertion
-		// moved it on) gives the flags still linking that ID new text.
-		reused := c.Kind == cps.Added && s.Before.Sections[c.ID] != nil
-		if c.Kind != cps.Added || reused {
-			e.LinkedFlags = linking(s.After, c.ID)
-		}
-		if c.Kind == cps.Modified || c.Kind == cps.Renumbered || reused {
-			b.lastModified[c.ID] = i
-		}
-		b.rep.Events = append(b.rep.Events, e)
-	}
-	for _, k := range b.byStep[i] {
-		f := b.reviews[k]
-		e := base
-		e.Subject, e.Change, e.Flag = SubjectReview, flags.Added, f.r.Flag
-		e.Reviewer, e.Verdict, e.Sections, e.Origin = f.r.Reviewer, f.r.Verdict, slices.Clone(f.r.Sections), f.origin
-		e.File, e.Line = f.r.Pos.File, f.r.Pos.Line
-		b.rep.Events = append(b.rep.Events, e)
-	}
 }
 
 // flags lists every flag known at the end of the period.
@@ -465,9 +439,8 @@ func (b *builder) texts() {
 		if f.step < 0 {
 			continue
 		}
-		st := b.in.Steps[f.step].After
 		for _, id := range f.r.Sections {
-			sec := st.Sections[id]
+			sec := b.data[f.step].after[id]
 			if sec == nil {
 				continue
 			}

@@ -40,7 +40,8 @@ type verdict struct {
 	refused map[string]bool
 }
 
-// evaluate runs the policies on step i as check runs them on the commit
+// evaluate runs the policies on step s, whose changes are set and whose
+// commit message attaches msg, as check runs them on the commit
 // against its parent: the input built by check.BuildInputFrom from the
 // same change set, with the reviews of the commit message attached (a
 // squash merge carries the pull request's description) and the commit's
@@ -50,10 +51,8 @@ type verdict struct {
 // a review's date cannot be in the future) and no base date (the first
 // parent's date is not loaded), so a review's date bounds are check's
 // alone.
-func (b *builder) evaluate(ctx context.Context, i int, s Step) (verdict, error) {
+func (p *Preparer) evaluate(ctx context.Context, s Step, set change.Set, msg message) (verdict, error) {
 	v := verdict{refused: map[string]bool{}}
-	set := b.sets[i]
-	msg := b.messages[i]
 	if len(set.CPS) == 0 && len(set.Flags) == 0 && len(set.Registry) == 0 && len(set.NewReviews) == 0 &&
 		len(msg.blocks) == 0 && len(msg.paras) == 0 && sameInventoryFiles(s) {
 		return v, nil // nothing the policies could ask a review for
@@ -62,8 +61,8 @@ func (b *builder) evaluate(ctx context.Context, i int, s Step) (verdict, error) 
 	if s.After.Registry != nil {
 		ch.Registry = s.After.Registry.File
 	}
-	in := b.inputs.BuildInputFrom(s.Before, s.After, set, ch)
-	deny, err := b.judge.EvalDeny(ctx, in)
+	in := p.inputs.BuildInputFrom(s.Before, s.After, set, ch)
+	deny, err := p.judge.EvalDeny(ctx, in)
 	if err != nil {
 		return v, err
 	}
@@ -82,7 +81,7 @@ func (b *builder) evaluate(ctx context.Context, i int, s Step) (verdict, error) 
 	}
 	without := *in
 	without.Reviews = slices.DeleteFunc(slices.Clone(in.Reviews), func(r policies.Review) bool { return r.New })
-	deny, err = b.judge.EvalDeny(ctx, &without)
+	deny, err = p.judge.EvalDeny(ctx, &without)
 	if err != nil {
 		return v, err
 	}
@@ -191,18 +190,13 @@ func attach(events []Event, from int, f result.Finding) int {
 	return -1
 }
 
-// judgeSteps evaluates the policies on every step and records, on the
-// events, what each needed and which review (in the commit, or later)
-// gave it.
-func (b *builder) judgeSteps(ctx context.Context, stepStart []int) error {
-	verdicts := make([]verdict, len(b.in.Steps))
-	err := parallel(len(b.in.Steps), func(i int) error {
-		v, err := b.evaluate(ctx, i, b.in.Steps[i])
-		verdicts[i] = v
-		return err
-	})
-	if err != nil {
-		return err
+// judgeSteps records, on the events, what each step needed by the
+// policies' verdict (see evaluate) and which review (in the commit, or
+// later) gave it.
+func (b *builder) judgeSteps(stepStart []int) {
+	verdicts := make([]verdict, len(b.data))
+	for i, d := range b.data {
+		verdicts[i] = d.verdict
 	}
 	for i, v := range verdicts {
 		from, to := stepStart[i], stepStart[i+1]
@@ -216,7 +210,7 @@ func (b *builder) judgeSteps(ctx context.Context, stepStart []int) error {
 		place := func(f result.Finding) int {
 			if to == from {
 				// No event for what the policies found: one of its own.
-				e := b.stepBase(b.in.Steps[i])
+				e := stepBase(b.in.Steps[i].Commit)
 				e.Subject, e.Change, e.Flag, e.Section, e.File, e.Line = SubjectFlag, f.Rule, f.Flag, f.Section, f.File, f.Line
 				b.rep.Events = slices.Insert(b.rep.Events, to, e)
 				for k := i + 1; k < len(stepStart); k++ {
@@ -260,7 +254,6 @@ func (b *builder) judgeSteps(ctx context.Context, stepStart []int) error {
 			b.rep.Unreviewed = append(b.rep.Unreviewed, *e)
 		}
 	}
-	return nil
 }
 
 func compareRefs(x, y ReviewRef) int {

@@ -62,11 +62,11 @@ func (b *builder) links() {
 		if e.Subject != SubjectSection || !ok {
 			return
 		}
-		st := b.in.Steps[i].After
+		secs := b.data[i].after
 		if e.Change == cps.Removed {
-			st = b.in.Steps[i].Before
+			secs = b.data[i].before
 		}
-		if sec := section(st, e.Section); sec != nil && sec.Pos.File == e.File {
+		if sec := secs[e.Section]; sec != nil && sec.Pos.File == e.File {
 			e.Location, e.URL = b.where(sec, e.Commit)
 		}
 	}
@@ -83,7 +83,7 @@ func (b *builder) links() {
 	for k := range b.rep.Texts {
 		t := &b.rep.Texts[k]
 		if i, ok := step[t.Commit]; ok {
-			t.Location, t.URL = b.where(section(b.in.Steps[i].After, t.Section), t.Commit)
+			t.Location, t.URL = b.where(b.data[i].after[t.Section], t.Commit)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"time"
 
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/params"
@@ -17,30 +16,18 @@ import (
 // parameter's value.
 const SubjectParameter = "parameter"
 
-// parameters adds the events of configuration parameters (a value added,
-// removed or changed, in each file and environment, as check reports them),
+// parameters adds the events of configuration parameters (stepData.params),
 // judges each against the reviews of the parameter recorded in the
 // registry at the end of the period (valid verdict, dated on or after the
 // event's commit, of each linked section), and sets the inventory.
 func (b *builder) parameters() {
-	for i, s := range b.in.Steps {
-		if s.Before == nil || s.After == nil {
-			continue
-		}
-		base := Event{
-			Date: s.Commit.Date.UTC().Format(time.RFC3339), Commit: s.Commit.SHA, PR: PRNumber(s.Commit.Subject),
-			Author: s.Commit.Author, Title: s.Commit.Subject, Subject: SubjectParameter,
-		}
-		for _, name := range parameterNames(s.Before, s.After) {
-			for _, c := range params.Diff(name, s.Before.Params.Of(name), s.After.Params.Of(name)) {
-				e := base
-				e.Change, e.Parameter, e.Old, e.New, e.Environment = c.Change, name, c.Old, c.New, c.Environment
-				e.File, e.Line = c.File, c.Line
-				b.judgeParameter(&e, s.After, b.stepDates[i])
-				b.rep.Events = append(b.rep.Events, e)
-				if e.NeedsReview && !e.Reviewed {
-					b.rep.Unreviewed = append(b.rep.Unreviewed, e)
-				}
+	for i, d := range b.data {
+		for _, pe := range d.params {
+			e := pe.e
+			b.judgeParameter(&e, pe.p, b.stepDates[i])
+			b.rep.Events = append(b.rep.Events, e)
+			if e.NeedsReview && !e.Reviewed {
+				b.rep.Unreviewed = append(b.rep.Unreviewed, e)
 			}
 		}
 	}
@@ -48,9 +35,8 @@ func (b *builder) parameters() {
 }
 
 // judgeParameter decides whether parameter event e, of a commit on date,
-// is reviewed.
-func (b *builder) judgeParameter(e *Event, after *revision.State, date string) {
-	p := after.Registry.LookupParameter(e.Parameter)
+// is reviewed; p is the parameter's registry entry after the commit.
+func (b *builder) judgeParameter(e *Event, p *flags.Parameter, date string) {
 	if p == nil {
 		return // removed from the registry with its values
 	}

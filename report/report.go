@@ -44,6 +44,9 @@ type Step struct {
 	// Adopts is set when the commit adopts cpsgate: Before has no
 	// configuration, After has one.
 	Adopts bool
+	// data is what a Preparer read of the states, which it then dropped
+	// (nil: Build reads Before and After).
+	data *stepData
 }
 
 // Input is everything Build needs.
@@ -53,6 +56,9 @@ type Input struct {
 	Head     string // the last commit of the period
 	Commits  int    // first-parent commits in the period, relevant or not
 	Start    *check.State
+	// End is the state at the end of the period when the steps hold no
+	// states (Preparer.Prepare); nil: the last step's After, else Start.
+	End *check.State
 	// StartProblems are what could not be read at Base.
 	StartProblems []string
 	Steps         []Step // oldest first
