@@ -61,6 +61,11 @@ type Options struct {
 	External func(config.Document) (clone.Doc, error)
 	// Progress, when not nil, is told how many commits are read.
 	Progress func(done, total int)
+	// Prepare, when not nil, is given each step as soon as it is read, a
+	// few at once on other goroutines (report.Prepare), and what it returns
+	// replaces the step: the states of a long period are then not all
+	// kept. The Input's End is then the state at the end of the period.
+	Prepare func(context.Context, report.Step) (report.Step, error)
 }
 
 // datePattern is the form of a date on the command line.
@@ -231,6 +236,9 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 	for i, entry := range entries {
 		snaps[i] = newWalkSnapshot(repo, entry)
 	}
+	in.Steps = make([]report.Step, len(entries))
+	prep := newPreparing(ctx, o.Prepare, len(entries))
+	defer prep.wait()
 	for i, entry := range entries {
 		if progress != nil && i%10 == 0 {
 			progress(i, len(entries))
@@ -242,12 +250,19 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 			l.readAhead(repo, snaps[i:min(i+readAhead, len(snaps))])
 		}
 		next := l.load(snaps[i], prev, entry.Files)
-		in.Steps = append(in.Steps, report.Step{
+		snaps[i] = nil // its blobs are read
+		prep.add(in.Steps, i, report.Step{
 			Commit: report.Commit{SHA: entry.SHA, Date: entry.Date, Author: entry.Author, Subject: entry.Subject, Message: entry.Message},
 			Before: prev.st, After: next.st, Versions: next.versions, Problems: next.problems,
 			Adopts: prev.cfg == nil && !prev.carried && next.cfg != nil,
 		})
 		prev = next
+	}
+	if err := prep.wait(); err != nil {
+		return nil, err
+	}
+	if o.Prepare != nil {
+		in.End = prev.st
 	}
 	if progress != nil {
 		progress(len(entries), len(entries))
@@ -267,6 +282,46 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 		return nil, err
 	}
 	return in, nil
+}
+
+// preparing hands steps to Options.Prepare, as many at once as there are
+// cores: the loader waits for one to finish before it reads on, so that
+// only a few states are alive at a time.
+type preparing struct {
+	ctx     context.Context
+	prepare func(context.Context, report.Step) (report.Step, error)
+	slots   chan struct{}
+	wg      sync.WaitGroup
+	errs    []error // by step
+}
+
+func newPreparing(ctx context.Context, prepare func(context.Context, report.Step) (report.Step, error), n int) *preparing {
+	return &preparing{ctx: ctx, prepare: prepare, slots: make(chan struct{}, runtime.GOMAXPROCS(0)), errs: make([]error, n)}
+}
+
+// add sets steps[i] to s, prepared when there is a Prepare.
+func (p *preparing) add(steps []report.Step, i int, s report.Step) {
+	if p.prepare == nil {
+		steps[i] = s
+		return
+	}
+	p.slots <- struct{}{}
+	p.wg.Go(func() {
+		defer func() { <-p.slots }()
+		steps[i], p.errs[i] = p.prepare(p.ctx, s)
+	})
+}
+
+// wait waits for the steps handed over and returns the error of the
+// earliest step that failed.
+func (p *preparing) wait() error {
+	p.wg.Wait()
+	for _, err := range p.errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // periodTags returns the tags (byCommit, as Repo.Tags lists them) on the
@@ -379,8 +434,12 @@ type historyLoader struct {
 	fixedCfg []byte
 	// remote names the documents read from other repositories, by name.
 	remote map[string]report.RemoteDoc
-	docs   map[string]docResult // path NUL content -> parsed
-	regs   map[string]regResult // path NUL content -> decoded
+	// docs and regs are the last version read of each document and
+	// registry, by path (a commit that reads it again, or a revert of the
+	// commit before, finds it there): older versions are the states' to
+	// keep, or to let go.
+	docs map[string]lastRead[docResult]
+	regs map[string]lastRead[regResult]
 	// regCache decodes the registry entry by entry, each distinct entry once.
 	regCache *flags.RegistryCache
 	// docCache parses CPS documents, each distinct part once.
@@ -417,6 +476,12 @@ type parsed struct {
 	reg   regResult
 }
 
+// lastRead is the last version read of a file, and its content.
+type lastRead[T any] struct {
+	src    string
+	result T
+}
+
 type docResult struct {
 	doc     *cps.Document
 	version report.DocVersion
@@ -440,7 +505,7 @@ type histState struct {
 }
 
 func newHistoryLoader(cfgPath string) *historyLoader {
-	return &historyLoader{cfgPath: cfgPath, remote: map[string]report.RemoteDoc{}, docs: map[string]docResult{}, regs: map[string]regResult{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), memo: &genMemo{},
+	return &historyLoader{cfgPath: cfgPath, remote: map[string]report.RemoteDoc{}, docs: map[string]lastRead[docResult]{}, regs: map[string]lastRead[regResult]{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), memo: &genMemo{},
 		pre: map[[2]string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
@@ -765,10 +830,14 @@ func (l *historyLoader) prefetched(snap revision.Snapshot, path string, isDoc bo
 	if !ok {
 		return nil
 	}
-	p := l.pre[[2]string{path, ws.blobs[path]}]
+	key := [2]string{path, ws.blobs[path]}
+	p := l.pre[key]
 	if p == nil || p.isDoc != isDoc {
 		return nil
 	}
+	// Once read, a version is the state's to keep: a version read again
+	// (a revert) is read through l.docs or l.regs.
+	delete(l.pre, key)
 	<-p.done
 	if !p.ok {
 		return nil
@@ -879,12 +948,12 @@ func (l *historyLoader) doc(snap revision.Snapshot, path string) (*cps.Document,
 	if err != nil {
 		return nil, report.DocVersion{}, err
 	}
-	key := path + "\x00" + string(src)
-	r, ok := l.docs[key]
-	if !ok {
-		r = parseDoc(l.docCache, path, src)
-		l.docs[key] = r
+	last, ok := l.docs[path]
+	if !ok || last.src != string(src) {
+		last = lastRead[docResult]{string(src), parseDoc(l.docCache, path, src)}
+		l.docs[path] = last
 	}
+	r := last.result
 	return r.doc, r.version, r.err
 }
 
@@ -902,12 +971,13 @@ func (l *historyLoader) externalDoc(snap revision.Snapshot, d config.Document) (
 	}
 	name := d.Name()
 	l.remote[name] = report.RemoteDoc{Repo: d.Repo, Ref: d.Ref, Path: d.Path}
-	key := name + "\x00" + string(c.Data)
-	r, ok := l.docs[key]
-	if !ok {
-		r.doc, r.err = l.docCache.Parse(name, c.Data)
-		l.docs[key] = r
+	last, ok := l.docs[name]
+	if !ok || last.src != string(c.Data) {
+		last.src = string(c.Data)
+		last.result.doc, last.result.err = l.docCache.Parse(name, c.Data)
+		l.docs[name] = last
 	}
+	r := last.result
 	if r.err == nil && len(r.doc.Sections) == 0 {
 		r.err = fmt.Errorf("%s:1: CPS document %s has no numbered sections (headings such as \"## 4.9 Revocation\")", name, name)
 	}
@@ -928,13 +998,13 @@ func (l *historyLoader) registry(snap revision.Snapshot, path string) (*flags.Re
 	if err != nil {
 		return nil, err
 	}
-	key := path + "\x00" + string(src)
-	r, ok := l.regs[key]
-	if !ok {
-		r.reg, r.err = l.regCache.Decode(path, src)
-		l.regs[key] = r
+	last, ok := l.regs[path]
+	if !ok || last.src != string(src) {
+		last.src = string(src)
+		last.result.reg, last.result.err = l.regCache.Decode(path, src)
+		l.regs[path] = last
 	}
-	return r.reg, r.err
+	return last.result.reg, last.result.err
 }
 
 func versionOf(vs []report.DocVersion, file string) report.DocVersion {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/cpsgate/cpsgate/change"
@@ -102,9 +103,7 @@ func (p *Preparer) prepare(ctx context.Context, s Step) (*stepData, error) {
 	}
 	for _, f := range d.reviews {
 		for _, id := range f.r.Sections {
-			if sec := s.After.Sections[id]; sec != nil {
-				d.after[id] = sec
-			}
+			keep(d.after, s.After, id)
 		}
 	}
 	d.stepEvents(s)
@@ -113,6 +112,15 @@ func (p *Preparer) prepare(ctx context.Context, s Step) (*stepData, error) {
 	}
 	d.parameters(s)
 	return d, nil
+}
+
+// keep puts a copy of section id of st, if any, in m: a pointer into the
+// document would keep all of the version's sections.
+func keep(m map[string]*cps.Section, st *check.State, id string) {
+	if sec := st.Sections[id]; sec != nil {
+		c := *sec
+		m[id] = &c
+	}
 }
 
 // stepReview is review r, recorded by step s in its registry or commit
@@ -152,11 +160,9 @@ func (d *stepData) stepEvents(s Step) {
 			d.modified = append(d.modified, c.ID)
 		}
 		if c.Kind == cps.Removed {
-			if sec := s.Before.Sections[c.ID]; sec != nil {
-				d.before[c.ID] = sec
-			}
-		} else if sec := s.After.Sections[c.ID]; sec != nil {
-			d.after[c.ID] = sec
+			keep(d.before, s.Before, c.ID)
+		} else {
+			keep(d.after, s.After, c.ID)
 		}
 		d.events = append(d.events, e)
 	}
@@ -187,3 +193,16 @@ func (d *stepData) parameters(s Step) {
 		}
 	}
 }
+
+// Prepare is Preparer.Prepare with the built-in policies (history's
+// Options.Prepare, for a report judged by them).
+func Prepare(ctx context.Context, s Step) (Step, error) {
+	p, err := builtinPreparer()
+	if err != nil {
+		return s, err
+	}
+	return p.Prepare(ctx, s)
+}
+
+// builtinPreparer is the Preparer of the built-in policies, made once.
+var builtinPreparer = sync.OnceValues(func() (*Preparer, error) { return NewPreparer(nil) })

@@ -86,6 +86,22 @@ func agree(t *testing.T, dir string, commits []agreeCommit) []string {
 	if len(rep.Problems) > 0 {
 		t.Fatalf("the report could not read the history: %+v", rep.Problems)
 	}
+	// The report of steps prepared as they are read (what the command does)
+	// is the report of the whole states.
+	prepared, err := history.Load(ctx, repo, history.Options{From: commits[0].sha, To: commits[len(commits)-1].sha, Branch: "HEAD", Config: ".cpsgate.yaml", Prepare: report.Prepare})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range prepared.Steps {
+		if s.Before != nil && !s.Adopts {
+			t.Fatalf("step %s keeps its states", s.Commit.SHA)
+		}
+	}
+	if rep2, err := report.Build(ctx, *prepared); err != nil {
+		t.Fatal(err)
+	} else if diff := cmp.Diff(rep2, rep, cmp.AllowUnexported(report.Report{})); diff != "" {
+		t.Errorf("the report of prepared steps differs (-prepared +whole):\n%s", diff)
+	}
 	var bad []string
 	withEvents, withOpen := 0, 0
 	defer func() {

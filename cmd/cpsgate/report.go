@@ -70,7 +70,7 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	if isTerminal(e.stderr) {
 		progress = history.Progress(e.stderr)
 	}
-	in, err := history.Load(ctx, repo, history.Options{From: o.from, To: o.to, Branch: o.branch, Config: o.config, ConfigRev: o.configRev, External: clone.VersionedReader(ctx, dirs, repo.Root()), Progress: progress})
+	in, err := history.Load(ctx, repo, history.Options{From: o.from, To: o.to, Branch: o.branch, Config: o.config, ConfigRev: o.configRev, External: clone.VersionedReader(ctx, dirs, repo.Root()), Progress: progress, Prepare: report.Prepare})
 	if err != nil {
 		return err
 	}
