@@ -127,8 +127,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 	// its commits changed within the paths the report reads; those paths
 	// are guessed from the configuration at the tip, checked below against
 	// the ones of the head and base, and the walk done again in the rare
-	// case they differ. While git walks, the versions of the CPS documents
-	// and of the registry the period's commits write are parsed.
+	// case they differ.
 	l := newHistoryLoader(o.Config)
 	l.external = o.External
 	var retro *report.Retroactive
@@ -137,7 +136,6 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 			return nil, err
 		}
 	}
-	defer l.wait()
 	var tipPaths []string
 	if tipSHA, err := repo.Resolve(tip); err == nil {
 		if ps, err := reportPaths(repo.Commit(tipSHA), repo.Empty(), o.Config, l.fixedCfg); err == nil {
@@ -164,12 +162,6 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 		}
 		if headIdx >= 0 && baseIdx >= 0 {
 			return false // the rest is before the period
-		}
-		if headIdx == i {
-			l.startPrefetch(repo, repo.Commit(e.SHA))
-		}
-		if headIdx >= 0 {
-			l.prefetch(e)
 		}
 		return true
 	})
@@ -212,14 +204,12 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 				return false
 			}
 			period = append(period, e)
-			l.prefetch(e)
 			return true
 		})
 		if err != nil {
 			return nil, err
 		}
 	}
-	l.finish()
 	var entries []*gitrepo.WalkEntry // oldest first
 	for i := len(period) - 1; i >= 0; i-- {
 		if paths == nil || len(period[i].Files) > 0 {
@@ -446,34 +436,11 @@ type historyLoader struct {
 	docCache *cps.ParseCache
 	// memo shares what the sources read between consecutive commits.
 	memo *genMemo
-	// pre is what prefetch parses, by path and blob id; prefetchCfg is the
-	// configuration at the head that names the files to parse (nil: none).
-	pre         map[[2]string]*parsed
-	prefetchCfg *config.Config
-	repo        Git
-	sem         chan struct{} // bounds the parses running at once
 	// external reads a CPS document kept in another repository, at the
 	// ref: of the configuration of the commit (nil: none can be read);
 	// fatal is the first such document that could not be read.
 	external func(config.Document) (clone.Doc, error)
 	fatal    error
-	jobs     sync.WaitGroup
-	// queue holds what prefetch has yet to read; queued signals it, and is
-	// closed when the walk is done.
-	queueMu  sync.Mutex
-	queue    []prefetchJob
-	queued   chan struct{}
-	finished sync.Once
-}
-
-// parsed is a CPS document or registry that prefetch parses; done is closed
-// when it is; ok is false when its blob could not be read.
-type parsed struct {
-	done  chan struct{}
-	ok    bool
-	isDoc bool
-	doc   docResult
-	reg   regResult
 }
 
 // lastRead is the last version read of a file, and its content.
@@ -505,8 +472,7 @@ type histState struct {
 }
 
 func newHistoryLoader(cfgPath string) *historyLoader {
-	return &historyLoader{cfgPath: cfgPath, remote: map[string]report.RemoteDoc{}, docs: map[string]lastRead[docResult]{}, regs: map[string]lastRead[regResult]{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), memo: &genMemo{},
-		pre: map[[2]string]*parsed{}, sem: make(chan struct{}, runtime.GOMAXPROCS(0))}
+	return &historyLoader{cfgPath: cfgPath, remote: map[string]report.RemoteDoc{}, docs: map[string]lastRead[docResult]{}, regs: map[string]lastRead[regResult]{}, regCache: flags.NewRegistryCache(), docCache: cps.NewParseCache(), memo: &genMemo{}}
 }
 
 func emptyHistState(rev string) *histState {
@@ -712,144 +678,11 @@ func (m *genMemo) Do(key any, f func() (any, error)) (any, error) {
 	return r.v, r.err
 }
 
-// startPrefetch reads the configuration at head, which names the CPS
-// documents and the registry that prefetch parses.
-func (l *historyLoader) startPrefetch(repo Git, head revision.Snapshot) {
-	src, err := head.ReadFile(l.cfgPath)
-	if l.fixedCfg != nil {
-		src, err = l.fixedCfg, nil
-	}
-	if err != nil {
-		return // not configured at head: reportPaths says so
-	}
-	cfg, err := config.Decode(l.cfgPath, src)
-	if err != nil {
-		return
-	}
-	l.repo, l.prefetchCfg = repo, cfg
-	l.queued = make(chan struct{}, 1)
-	l.jobs.Add(1)
-	go l.reader()
-}
-
-// prefetch starts parsing, on all cores, the versions of the CPS documents
-// and of the registry (as the configuration at head names them) that the
-// commit e writes, so that the walk finds them parsed. The parses run while
-// git walks the history.
-func (l *historyLoader) prefetch(e *gitrepo.WalkEntry) {
-	cfg := l.prefetchCfg
-	if cfg == nil {
-		return
-	}
-	for _, ch := range e.Changes {
-		isDoc := slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == ch.Path })
-		if !isDoc && ch.Path != cfg.Registry || ch.Blob == "" {
-			continue // deleted, or not a file: the walk reports it
-		}
-		key := [2]string{ch.Path, ch.Blob}
-		if l.pre[key] != nil {
-			continue
-		}
-		p := &parsed{done: make(chan struct{}), isDoc: isDoc}
-		l.pre[key] = p
-		l.queueMu.Lock()
-		l.queue = append(l.queue, prefetchJob{p: p, path: ch.Path, blob: ch.Blob})
-		l.queueMu.Unlock()
-		select {
-		case l.queued <- struct{}{}:
-		default: // the reader is signalled already
-		}
-	}
-}
-
-// prefetchJob is a version prefetch reads and parses.
-type prefetchJob struct {
-	p          *parsed
-	path, blob string
-}
-
-// reader reads the blobs that prefetch queues, all those queued at a time
-// with one request to git, and parses them on all cores, until finish.
-func (l *historyLoader) reader() {
-	defer l.jobs.Done()
-	for {
-		_, open := <-l.queued
-		l.queueMu.Lock()
-		jobs := l.queue
-		l.queue = nil
-		l.queueMu.Unlock()
-		ids := make([]string, len(jobs))
-		for i, j := range jobs {
-			ids[i] = j.blob
-		}
-		for i, data := range l.repo.Blobs(ids) {
-			j := jobs[i]
-			if data == nil {
-				close(j.p.done) // unreadable: the walk reads it again and reports it
-				continue
-			}
-			l.jobs.Add(1)
-			go func() {
-				defer l.jobs.Done()
-				defer close(j.p.done)
-				l.sem <- struct{}{}
-				defer func() { <-l.sem }()
-				j.p.ok = true
-				if j.p.isDoc {
-					j.p.doc = parseDoc(l.docCache, j.path, data)
-				} else {
-					j.p.reg.reg, j.p.reg.err = l.regCache.Decode(j.path, data)
-				}
-			}()
-		}
-		if !open {
-			return
-		}
-	}
-}
-
-// finish tells the reader that prefetch queues nothing more.
-func (l *historyLoader) finish() {
-	l.finished.Do(func() {
-		if l.queued != nil {
-			close(l.queued)
-		}
-	})
-}
-
-// wait waits for the reads and parses prefetch started.
-func (l *historyLoader) wait() {
-	l.finish()
-	l.jobs.Wait()
-}
-
-// prefetched returns what prefetch parsed of path at snap as a CPS document
-// (isDoc) or a registry, if anything.
-func (l *historyLoader) prefetched(snap revision.Snapshot, path string, isDoc bool) *parsed {
-	ws, ok := snap.(*walkSnapshot)
-	if !ok {
-		return nil
-	}
-	key := [2]string{path, ws.blobs[path]}
-	p := l.pre[key]
-	if p == nil || p.isDoc != isDoc {
-		return nil
-	}
-	// Once read, a version is the state's to keep: a version read again
-	// (a revert) is read through l.docs or l.regs.
-	delete(l.pre, key)
-	<-p.done
-	if !p.ok {
-		return nil
-	}
-	return p
-}
-
 // readAhead is how many commits' changed files the walk reads at once.
 const readAhead = 64
 
 // readAhead reads, with one request to git for all, the files that the
-// commits of snaps changed and that prefetch does not parse.
+// commits of snaps changed.
 func (l *historyLoader) readAhead(repo Git, snaps []*walkSnapshot) {
 	type file struct {
 		snap *walkSnapshot
@@ -859,10 +692,6 @@ func (l *historyLoader) readAhead(repo Git, snaps []*walkSnapshot) {
 	var ids []string
 	for _, s := range snaps {
 		for path, id := range s.blobs {
-			if cfg := l.prefetchCfg; cfg != nil && (path == cfg.Registry ||
-				slices.ContainsFunc(cfg.CPS, func(d config.Document) bool { return d.Repo == "" && d.Path == path })) {
-				continue
-			}
 			files = append(files, file{s, path})
 			ids = append(ids, id)
 		}
@@ -941,9 +770,6 @@ func carry(rev string, prev *histState, problem string) *histState {
 
 // doc parses the CPS document at path, cached by content.
 func (l *historyLoader) doc(snap revision.Snapshot, path string) (*cps.Document, report.DocVersion, error) {
-	if p := l.prefetched(snap, path, true); p != nil {
-		return p.doc.doc, p.doc.version, p.doc.err
-	}
 	src, err := snap.ReadFile(path)
 	if err != nil {
 		return nil, report.DocVersion{}, err
@@ -988,9 +814,6 @@ func (l *historyLoader) externalDoc(snap revision.Snapshot, d config.Document) (
 // registry decodes the registry at path, cached by content; a missing
 // registry is nil.
 func (l *historyLoader) registry(snap revision.Snapshot, path string) (*flags.Registry, error) {
-	if p := l.prefetched(snap, path, false); p != nil {
-		return p.reg.reg, p.reg.err
-	}
 	src, err := snap.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

@@ -15,13 +15,12 @@ import (
 	"github.com/cpsgate/cpsgate/review"
 )
 
-// stepData is all that the report reads of a step's states: what the
-// commit changed, its events and reviews, the policies' verdict on it, and
-// the few sections that its events and reviews name. Build reads the
-// states of a step through it alone, so that a loader may hand the steps
-// of a long period over one at a time and let their states go (Prepare).
+// stepData is all that the report reads of a step's states: its events
+// and reviews, the policies' verdict on it, and the few sections that its
+// events and reviews name. Build reads the states of a step through it
+// alone, so that a loader may hand the steps of a long period over one at
+// a time and let their states go (Prepare).
 type stepData struct {
-	set change.Set
 	// msgProblem is the problem with a review in the commit message, if
 	// any.
 	msgProblem string
@@ -88,14 +87,15 @@ func (p *Preparer) Prepare(ctx context.Context, s Step) (Step, error) {
 
 // prepare reads step s (see stepData).
 func (p *Preparer) prepare(ctx context.Context, s Step) (*stepData, error) {
-	d := &stepData{set: change.Between(s.Before, s.After), after: map[string]*cps.Section{}, before: map[string]*cps.Section{}}
+	d := &stepData{after: map[string]*cps.Section{}, before: map[string]*cps.Section{}}
+	set := change.Between(s.Before, s.After)
 	blocks, paras, err := review.ParseBody("commit "+short(s.Commit.SHA)+" message", []byte(s.Commit.Message))
 	if err != nil {
 		d.msgProblem = "review in the commit message: " + err.Error()
 	}
 	msg := message{blocks: blocks, paras: paras}
 	date := s.Commit.Date.UTC().Format(time.DateOnly)
-	for _, r := range d.set.NewReviews {
+	for _, r := range set.NewReviews {
 		d.reviews = append(d.reviews, stepReview(s, r, OriginRegistry, date))
 	}
 	for _, r := range change.Attached(blocks, paras, s.Commit.Author, s.After) {
@@ -106,8 +106,8 @@ func (p *Preparer) prepare(ctx context.Context, s Step) (*stepData, error) {
 			keep(d.after, s.After, id)
 		}
 	}
-	d.stepEvents(s)
-	if d.verdict, err = p.evaluate(ctx, s, d.set, msg); err != nil {
+	d.stepEvents(s, set)
+	if d.verdict, err = p.evaluate(ctx, s, set, msg); err != nil {
 		return nil, err
 	}
 	d.parameters(s)
@@ -137,16 +137,17 @@ func stepReview(s Step, r review.Review, origin, date string) found {
 	return f
 }
 
-// stepEvents records the flag, section and review events of step s.
-func (d *stepData) stepEvents(s Step) {
+// stepEvents records the flag, section and review events of step s,
+// whose changes are set.
+func (d *stepData) stepEvents(s Step, set change.Set) {
 	base := stepBase(s.Commit)
-	for _, c := range d.set.Flags {
+	for _, c := range set.Flags {
 		e := base
 		e.Subject, e.Change, e.Flag, e.Environment, e.Fields = SubjectFlag, c.Kind, c.Flag, c.Env, c.Fields
 		e.File, e.Line = c.Pos.File, c.Pos.Line
 		d.events = append(d.events, e)
 	}
-	for _, c := range change.Reported(d.set.CPS) {
+	for _, c := range change.Reported(set.CPS) {
 		e := base
 		e.Subject, e.Change, e.Section, e.OldSection, e.SectionName = SubjectSection, c.Kind, c.ID, c.OldID, c.Title
 		e.Hash, e.File, e.Line = c.Hash, c.Pos.File, c.Pos.Line
