@@ -26,10 +26,7 @@ func headTests(head revision.Snapshot, cfgPath string, in *report.Input) ([]evid
 	if err != nil {
 		return nil, err
 	}
-	final := in.Start
-	if n := len(in.Steps); n > 0 {
-		final = in.Steps[n-1].After
-	}
+	final := in.Final()
 	var tests []evidence.Test
 	if final != nil {
 		tests, err = evidence.AtRevision(head, cfg.Tests, final.Registry)

@@ -78,12 +78,7 @@ func Build(ctx context.Context, in Input) (*Report, error) {
 		Unreviewed: []Event{}, Matrix: Matrix{Flags: []string{}, Rows: []MatrixRow{}},
 		Unlinked: []SectionRef{}, Texts: []ReviewedText{}, Problems: []Problem{}, Months: []MonthCount{},
 	}
-	b.final = in.Start
-	if in.End != nil {
-		b.final = in.End
-	} else if n := len(in.Steps); n > 0 {
-		b.final = in.Steps[n-1].After
-	}
+	b.final = in.Final()
 	if b.final == nil {
 		b.final = emptyState()
 	}

@@ -84,6 +84,18 @@ type Input struct {
 	TestResults *evidence.Results
 }
 
+// Final is the state at the end of the period: End, else the last step's
+// After, else Start (nil when there is none).
+func (in *Input) Final() *check.State {
+	switch {
+	case in.End != nil:
+		return in.End
+	case len(in.Steps) > 0:
+		return in.Steps[len(in.Steps)-1].After
+	}
+	return in.Start
+}
+
 // DocVersion is the version a CPS document states (see DetectVersion).
 type DocVersion struct {
 	File    string
