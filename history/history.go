@@ -142,8 +142,8 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 			tipPaths = ps
 		}
 	}
-	var chain []gitrepo.Commit      // newest first, down to the base
-	var walked []*gitrepo.WalkEntry // by index in chain
+	var chain []commitDate          // newest first, down to the base
+	var walked []*gitrepo.WalkEntry // by index in chain; nil when it changed none of tipPaths
 	headIdx, baseIdx := -1, -1      // chain[headIdx] is the head; chain[baseIdx] the base, if any
 	if to.isRef {
 		headIdx = 0
@@ -151,7 +151,14 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 	end := to.date.AddDate(0, 0, 1)
 	err = repo.Walk(ctx, tip, tipPaths, func(e *gitrepo.WalkEntry) bool {
 		i := len(chain)
-		chain, walked = append(chain, e.Commit), append(walked, e)
+		// A long history is mostly commits that change none of the paths:
+		// of those, only the id and the date are kept.
+		chain = append(chain, commitDate{e.SHA, e.Date})
+		if tipPaths == nil || len(e.Files) > 0 {
+			walked = append(walked, e)
+		} else {
+			walked = append(walked, nil)
+		}
 		if headIdx < 0 && e.Date.Before(end) {
 			headIdx = i
 		}
@@ -212,7 +219,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 	}
 	var entries []*gitrepo.WalkEntry // oldest first
 	for i := len(period) - 1; i >= 0; i-- {
-		if paths == nil || len(period[i].Files) > 0 {
+		if period[i] != nil && (paths == nil || len(period[i].Files) > 0) {
 			entries = append(entries, period[i])
 		}
 	}
@@ -314,9 +321,15 @@ func (p *preparing) wait() error {
 	return nil
 }
 
+// commitDate is a commit of the first-parent history: its id and date.
+type commitDate struct {
+	SHA  string
+	Date time.Time
+}
+
 // periodTags returns the tags (byCommit, as Repo.Tags lists them) on the
 // commits of chain (newest first, the base last), oldest first.
-func periodTags(byCommit map[string][]string, chain []gitrepo.Commit) []report.Tag {
+func periodTags(byCommit map[string][]string, chain []commitDate) []report.Tag {
 	if len(byCommit) == 0 {
 		return nil
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cpsgate/cpsgate/internal/gctune"
 )
 
 // boulderScale describes the generated repository of the benchmarks: a CPS of
@@ -269,7 +271,7 @@ func runOK(b *testing.B, cmd *exec.Cmd) {
 // asTheBinary sets the garbage collector as main sets it, for benchmarks
 // that run Main in process, until the benchmark ends.
 func asTheBinary(b *testing.B) {
-	before := debug.SetGCPercent(gcPercent)
+	before := debug.SetGCPercent(gctune.Percent)
 	b.Cleanup(func() { debug.SetGCPercent(before) })
 }
 

@@ -13,9 +13,13 @@ import (
 	"github.com/cpsgate/cpsgate/evidence"
 	"github.com/cpsgate/cpsgate/gitrepo"
 	"github.com/cpsgate/cpsgate/history"
+	"github.com/cpsgate/cpsgate/internal/gctune"
 	"github.com/cpsgate/cpsgate/internal/clone"
 	"github.com/cpsgate/cpsgate/report"
 )
+
+// reportGCPercent is GOGC for a report (gctune.Steady).
+const reportGCPercent = 200
 
 type reportOptions struct {
 	from, to, branch, format, out, config, configRev string
@@ -70,6 +74,8 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 	if isTerminal(e.stderr) {
 		progress = history.Progress(e.stderr)
 	}
+	// A year of history allocates gigabytes and keeps tens of megabytes.
+	defer gctune.Steady(e.getenv, reportGCPercent)()
 	in, err := history.Load(ctx, repo, history.Options{From: o.from, To: o.to, Branch: o.branch, Config: o.config, ConfigRev: o.configRev, External: clone.VersionedReader(ctx, dirs, repo.Root()), Progress: progress, Prepare: report.Prepare})
 	if err != nil {
 		return err

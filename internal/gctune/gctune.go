@@ -1,0 +1,62 @@
+// Package gctune sets the garbage collector of cpsgate's processes, which
+// are short-lived: collecting less often than Go's default saves a good
+// part of a check's CPU time. The environment's GOGC and GOMEMLIMIT, when
+// set, win over every setting here.
+package gctune
+
+import (
+	"runtime"
+	"runtime/debug"
+	"sync/atomic"
+)
+
+// GOGC, unless the environment sets it: FirstPercent until the first
+// collection, which it puts at a 40 MB heap (a boulder-scale check peaks at
+// about half of that and ends before it), then Percent.
+const (
+	FirstPercent = 1000
+	Percent      = 400
+)
+
+// MemoryLimit is the heap size past which the collector runs regardless of
+// GOGC, unless the environment sets GOMEMLIMIT: a large CA's check
+// (thousands of flags set in hundreds of files) would otherwise grow its
+// heap to five times what it keeps, and a CI runner's memory with it.
+const MemoryLimit = 1 << 30
+
+// after is GOGC after the first collection: Percent, or Steady's.
+var after atomic.Int32
+
+func init() { after.Store(Percent) }
+
+// Start sets the collector for the process: GOGC FirstPercent until the
+// first collection (at a heap of 4 MB times the percentage over 100), then
+// Percent, and the memory limit; getenv reads the environment.
+func Start(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(FirstPercent)
+		// The cleanup of an object unreachable from the start runs after
+		// the first collection.
+		runtime.AddCleanup(new([64]byte), func(struct{}) { debug.SetGCPercent(int(after.Load())) }, struct{}{})
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(MemoryLimit)
+	}
+}
+
+// Steady sets GOGC to percent, unless the environment sets it, and returns
+// what restores the setting before: for a command that runs long and
+// allocates much while it keeps little (the report of a year of history),
+// whose heap Percent would let grow to five times what it keeps.
+func Steady(getenv func(string) string, percent int) (restore func()) {
+	if getenv("GOGC") != "" {
+		return func() {}
+	}
+	// Also after the first collection, if it is still to come.
+	beforeAfter := after.Swap(int32(percent))
+	before := debug.SetGCPercent(percent)
+	return func() {
+		after.Store(beforeAfter)
+		debug.SetGCPercent(before)
+	}
+}
