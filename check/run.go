@@ -12,6 +12,7 @@ import (
 	"github.com/cpsgate/cpsgate/change"
 	"github.com/cpsgate/cpsgate/config"
 	"github.com/cpsgate/cpsgate/cps"
+	"github.com/cpsgate/cpsgate/diag"
 	"github.com/cpsgate/cpsgate/evidence"
 	"github.com/cpsgate/cpsgate/flags"
 	"github.com/cpsgate/cpsgate/params"
@@ -335,16 +336,24 @@ func reviews(head *State, added []review.Review, ch Change) []policies.Review {
 
 // registryReviews lists the reviews of reg, marking those in added new.
 func registryReviews(reg *flags.Registry, added []review.Review) []policies.Review {
-	isNew := map[string]bool{}
+	isNew := map[diag.Pos]bool{}
 	for _, r := range added {
-		isNew[r.Pos.String()] = true
+		isNew[r.Pos] = true
 	}
-	var out []policies.Review
-	if reg != nil {
-		for _, e := range reg.Flags {
-			for _, r := range e.Reviews {
-				out = append(out, inputReview(r, len(isNew) > 0 && isNew[r.Pos.String()]))
-			}
+	if reg == nil {
+		return nil
+	}
+	n := 0
+	for _, e := range reg.Flags {
+		n += len(e.Reviews)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]policies.Review, 0, n)
+	for _, e := range reg.Flags {
+		for _, r := range e.Reviews {
+			out = append(out, inputReview(r, len(isNew) > 0 && isNew[r.Pos]))
 		}
 	}
 	return out
