@@ -6,6 +6,7 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -50,8 +51,32 @@ func (o *obj) strOmit(k, v string) *obj {
 }
 
 func (o *obj) term(k string, v *ast.Term) *obj {
-	o.kv = append(o.kv, [2]*ast.Term{ast.StringTerm(k), v})
+	o.kv = append(o.kv, [2]*ast.Term{ast.InternedTerm(k), v})
 	return o
+}
+
+// The member names of the input's objects are interned (shared terms, not
+// one per member of every object).
+func init() { ast.InternStringTerm(jsonNames(reflect.TypeFor[Input](), map[reflect.Type]bool{})...) }
+
+// jsonNames returns the JSON member names of struct type t and of the
+// structs its fields hold.
+func jsonNames(t reflect.Type, seen map[reflect.Type]bool) []string {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || seen[t] {
+		return nil
+	}
+	seen[t] = true
+	var names []string
+	for f := range t.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+			names = append(names, name)
+		}
+		names = append(names, jsonNames(f.Type, seen)...)
+	}
+	return names
 }
 
 func (o *obj) done() *ast.Term { return ast.ObjectTerm(o.kv...) }
