@@ -13,8 +13,8 @@ import (
 	"github.com/cpsgate/cpsgate/evidence"
 	"github.com/cpsgate/cpsgate/gitrepo"
 	"github.com/cpsgate/cpsgate/history"
-	"github.com/cpsgate/cpsgate/internal/gctune"
 	"github.com/cpsgate/cpsgate/internal/clone"
+	"github.com/cpsgate/cpsgate/internal/gctune"
 	"github.com/cpsgate/cpsgate/report"
 )
 
