@@ -10,12 +10,15 @@ import (
 )
 
 // RegistryCache decodes the versions of a registry that share most of
-// their entries, as the versions of one history do, decoding each distinct
-// entry once. Its Decode gives what DecodeRegistry gives. It is safe for
-// concurrent use.
+// their entries, as the versions of one history do, decoding each entry
+// that a version shares with the one decoded before it once. Its Decode
+// gives what DecodeRegistry gives. It is safe for concurrent use.
 type RegistryCache struct {
-	mu      sync.Mutex
-	entries map[string]cachedEntry // entry text -> decoded, for file
+	mu sync.Mutex
+	// entries are the entries of the version decoded last and of this one,
+	// by text (for file): a year of history adds thousands of reviews, and
+	// every version of an entry kept would keep them all.
+	entries, last map[string]cachedEntry
 }
 
 // cachedEntry is one entry decoded on its own, its lines counted as if it
@@ -38,7 +41,7 @@ type movedEntry struct {
 
 // NewRegistryCache returns an empty cache.
 func NewRegistryCache() *RegistryCache {
-	return &RegistryCache{entries: map[string]cachedEntry{}}
+	return &RegistryCache{entries: map[string]cachedEntry{}, last: map[string]cachedEntry{}}
 }
 
 // Decode is DecodeRegistry(file, src).
@@ -54,6 +57,9 @@ func NewRegistryCache() *RegistryCache {
 // error, duplicate name, block scalar or other layout decodes the whole file
 // with DecodeRegistry, for its errors and their positions.
 func (c *RegistryCache) Decode(file string, src []byte) (*Registry, error) {
+	c.mu.Lock()
+	c.last, c.entries = c.entries, make(map[string]cachedEntry, len(c.entries))
+	c.mu.Unlock()
 	if len(src) <= MaxRegistrySize {
 		if reg := c.decodeSplit(file, src); reg != nil {
 			return reg, nil
@@ -161,6 +167,11 @@ func (c *RegistryCache) shifted(ce cachedEntry, delta int) Entry {
 func (c *RegistryCache) entry(file string, text []byte) cachedEntry {
 	c.mu.Lock()
 	ce, hit := c.entries[string(text)]
+	if !hit {
+		if ce, hit = c.last[string(text)]; hit {
+			c.entries[string(text)] = ce
+		}
+	}
 	c.mu.Unlock()
 	if hit && ce.file == file {
 		return ce
