@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Scale goals of issue 15 and 14, measured on generated repositories by
 # BenchmarkCheckScale (check run as a process: wall time, CPU time and peak
-# RSS per check), and judged here:
+# RSS per check), BenchmarkParamsOverhead, BenchmarkCheckVsFloor,
+# BenchmarkCheckVsOPAEval and BenchmarkReportScale, and judged here:
 #
-#   testdata/scale.sh              # every case, 3 runs each (~10 minutes on 2 cores)
+#   testdata/scale.sh              # every case, 3 runs each (~15 minutes on 2 cores)
 #   BENCHTIME=5x testdata/scale.sh
 #
 # Prints one line per goal with the figures and PASS or FAIL; exits 1 when a
@@ -14,6 +15,10 @@ cd "$(dirname "$0")/.."
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 go test ./cmd/cpsgate -run '^$' -bench 'CheckScale$|ParamsOverhead' -benchtime "${BENCHTIME:-3x}" -timeout 60m 2>&1 | tee "$out" >&2 || true
+# Boulder scale, against the floor program and opa eval (skipped without opa
+# on PATH), 20 interleaved runs each; the report over 70,000 commits.
+go test ./cmd/cpsgate -run '^$' -bench 'CheckVsFloor|CheckVsOPAEval' -benchtime 20x 2>&1 | tee -a "$out" >&2 || true
+go test ./cmd/cpsgate -run '^$' -bench 'ReportScale/commits=70000/relevant=2000$' -benchtime "${BENCHTIME:-3x}" -timeout 60m 2>&1 | tee -a "$out" >&2 || true
 awk '
 /^BenchmarkParamsOverhead\// {
 	name = $1; sub(/^BenchmarkParamsOverhead\//, "", name); sub(/-[0-9]+$/, "", name)
@@ -28,6 +33,18 @@ awk '
 		if ($(i+1) == "s/check") wall[name] = $i
 		if ($(i+1) == "cpu-s/check") cpu[name] = $i
 		if ($(i+1) == "MB-peak-rss") rss[name] = $i
+	}
+}
+/^BenchmarkCheckVs(Floor|OPAEval)-/ {
+	name = $1; sub(/^BenchmarkCheckVs/, "", name); sub(/-[0-9]+$/, "", name)
+	for (i = 3; i < NF; i++) if ($(i+1) == "ratio") vs[name] = $i
+}
+/^BenchmarkReportScale\// {
+	for (i = 3; i < NF; i++) {
+		if ($(i+1) == "ratio") rratio = $i
+		if ($(i+1) == "MB-peak-rss") rrss = $i
+		if ($(i+1) == "report-s/op") rwall = $i
+		if ($(i+1) == "gitlog-s/op") rgit = $i
 	}
 }
 function c(f, s, cfg, pct, p, ch) {
@@ -62,5 +79,13 @@ END {
 			goal(what, pwall[name] <= 1.2, sprintf("+%.0f%% wall, +%.0f%% cpu", 100 * (pwall[name] - 1), 100 * (pcpu[name] - 1)))
 		else goal(what, 0, "not measured")
 	}
+	if ("Floor" in vs) goal("boulder check <= 1.5x the floor program", vs["Floor"] <= 1.5, sprintf("%.2fx", vs["Floor"]))
+	else goal("boulder check <= 1.5x the floor program", 0, "not measured")
+	if ("OPAEval" in vs) goal("boulder check <= 0.7x opa eval", vs["OPAEval"] <= 0.7, sprintf("%.2fx", vs["OPAEval"]))
+	else goal("boulder check <= 0.7x opa eval", 0, "not measured (opa not on PATH?)")
+	if (rratio != "") {
+		goal("report, 70,000 commits (2,000 relevant) <= 1.5x git log -p", rratio <= 1.5, sprintf("%.2f s vs %.2f s (%.2fx)", rwall, rgit, rratio))
+		goal("report, 70,000 commits (2,000 relevant) <= 256 MB", rrss <= 256, sprintf("%.0f MB", rrss))
+	} else goal("report, 70,000 commits", 0, "not measured")
 	exit failed
 }' "$out"
