@@ -247,7 +247,7 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 			l.readAhead(repo, snaps[i:min(i+readAhead, len(snaps))])
 		}
 		next := l.load(snaps[i], prev, entry.Files)
-		snaps[i] = nil // its blobs are read
+		snaps[i], entries[i] = nil, nil // read: let them go
 		prep.add(in.Steps, i, report.Step{
 			Commit: report.Commit{SHA: entry.SHA, Date: entry.Date, Author: entry.Author, Subject: entry.Subject, Message: entry.Message},
 			Before: prev.st, After: next.st, Versions: next.versions, Problems: next.problems,
