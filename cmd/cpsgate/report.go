@@ -18,8 +18,8 @@ import (
 	"github.com/cpsgate/cpsgate/report"
 )
 
-// reportGCPercent is GOGC for a report (gctune.Steady).
-const reportGCPercent = 200
+// reportHeapBudget is the heap a report keeps within (gctune.Budget).
+const reportHeapBudget = 160 << 20
 
 type reportOptions struct {
 	from, to, branch, format, out, config, configRev string
@@ -75,7 +75,7 @@ func (e *env) runReport(ctx context.Context, o *reportOptions) error {
 		progress = history.Progress(e.stderr)
 	}
 	// A year of history allocates gigabytes and keeps tens of megabytes.
-	defer gctune.Steady(e.getenv, reportGCPercent)()
+	defer gctune.Budget(e.getenv, reportHeapBudget)()
 	in, err := history.Load(ctx, repo, history.Options{From: o.from, To: o.to, Branch: o.branch, Config: o.config, ConfigRev: o.configRev, External: clone.VersionedReader(ctx, dirs, repo.Root()), Progress: progress, Prepare: report.Prepare})
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ package gctune
 import (
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync/atomic"
 )
 
@@ -24,7 +25,7 @@ const (
 // heap to five times what it keeps, and a CI runner's memory with it.
 const MemoryLimit = 1 << 30
 
-// after is GOGC after the first collection: Percent, or Steady's.
+// after is GOGC after the first collection: Percent, or Budget's.
 var after atomic.Int32
 
 func init() { after.Store(Percent) }
@@ -44,19 +45,64 @@ func Start(getenv func(string) string) {
 	}
 }
 
-// Steady sets GOGC to percent, unless the environment sets it, and returns
-// what restores the setting before: for a command that runs long and
-// allocates much while it keeps little (the report of a year of history),
-// whose heap Percent would let grow to five times what it keeps.
-func Steady(getenv func(string) string, percent int) (restore func()) {
+// Budget keeps the heap within about budget bytes, unless the environment
+// sets GOGC, and returns what restores the setting before: for a command
+// that runs long and allocates much while it keeps little (the report of a
+// year of history), whose heap Percent would let grow to five times what it
+// keeps. After each collection, GOGC is set so that the next one comes when
+// the heap reaches budget, but never under MinBudgetPercent: a heap that
+// keeps more than a third of the budget grows past it rather than the
+// collector running all the time.
+func Budget(getenv func(string) string, budget uint64) (restore func()) {
 	if getenv("GOGC") != "" {
 		return func() {}
 	}
 	// Also after the first collection, if it is still to come.
+	percent := budgetPercent(budget, liveHeap())
 	beforeAfter := after.Swap(int32(percent))
 	before := debug.SetGCPercent(percent)
+	var stopped atomic.Bool
+	var arm func()
+	arm = func() {
+		// The cleanup of an object unreachable from the start runs after
+		// the next collection.
+		runtime.AddCleanup(new([64]byte), func(struct{}) {
+			if stopped.Load() {
+				return
+			}
+			p := budgetPercent(budget, liveHeap())
+			after.Store(int32(p))
+			debug.SetGCPercent(p)
+			arm()
+		}, struct{}{})
+	}
+	arm()
 	return func() {
+		stopped.Store(true)
 		after.Store(beforeAfter)
 		debug.SetGCPercent(before)
 	}
+}
+
+// MinBudgetPercent is the least GOGC that Budget sets.
+const MinBudgetPercent = 100
+
+// budgetPercent is the GOGC that lets a heap that keeps live bytes grow to
+// budget: between MinBudgetPercent and Percent.
+func budgetPercent(budget, live uint64) int {
+	if live == 0 {
+		return Percent
+	}
+	p := int((budget - min(live, budget)) * 100 / live)
+	return max(MinBudgetPercent, min(Percent, p))
+}
+
+// liveHeap is what the last collection kept (0 before the first).
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
 }

@@ -50,27 +50,60 @@ func TestStart(t *testing.T) {
 	}
 }
 
-// TestSteady checks that Steady sets GOGC and restores it, unless the
-// environment sets GOGC.
-func TestSteady(t *testing.T) {
-	before := debug.SetGCPercent(400)
-	t.Cleanup(func() { debug.SetGCPercent(before) })
-	restore := Steady(func(string) string { return "" }, 150)
-	if got := gogc(); got != 150 {
-		t.Errorf("GOGC %d under Steady(150)", got)
+func TestBudgetPercent(t *testing.T) {
+	const mb = 1 << 20
+	tests := []struct {
+		budget, live uint64
+		want         int
+	}{
+		{200 * mb, 0, Percent},                 // before the first collection
+		{200 * mb, 10 * mb, Percent},           // 1,900% would do: at most Percent
+		{200 * mb, 50 * mb, 300},               // 50 -> 200
+		{200 * mb, 80 * mb, 150},               // 80 -> 200
+		{200 * mb, 100 * mb, 100},              // 100 -> 200
+		{200 * mb, 150 * mb, MinBudgetPercent}, // past a third: 2x, over the budget
+		{200 * mb, 300 * mb, MinBudgetPercent},
 	}
-	if got := after.Load(); got != 150 {
-		t.Errorf("GOGC after the first collection %d under Steady(150)", got)
+	for _, tt := range tests {
+		if got := budgetPercent(tt.budget, tt.live); got != tt.want {
+			t.Errorf("budgetPercent(%d MB, %d MB) = %d; want %d", tt.budget/mb, tt.live/mb, got, tt.want)
+		}
+	}
+}
+
+// ballast is kept alive by TestBudget: what the collections keep.
+var ballast []byte
+
+// TestBudget checks that Budget sets GOGC after each collection from what
+// it kept, that it restores the setting before, and that the environment's
+// GOGC wins.
+func TestBudget(t *testing.T) {
+	before := debug.SetGCPercent(400)
+	t.Cleanup(func() { debug.SetGCPercent(before); ballast = nil })
+	Budget(func(string) string { return "400" }, 1<<30)()
+	if got := gogc(); got != 400 {
+		t.Errorf("with GOGC set, Budget changed GOGC to %d", got)
+	}
+	ballast = make([]byte, 40<<20)
+	restore := Budget(func(string) string { return "" }, 80<<20)
+	// The collections keep about 40 MB of an 80 MB budget: GOGC about 100.
+	got := gogc()
+	for deadline := time.Now().Add(10 * time.Second); (got < MinBudgetPercent || got > 110) && time.Now().Before(deadline); got = gogc() {
+		runtime.GC() // the cleanup runs on its own goroutine after a collection
+		time.Sleep(time.Millisecond)
+	}
+	if got < MinBudgetPercent || got > 110 {
+		t.Errorf("GOGC %d with 40 MB kept of an 80 MB budget; want about 100", got)
 	}
 	restore()
 	if got := gogc(); got != 400 {
 		t.Errorf("GOGC %d after restore; want 400", got)
 	}
-	if got := after.Load(); got != Percent {
-		t.Errorf("GOGC after the first collection %d after restore; want %d", got, Percent)
-	}
-	Steady(func(string) string { return "400" }, 150)()
+	// Collections after restore leave GOGC alone.
+	runtime.GC()
+	time.Sleep(10 * time.Millisecond)
+	runtime.GC()
 	if got := gogc(); got != 400 {
-		t.Errorf("with GOGC set, Steady changed GOGC to %d", got)
+		t.Errorf("GOGC %d after restore and collections; want 400", got)
 	}
 }
