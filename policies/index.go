@@ -21,6 +21,9 @@ type Index struct {
 	// To maps each section ID that a flag's head `cps` names (any flag,
 	// any status) to the names of those flags, sorted.
 	LinksTo map[string][]string `json:"links_to"`
+	// UnknownLinks is LinksTo restricted to the section IDs that Sections
+	// does not have.
+	UnknownLinks map[string][]string `json:"unknown_links"`
 	// Uncovered are the [flag, section] links of registered flags to
 	// sections of the head CPS that no review in Reviews names (the flag
 	// and the section, whatever its verdict), sorted.
@@ -98,7 +101,7 @@ type StaleLink struct {
 // index computes the index of in.
 func (in *Input) index() Index {
 	out := Index{
-		LinksTo: map[string][]string{}, FlagChanges: map[string][]int{}, UncoveredLinks: [][2]string{}, StaleLinks: []StaleLink{}, NewReviews: []int{},
+		LinksTo: map[string][]string{}, UnknownLinks: map[string][]string{}, FlagChanges: map[string][]int{}, UncoveredLinks: [][2]string{}, StaleLinks: []StaleLink{}, NewReviews: []int{},
 		Unregistered: []string{}, Unlinked: []string{}, Unsourced: []string{}, ChangedTrees: []string{}, ValueRanges: map[string]ValueRange{},
 		ParameterChecks: []ConstraintRef{}, ParameterBoundErrors: []ConstraintRef{}, ValuelessParameters: []string{},
 		ParameterRelations: map[string][]int{}, RetypedParameters: []string{}, ParameterLinksTo: map[string][]string{},
@@ -158,8 +161,11 @@ func (in *Input) index() Index {
 			return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(i, j))
 		})
 	}
-	for _, names := range out.LinksTo {
+	for s, names := range out.LinksTo {
 		slices.Sort(names)
+		if _, ok := in.Sections[s]; !ok {
+			out.UnknownLinks[s] = names
+		}
 	}
 	for _, names := range out.ParameterLinksTo {
 		slices.Sort(names)
@@ -293,6 +299,7 @@ func linkHash(s *Section) string {
 func (x *Index) term() *ast.Term {
 	return newObj(16).
 		term("links_to", mapOf(x.LinksTo, func(names *[]string) *ast.Term { return stringsTerm(*names) })).
+		term("unknown_links", mapOf(x.UnknownLinks, func(names *[]string) *ast.Term { return stringsTerm(*names) })).
 		term("uncovered_links", arrayOf(x.UncoveredLinks, func(p *[2]string) *ast.Term { return stringsTerm(p[:]) })).
 		term("stale_links", arrayOf(x.StaleLinks, func(s *StaleLink) *ast.Term {
 			return newObj(3).str("flag", s.Flag).str("section", s.Section).num("review", s.Review).done()

@@ -54,6 +54,13 @@ else := {section: names |
 	}
 }
 
+# links_to restricted to the sections the CPS does not have.
+unknown_links := input.index.unknown_links if input.index
+else := {section: names |
+	some section, names in links_to
+	not input.sections[section]
+}
+
 # The [flag, section] links of registered flags to sections of the head CPS
 # that no review, old or new and whatever its verdict, names.
 uncovered_links := {[link[0], link[1]] | some link in input.index.uncovered_links} if input.index

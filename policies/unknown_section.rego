@@ -44,8 +44,7 @@ warn contains finding if {
 }
 
 unknown_section_links contains finding if {
-	some section, names in links_to
-	not input.sections[section]
+	some section, names in unknown_links
 	some name in names
 	flag := live(name)
 	finding := {
