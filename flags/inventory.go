@@ -132,13 +132,6 @@ func (inv *Inventory) SettingList() []Setting {
 	return out
 }
 
-// ListSettings turns inv's settings into the listed form
-// (ListedSettings), in the order of AllSettings: for a loader that joins
-// the settings of several inventories as lists.
-func (inv *Inventory) ListSettings() {
-	inv.ListedSettings, inv.joined = inv.SettingList(), nil
-}
-
 // SharesSettings reports whether inv and o hold one list of settings (or
 // both none), which a loader shares between revisions when no source
 // changed: their settings are then the same.
