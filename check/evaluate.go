@@ -15,10 +15,10 @@ import (
 // revisions loaded, policies evaluated. external reads CPS documents kept in
 // other repositories (nil: such documents are an error).
 //
-// builtins, when not nil, returns the engine of the built-in policies alone,
+// builtins, when not nil, is the engine of the built-in policies alone,
 // compiled ahead (see CompileBuiltins); it serves when the gate has no user
-// policies.
-func Evaluate(ctx context.Context, base, head Snapshot, cfgPath string, ch Change, external DocReader, builtins func() (*policies.Engine, error)) (*Outcome, error) {
+// policies, and is stopped when it has.
+func Evaluate(ctx context.Context, base, head Snapshot, cfgPath string, ch Change, external DocReader, builtins *Builtins) (*Outcome, error) {
 	cfg, gateRev, err := revision.LoadConfig(base, head, cfgPath)
 	if err != nil {
 		return nil, err
@@ -49,9 +49,12 @@ func Evaluate(ctx context.Context, base, head Snapshot, cfgPath string, ch Chang
 			return
 		}
 		if user := revision.UserPolicies(gate); len(user) > 0 || builtins == nil {
+			if builtins != nil {
+				builtins.stop() // its CPU is this compilation's now
+			}
 			eng, engErr = policies.New(ctx, user)
 		} else {
-			eng, engErr = builtins()
+			eng, engErr = builtins.engine()
 		}
 	}()
 	loads.Go(func() {
@@ -82,21 +85,39 @@ func Evaluate(ctx context.Context, base, head Snapshot, cfgPath string, ch Chang
 	return runInput(ctx, eng, baseState, headState, ch, in, set)
 }
 
+// Builtins is the engine of the built-in policies alone, compiled ahead of
+// a check (CompileBuiltins): most gates add no policy of their own.
+type Builtins struct {
+	done chan struct{}
+	eng  *policies.Engine
+	err  error
+	stop context.CancelFunc
+}
+
 // CompileBuiltins starts compiling the built-in policies at once: the first
 // steps of a check mostly wait for git, and most gates add no policy of their
-// own. The returned function waits for the engine.
-func CompileBuiltins(ctx context.Context) func() (*policies.Engine, error) {
-	var (
-		eng  *policies.Engine
-		err  error
-		done = make(chan struct{})
-	)
+// own.
+func CompileBuiltins(ctx context.Context) *Builtins {
+	ctx, stop := context.WithCancel(ctx)
+	b := &Builtins{done: make(chan struct{}), stop: stop}
 	go func() {
-		defer close(done)
-		eng, err = policies.New(ctx, nil)
+		defer close(b.done)
+		b.eng, b.err = policies.New(ctx, nil)
+		stop()
 	}()
-	return func() (*policies.Engine, error) {
-		<-done
-		return eng, err
-	}
+	return b
+}
+
+// BuiltinEngine returns eng, the built-in policies alone compiled already,
+// as CompileBuiltins does.
+func BuiltinEngine(eng *policies.Engine) *Builtins {
+	b := &Builtins{done: make(chan struct{}), eng: eng, stop: func() {}}
+	close(b.done)
+	return b
+}
+
+// engine waits for the engine.
+func (b *Builtins) engine() (*policies.Engine, error) {
+	<-b.done
+	return b.eng, b.err
 }

@@ -105,8 +105,12 @@ func Builtin() []Module {
 // query once. Errors in the user's modules come back as diag.Errors with
 // file:line:col positions: a syntax or type error, a package other than
 // cpsgate or cpsgate.*, deny or warn declared outside package cpsgate, or a
-// call to a built-in function that policies may not use.
+// call to a built-in function that policies may not use. A compilation
+// whose ctx is done stops and returns an error, never an engine.
 func New(ctx context.Context, user []Module) (*Engine, error) {
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
 	caps := capabilities()
 	var errs diag.Errors
 	seen := make(map[string]bool)
@@ -168,7 +172,23 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 	if len(user) == 0 {
 		compiler = compiler.WithSkipStages(checkStages...)
 	}
-	if compiler.Compile(mods); compiler.Failed() {
+	for _, id := range stopAfter {
+		compiler = compiler.WithStageAfterID(id, ast.CompilerStageDefinition{
+			Name:       "cpsgate_stop_after_" + string(id),
+			MetricName: "cpsgate_stop_after_" + string(id),
+			Stage: func(*ast.Compiler) *ast.Error {
+				if ctx.Err() != nil {
+					return ast.NewError(ast.CompileErr, nil, "compilation stopped")
+				}
+				return nil
+			},
+		})
+	}
+	compiler.Compile(mods)
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
+	if compiler.Failed() {
 		return nil, toDiag(compiler.Errors).Err()
 	}
 	opts := []func(*rego.Rego){
@@ -178,6 +198,9 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 		rego.StrictBuiltinErrors(true),
 	}
 	prepared, err := rego.New(append(slices.Clip(opts), rego.Query(query))...).PrepareForEval(ctx)
+	if err := stopped(ctx); err != nil {
+		return nil, err
+	}
 	if err != nil {
 		return nil, toDiag(err).Err()
 	}
@@ -187,6 +210,28 @@ func New(ctx context.Context, user []Module) (*Engine, error) {
 		return rego.New(append(slices.Clip(opts), rego.Query(denyQuery))...).PrepareForEval(context.Background())
 	})
 	return e, nil
+}
+
+// stopAfter are the compiler stages after which a compilation whose context
+// is done stops (the longest ones, none of them skipped): a check whose gate
+// has policies of its own stops compiling the built-in policies alone.
+var stopAfter = []ast.StageID{
+	ast.StageResolveRefs,
+	ast.StageRewriteLocalVars,
+	ast.StageRewriteExprTerms,
+	ast.StageSetGraph,
+	ast.StageCheckSafetyRuleBodies,
+	ast.StageRewriteDynamicTerms,
+	ast.StageBuildRuleIndices,
+}
+
+// stopped is the error of a compilation whose context is done: it returns
+// no engine, even one it completed.
+func stopped(ctx context.Context) error {
+	if err := context.Cause(ctx); err != nil {
+		return fmt.Errorf("policies: compilation stopped: %w", err)
+	}
+	return nil
 }
 
 // checkStages are the compiler stages that only check the modules, without

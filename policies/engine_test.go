@@ -2,6 +2,7 @@ package policies
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -391,5 +392,55 @@ func TestEvalDenyErrors(t *testing.T) {
 	_, err = eng.EvalDeny(context.Background(), newInput(nil))
 	if err == nil || !strings.Contains(err.Error(), "policy/bad.rego:3") || !strings.Contains(err.Error(), "message must be a non-empty string") {
 		t.Errorf("EvalDeny of a malformed finding: got %v, want an error at policy/bad.rego:3 about the message", err)
+	}
+}
+
+// doneAfter is a context that is done from its n-th Err call on: it stops a
+// compilation at the n-th point where New looks at its context.
+type doneAfter struct {
+	context.Context
+	n     int
+	calls int
+}
+
+func (c *doneAfter) Err() error {
+	c.calls++
+	if c.calls >= c.n {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestNewStopped: a compilation whose context is done, before it starts,
+// at any stage after which it looks, or once it completed, returns an error
+// and no engine (a check whose gate has policies of its own stops compiling
+// the built-in policies alone).
+func TestNewStopped(t *testing.T) {
+	user := []Module{{File: ".cpsgate/policies/own.rego", Src: []byte("package cpsgate\n\ndeny contains {\"rule\": \"own\", \"msg\": \"m\"} if input.never\n")}}
+	// New looks before compiling, after each stage of stopAfter, after the
+	// compilation and after preparing the query.
+	looks := 1 + len(stopAfter) + 2
+	for _, mods := range [][]Module{nil, user} {
+		for n := 1; n <= looks; n++ {
+			ctx := &doneAfter{Context: context.Background(), n: n}
+			eng, err := New(ctx, mods)
+			if diff := cmp.Diff(eng == nil, true); diff != "" {
+				t.Errorf("user modules %d, done at look %d: engine returned (-got +want):\n%s", len(mods), n, diff)
+			}
+			if diff := cmp.Diff(errors.Is(err, context.Canceled), true); diff != "" {
+				t.Errorf("user modules %d, done at look %d: error %v, want context.Canceled (-got +want):\n%s", len(mods), n, err, diff)
+			}
+			// It stops at once: at most the look after the compiler returns.
+			if ctx.calls > n+1 {
+				t.Errorf("user modules %d, done at look %d: looked %d times, want at most %d", len(mods), n, ctx.calls, n+1)
+			}
+		}
+		never := &doneAfter{Context: context.Background(), n: 1 << 30}
+		if _, err := New(never, mods); err != nil {
+			t.Errorf("user modules %d, never done: %v", len(mods), err)
+		}
+		if diff := cmp.Diff(never.calls, looks); diff != "" {
+			t.Errorf("user modules %d, never done: looks at its context (-got +want):\n%s", len(mods), diff)
+		}
 	}
 }

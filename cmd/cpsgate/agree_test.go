@@ -74,7 +74,7 @@ func agree(t *testing.T, dir string, commits []agreeCommit) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	builtins := func() (*policies.Engine, error) { return eng, nil }
+	builtins := check.BuiltinEngine(eng)
 	in, err := history.Load(ctx, repo, history.Options{From: commits[0].sha, To: commits[len(commits)-1].sha, Branch: "HEAD", Config: ".cpsgate.yaml"})
 	if err != nil {
 		t.Fatal(err)
