@@ -105,6 +105,7 @@ func CompileBuiltins(ctx context.Context) *Builtins {
 		b.eng, b.err = policies.New(ctx, nil)
 		stop()
 	}()
+	go policies.ParseBuiltins() // on the other core, while git starts
 	return b
 }
 

@@ -268,20 +268,39 @@ func isForbidden(b *ast.Builtin) bool {
 	return b.Nondeterministic || slices.Contains(forbiddenBuiltins, b.Name)
 }
 
-// parsedBuiltins are the modules of Builtin, parsed once per process: New
-// compiles them (the compiler works on copies) and Rules reads their
+// parsedBuiltins are the modules of Builtin, each parsed once per process:
+// New compiles them (the compiler works on copies) and Rules reads their
 // METADATA.
-var parsedBuiltins = sync.OnceValues(func() ([]*ast.Module, error) {
-	caps := capabilities()
-	var mods []*ast.Module
-	for _, m := range Builtin() {
-		mod, err := parseModule(m, caps)
+func parsedBuiltins() ([]*ast.Module, error) {
+	parsers := builtinParsers()
+	mods := make([]*ast.Module, len(parsers))
+	for i, parse := range parsers {
+		mod, err := parse()
 		if err != nil {
 			return nil, err
 		}
-		mods = append(mods, mod)
+		mods[i] = mod
 	}
 	return mods, nil
+}
+
+// ParseBuiltins parses the built-in modules, the last first: run
+// concurrently with New, which parses them the first first, it parses on
+// the other core (each module is parsed once per process).
+func ParseBuiltins() {
+	parsers := builtinParsers()
+	for i := len(parsers) - 1; i >= 0; i-- {
+		_, _ = parsers[i]() // an error is New's to report
+	}
+}
+
+var builtinParsers = sync.OnceValue(func() []func() (*ast.Module, error) {
+	caps := capabilities()
+	var parsers []func() (*ast.Module, error)
+	for _, m := range Builtin() {
+		parsers = append(parsers, sync.OnceValues(func() (*ast.Module, error) { return parseModule(m, caps) }))
+	}
+	return parsers
 })
 
 func parseModule(m Module, caps *ast.Capabilities) (*ast.Module, error) {

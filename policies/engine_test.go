@@ -444,3 +444,30 @@ func TestNewStopped(t *testing.T) {
 		}
 	}
 }
+
+// TestParseBuiltins: the modules parsed on two goroutines at once (a check
+// runs ParseBuiltins alongside New) are those of Builtin, in order, each
+// parsed as parseModule does (go test -race checks the sharing).
+func TestParseBuiltins(t *testing.T) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ParseBuiltins()
+	}()
+	got, err := parsedBuiltins()
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotText, wantText []string
+	for i, m := range Builtin() {
+		want, err := parseModule(m, capabilities())
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotText, wantText = append(gotText, got[i].String()), append(wantText, want.String())
+	}
+	if diff := cmp.Diff(gotText, wantText); diff != "" {
+		t.Errorf("parsed built-in modules (-got +want):\n%s", diff)
+	}
+}
