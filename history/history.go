@@ -281,9 +281,10 @@ func Load(ctx context.Context, repo Git, o Options) (*report.Input, error) {
 	return in, nil
 }
 
-// preparing hands steps to Options.Prepare, as many at once as there are
-// cores: the loader waits for one to finish before it reads on, so that
-// only a few states are alive at a time.
+// preparing hands steps to Options.Prepare, one more at once than there
+// are cores (so that a core freed while the loader reads the next state
+// finds work): the loader waits for one to finish before it reads on, so
+// that only a few states are alive at a time.
 type preparing struct {
 	ctx     context.Context
 	prepare func(context.Context, report.Step) (report.Step, error)
@@ -293,7 +294,7 @@ type preparing struct {
 }
 
 func newPreparing(ctx context.Context, prepare func(context.Context, report.Step) (report.Step, error), n int) *preparing {
-	return &preparing{ctx: ctx, prepare: prepare, slots: make(chan struct{}, runtime.GOMAXPROCS(0)), errs: make([]error, n)}
+	return &preparing{ctx: ctx, prepare: prepare, slots: make(chan struct{}, runtime.GOMAXPROCS(0)+1), errs: make([]error, n)}
 }
 
 // add sets steps[i] to s, prepared when there is a Prepare.
