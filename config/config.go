@@ -354,6 +354,7 @@ func (c *Config) Paths() (exact []string, globs []string) {
 		} else if s.Glob != "" {
 			globs = append(globs, s.Glob)
 		}
+		globs = append(globs, flags.MoreGlobs(s)...)
 	}
 	for _, t := range c.Tests {
 		globs = append(globs, t.Glob)

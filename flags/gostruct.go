@@ -29,6 +29,15 @@ type goStructSource struct{}
 
 func (goStructSource) Kind() string { return KindGoStruct }
 
+// Globs: the struct of a Go file is read with the other files of its
+// package (see Discover).
+func (goStructSource) Globs(spec SourceSpec) []string {
+	if !strings.HasSuffix(spec.Path, ".go") {
+		return nil // a directory: its path covers its files
+	}
+	return []string{path.Join(path.Dir(spec.Path), "*.go")}
+}
+
 func (goStructSource) Fields() []Field {
 	return []Field{{Name: "path", Required: true}, {Name: "type", Required: true}}
 }

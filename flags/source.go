@@ -234,6 +234,24 @@ func ReadsFiles(spec SourceSpec) FileSource {
 	return fs
 }
 
+// PackageReader is a Source that reads more files than its spec's path and
+// glob name: a Go file's whole package (the struct embeds types declared in
+// the other files). Globs are the patterns of those files.
+type PackageReader interface {
+	Globs(spec SourceSpec) []string
+}
+
+// MoreGlobs returns the patterns of the files spec reads besides its path
+// and glob (see PackageReader): a change to any of them can change what it
+// finds, so the report and anything that asks which files a check reads
+// must watch them too.
+func MoreGlobs(spec SourceSpec) []string {
+	if r, ok := Lookup(spec.Kind).(PackageReader); ok {
+		return r.Globs(spec)
+	}
+	return nil
+}
+
 // discoverSource reads one spec into found.
 func discoverSource(fsys FS, spec SourceSpec, found *Found) error {
 	src := Lookup(spec.Kind)

@@ -860,11 +860,14 @@ func touches(spec flags.SourceSpec, changed []string) bool {
 	if fs := flags.ReadsFiles(spec); fs != nil {
 		glob = fs.Glob(spec)
 	}
+	more := flags.MoreGlobs(spec)
 	for _, p := range changed {
 		switch {
 		case spec.Path != "" && (p == spec.Path || strings.HasPrefix(p, strings.TrimSuffix(spec.Path, "/")+"/")):
 			return true
 		case glob != "" && gitrepo.Match(glob, p):
+			return true
+		case slices.ContainsFunc(more, func(g string) bool { return gitrepo.Match(g, p) }):
 			return true
 		}
 	}
