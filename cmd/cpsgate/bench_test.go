@@ -275,10 +275,14 @@ func asTheBinary(b *testing.B) {
 	b.Cleanup(func() { debug.SetGCPercent(before) })
 }
 
+// buildBinary builds cpsgate as the release does (.goreleaser.yaml): static
+// and trimmed.
 func buildBinary(tb testing.TB) string {
 	tb.Helper()
 	bin := filepath.Join(tb.TempDir(), "cpsgate")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
