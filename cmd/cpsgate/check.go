@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/cpsgate/cpsgate/internal/gctune"
+
 	"github.com/spf13/cobra"
 
 	"github.com/cpsgate/cpsgate/check"
@@ -78,6 +80,7 @@ Reviews attached to the change are read from --pr-body FILE: fenced
 }
 
 func (e *env) runCheck(ctx context.Context, o *checkOptions) error {
+	gctune.HugePages(e.getenv) // a check's heap is tens of MB, written once
 	if o.gh.enabled {
 		return e.runGitHub(ctx, o)
 	}

@@ -32,24 +32,29 @@ var after atomic.Int32
 func init() { after.Store(Percent) }
 
 // Start sets the collector for the process: GOGC FirstPercent until the
-// first collection after its own (at a heap of 4 MB times the percentage
-// over 100), then Percent, and the memory limit; and it asks for the first
-// HugeHeap bytes of the heap in huge pages, unless GODEBUG has disablethp=1.
-// getenv reads the environment.
+// first collection (at a heap of 4 MB times the percentage over 100), then
+// Percent, and the memory limit; getenv reads the environment.
 func Start(getenv func(string) string) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(FirstPercent)
-	}
-	if !strings.Contains(getenv("GODEBUG"), "disablethp=1") { // Go's own switch for its heap's huge pages
-		hugeHeap()
-	}
-	if getenv("GOGC") == "" {
 		// The cleanup of an object unreachable from the start runs after
 		// the first collection.
 		runtime.AddCleanup(new([64]byte), func(struct{}) { debug.SetGCPercent(int(after.Load())) }, struct{}{})
 	}
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(MemoryLimit)
+	}
+}
+
+// HugePages asks for the next HugeHeap bytes of the heap in transparent
+// huge pages, unless GODEBUG has disablethp=1 (Go's own switch for its heap's
+// huge pages); getenv reads the environment. It is for a command that
+// allocates a heap of tens of MB once and ends, a check: it costs one
+// collection at once. A command that collects often, the report, runs
+// slower with it (5.4 -> 6.3 s over 70,000 commits).
+func HugePages(getenv func(string) string) {
+	if !strings.Contains(getenv("GODEBUG"), "disablethp=1") {
+		hugeHeap()
 	}
 }
 

@@ -6,7 +6,7 @@ import (
 	"unsafe"
 )
 
-// HugeHeap is how much of the heap Start asks the kernel to back with
+// HugeHeap is how much of the heap HugePages asks the kernel to back with
 // transparent huge pages, where the system allows them on request (the
 // "madvise" setting, the default of most distributions): a boulder-scale
 // check's heap peaks at about 20 MB. Go no longer asks for them itself.
