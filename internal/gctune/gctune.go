@@ -32,18 +32,37 @@ var after atomic.Int32
 func init() { after.Store(Percent) }
 
 // Start sets the collector for the process: GOGC FirstPercent until the
-// first collection (at a heap of 4 MB times the percentage over 100), then
+// first collection the collector starts on its own (at a heap of 4 MB times the percentage over 100), then
 // Percent, and the memory limit; getenv reads the environment.
 func Start(getenv func(string) string) {
 	if getenv("GOGC") == "" {
 		debug.SetGCPercent(FirstPercent)
-		// The cleanup of an object unreachable from the start runs after
-		// the first collection.
-		runtime.AddCleanup(new([64]byte), func(struct{}) { debug.SetGCPercent(int(after.Load())) }, struct{}{})
+		afterFirst()
 	}
 	if getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(MemoryLimit)
 	}
+}
+
+// afterFirst sets GOGC to after's value once the collector has run on its
+// own: the cleanup of an object unreachable from the start runs after the
+// next collection, and a forced one (HugePages') arms it again.
+func afterFirst() {
+	runtime.AddCleanup(new([64]byte), func(struct{}) {
+		if automaticCollections() == 0 {
+			afterFirst()
+			return
+		}
+		debug.SetGCPercent(int(after.Load()))
+	}, struct{}{})
+}
+
+// automaticCollections is how many collections the collector started on
+// its own, not through runtime.GC.
+func automaticCollections() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/automatic:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 // HugePages asks for the next HugeHeap bytes of the heap in transparent

@@ -17,7 +17,8 @@ func gogc() uint64 {
 }
 
 // TestStart checks that GOGC is FirstPercent until the first collection
-// and Percent after it, and that the environment's GOGC wins.
+// that the collector starts on its own and Percent after it, and that the
+// environment's GOGC wins.
 func TestStart(t *testing.T) {
 	before := debug.SetGCPercent(100)
 	limit := debug.SetMemoryLimit(-1)
@@ -28,17 +29,23 @@ func TestStart(t *testing.T) {
 	}
 	Start(func(string) string { return "" })
 	tests := []struct {
-		name string
-		gc   bool
-		want uint64
+		name   string
+		forced bool // runtime.GC, as HugePages does
+		gc     bool
+		want   uint64
 	}{
 		{name: "before the first collection", want: FirstPercent},
-		{name: "after it", gc: true, want: Percent},
+		{name: "after a forced one", forced: true, want: FirstPercent},
+		{name: "after the first automatic one", gc: true, want: Percent},
 	}
 	for _, tt := range tests {
+		if tt.forced {
+			runtime.GC()
+			time.Sleep(10 * time.Millisecond) // for a cleanup that would run
+		}
 		got := gogc()
 		for deadline := time.Now().Add(10 * time.Second); tt.gc && got != tt.want && time.Now().Before(deadline); got = gogc() {
-			runtime.GC() // the cleanup runs on its own goroutine after a collection
+			collectOnItsOwn() // the cleanup runs on its own goroutine after it
 			time.Sleep(time.Millisecond)
 		}
 		if diff := cmp.Diff(got, tt.want); diff != "" {
@@ -77,6 +84,14 @@ var ballast []byte
 // TestBudget checks that Budget sets GOGC after each collection from what
 // it kept, that it restores the setting before, and that the environment's
 // GOGC wins.
+// collectOnItsOwn allocates until the collector runs on its own.
+func collectOnItsOwn() {
+	for n := automaticCollections(); automaticCollections() == n; {
+		ballast = make([]byte, 1<<20)
+	}
+	ballast = nil
+}
+
 func TestBudget(t *testing.T) {
 	before := debug.SetGCPercent(400)
 	t.Cleanup(func() { debug.SetGCPercent(before); ballast = nil })
