@@ -301,6 +301,9 @@ func DiscoverFiles(fsys FS, src FileSource, spec SourceSpec, found *Found) error
 	if found.FileKinds == nil {
 		found.FileKinds = map[string]string{}
 	}
+	if p, ok := fsys.(gitrepo.Prefetcher); ok {
+		p.Prefetch(files)
+	}
 	fp := spec.Fingerprint()
 	var errs diag.Errors
 	for _, file := range files {

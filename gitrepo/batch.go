@@ -162,21 +162,36 @@ func (c *catFile) reply(req string, limit int64) (object, error) {
 	return object{id: f[0], kind: f[1], data: data[:size]}, nil
 }
 
-// blobsBatch is how many requests Blobs writes before reading their
+// objectsBatch is how many requests objects writes before reading their
 // replies: few enough that they fit in a pipe's buffer while cat-file is
 // blocked writing replies.
-const blobsBatch = 256
+const objectsBatch = 256
 
 // Blobs reads the blobs ids through the batch process, writing the requests
 // of many at once rather than waiting for each reply: a blob that cannot be
 // read (missing, too large, not a blob) is nil, for the caller to read it
 // again the usual way and report why.
 func (r *Repo) Blobs(ids []string) [][]byte {
+	out := make([][]byte, len(ids))
+	for i, obj := range r.objects(ids) {
+		if obj.kind == "blob" {
+			out[i] = obj.data
+		}
+	}
+	return out
+}
+
+// objects reads the objects ids through the batch process, writing the
+// requests of many at once: one round trip to the process, not one per
+// object. An object that cannot be read (missing, too large, or after a
+// failure of the process) is the zero object, for the caller to read it
+// again the usual way and report why. The caller does not hold r.mu.
+func (r *Repo) objects(ids []string) []object {
 	r.batchMu.Lock()
 	defer r.batchMu.Unlock()
-	out := make([][]byte, len(ids))
-	for start := 0; start < len(ids); start += blobsBatch {
-		batch := ids[start:min(len(ids), start+blobsBatch)]
+	out := make([]object, len(ids))
+	for start := 0; start < len(ids); start += objectsBatch {
+		batch := ids[start:min(len(ids), start+objectsBatch)]
 		var req strings.Builder
 		for _, id := range batch {
 			if id == "" || strings.ContainsAny(id, "\n\x00 ") {
@@ -200,9 +215,9 @@ func (r *Repo) Blobs(ids []string) [][]byte {
 			obj, err := r.batch.reply(id, r.MaxBlobSize)
 			var tooLarge *tooLargeError
 			switch {
-			case err == nil && obj.kind == "blob":
-				out[start+i] = obj.data
-			case err == nil, err == errMissing, err == errAmbiguous, errors.As(err, &tooLarge):
+			case err == nil:
+				out[start+i] = obj
+			case err == errMissing, err == errAmbiguous, errors.As(err, &tooLarge):
 				// the stream is in sync: go on
 			default:
 				r.stopBatch(err)

@@ -260,29 +260,41 @@ func (r *Repo) walk(rev, prefix string, limit int) (names []string, ok bool, err
 		path string
 		tree map[string]entry
 	}
-	queue := []dir{{prefix, tree}}
-	for read := 1; len(queue) > 0; {
-		d := queue[0]
-		queue = queue[1:]
-		for name, e := range d.tree {
-			p := name
-			if d.path != "" {
-				p = d.path + "/" + name
-			}
-			switch e.mode & modeType {
-			case modeDir:
-				if read++; read > limit {
-					return nil, false, nil
+	// Level by level: the trees of a level are asked for at once.
+	level := []dir{{prefix, tree}}
+	for read := 1; len(level) > 0; {
+		var subs []string
+		for _, d := range level {
+			for _, e := range d.tree {
+				if e.mode&modeType == modeDir && len(subs) <= limit-read {
+					subs = append(subs, e.id)
 				}
-				sub, err := r.tree(e.id)
-				if err != nil {
-					return nil, false, err
-				}
-				queue = append(queue, dir{p, sub})
-			default:
-				names = append(names, markLink(e.mode, p))
 			}
 		}
+		r.prefetchTrees(subs)
+		var next []dir
+		for _, d := range level {
+			for name, e := range d.tree {
+				p := name
+				if d.path != "" {
+					p = d.path + "/" + name
+				}
+				switch e.mode & modeType {
+				case modeDir:
+					if read++; read > limit {
+						return nil, false, nil
+					}
+					sub, err := r.tree(e.id)
+					if err != nil {
+						return nil, false, err
+					}
+					next = append(next, dir{p, sub})
+				default:
+					names = append(names, markLink(e.mode, p))
+				}
+			}
+		}
+		level = next
 	}
 	return names, true, nil
 }
@@ -323,14 +335,63 @@ func (r *Repo) blob(id string) ([]byte, error) {
 	if data, ok := r.blobs[id]; ok { // another reader read it meanwhile
 		return data, nil
 	}
-	if r.blobBytes+len(obj.data) <= maxBlobCache {
+	r.cacheBlob(id, obj.data)
+	return obj.data, nil
+}
+
+// cacheBlob keeps the blob id, within maxBlobCache. The caller holds r.mu.
+func (r *Repo) cacheBlob(id string, data []byte) {
+	if r.blobBytes+len(data) <= maxBlobCache {
 		if r.blobs == nil {
 			r.blobs = map[string][]byte{}
 		}
-		r.blobs[id] = obj.data
-		r.blobBytes += len(obj.data)
+		r.blobs[id] = data
+		r.blobBytes += len(data)
 	}
-	return obj.data, nil
+}
+
+// Prefetcher is a Snapshot that reads many files at once faster than one by
+// one: a commit's, whose blobs it asks git for in one round trip. A reader
+// that is about to read names calls Prefetch first; ReadFile then finds
+// them cached. Prefetch never fails: what it cannot read is left to
+// ReadFile, which says why.
+type Prefetcher interface {
+	Prefetch(names []string)
+}
+
+// Prefetch reads the blobs of the regular files among names that are not
+// cached yet, in one round trip to the batch process.
+func (s commitSnapshot) Prefetch(names []string) {
+	r := s.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var ids []string
+	seen := map[string]bool{}
+	for _, name := range names {
+		p, err := cleanPath(name)
+		if err != nil {
+			continue
+		}
+		e, err := r.lookup(s.rev, p)
+		if err != nil || notFile(e.mode, p) != nil || seen[e.id] {
+			continue
+		}
+		if _, ok := r.blobs[e.id]; !ok {
+			seen[e.id] = true
+			ids = append(ids, e.id)
+		}
+	}
+	if len(ids) < 2 {
+		return // ReadFile reads one the usual way
+	}
+	r.mu.Unlock()
+	objs := r.objects(ids)
+	r.mu.Lock()
+	for _, obj := range objs {
+		if _, ok := r.blobs[obj.id]; !ok && obj.kind == "blob" {
+			r.cacheBlob(obj.id, obj.data)
+		}
+	}
 }
 
 // Index returns the snapshot of the staged files (stage 0 of the index).

@@ -673,3 +673,47 @@ func TestBlobsAreKept(t *testing.T) {
 		t.Errorf("ReadFile after Close = %q, want an error (the blob is gone and nothing is kept)", got["shared.json"])
 	}
 }
+
+// TestPrefetch checks that Prefetch caches the blobs of a commit's regular
+// files among the names, in one batch, and that ReadFile then answers as it
+// does without it, also for names that are no regular file.
+func TestPrefetch(t *testing.T) {
+	tr := newTestRepo(t)
+	tr.write(map[string]string{"a": "A", "b": "B", "dir/c": "C", "dir/d": "B"})
+	if err := os.Symlink("a", filepath.Join(tr.dir, "link")); err != nil {
+		t.Fatal(err)
+	}
+	head := tr.commit("c", nil)
+	names := []string{"a", "b", "dir/c", "dir/d", "missing", "dir", "link", "../a"}
+	read := func(snap Snapshot) map[string]string {
+		got := map[string]string{}
+		for _, name := range names {
+			data, err := snap.ReadFile(name)
+			if err != nil {
+				got[name] = "error: " + err.Error()
+				continue
+			}
+			got[name] = string(data)
+		}
+		return got
+	}
+	want := read(tr.open().Commit(head))
+
+	r := tr.open()
+	var s starts
+	s.watch(r)
+	snap := r.Commit(head)
+	snap.(Prefetcher).Prefetch(names)
+	r.mu.Lock()
+	cached := len(r.blobs)
+	r.mu.Unlock()
+	if cached != 3 { // A, B and C: dir/d is B
+		t.Errorf("Prefetch cached %d blobs; want 3", cached)
+	}
+	if diff := cmp.Diff(read(snap), want); diff != "" {
+		t.Errorf("ReadFile after Prefetch (-got +want):\n%s", diff)
+	}
+	if got := s.count("cat-file"); got != 1 {
+		t.Errorf("%d cat-file processes; want 1", got)
+	}
+}

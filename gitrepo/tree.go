@@ -114,6 +114,31 @@ func (r *Repo) tree(id string) (map[string]entry, error) {
 	return r.cacheTree(obj)
 }
 
+// prefetchTrees reads the trees ids that are not cached yet in one round
+// trip to the batch process and caches them; what it cannot read is left to
+// tree, which says why. The caller holds r.mu, which it releases meanwhile.
+func (r *Repo) prefetchTrees(ids []string) {
+	var want []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if _, ok := r.trees[id]; !ok && !seen[id] {
+			seen[id] = true
+			want = append(want, id)
+		}
+	}
+	if len(want) < 2 {
+		return // tree reads one the usual way
+	}
+	r.mu.Unlock()
+	objs := r.objects(want)
+	r.mu.Lock()
+	for _, obj := range objs {
+		if _, ok := r.trees[obj.id]; !ok && obj.kind == "tree" {
+			_, _ = r.cacheTree(obj) // a malformed tree is tree's to report
+		}
+	}
+}
+
 // cacheTree parses a tree object and remembers it by id.
 func (r *Repo) cacheTree(obj object) (map[string]entry, error) {
 	if obj.kind != "tree" {

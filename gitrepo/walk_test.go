@@ -83,7 +83,7 @@ func TestWalk(t *testing.T) {
 	// Blobs asks for many at once; what it cannot read is nil.
 	x, a, tree := tr.git("rev-parse", "HEAD:x"), tr.git("rev-parse", "HEAD:a"), tr.git("rev-parse", "HEAD^{tree}")
 	ids := []string{x, strings.Repeat("0", 40), tree, a}
-	for range 2 * blobsBatch {
+	for range 2 * objectsBatch {
 		ids = append(ids, a)
 	}
 	got := r.Blobs(ids)
