@@ -11,11 +11,11 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/cpsgate/cpsgate/cps/internal/gfm"
 	"github.com/cpsgate/cpsgate/diag"
 	"github.com/cpsgate/cpsgate/internal/mdnest"
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -38,9 +38,15 @@ const binarySniff = 8 << 10
 
 // markdown is shared: goldmark's parser is safe for concurrent use. It has
 // the block and inline syntax of GitHub Flavored Markdown (tables, task
-// lists, strikethrough), all of extension.GFM but Linkify, which only turns
-// bare URLs into links and so changes neither structure nor heading text.
-var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList)).Parser()
+// lists, strikethrough: gfm, a copy of goldmark's own), all of
+// extension.GFM but Linkify, which only turns bare URLs into links and so
+// changes neither structure nor heading text. It is goldmark.DefaultParser
+// with the three.
+var markdown = parser.NewParser(append([]parser.Option{
+	parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+	parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+	parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+}, gfm.Options()...)...)
 
 // Parse reads one CPS markdown document. Only top-level headings (ATX or
 // setext, not inside lists, quotes or HTML) count; a heading is a section
