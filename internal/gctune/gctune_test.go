@@ -122,3 +122,16 @@ func TestBudget(t *testing.T) {
 		t.Errorf("GOGC %d after restore and collections; want 400", got)
 	}
 }
+
+func TestOnRequest(t *testing.T) {
+	for setting, want := range map[string]bool{
+		"always [madvise] never\n": true,
+		"[always] madvise never\n": false,
+		"always madvise [never]\n": false,
+		"":                         false,
+	} {
+		if got := onRequest(setting); got != want {
+			t.Errorf("onRequest(%q) = %t; want %t", setting, got, want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package gctune
 
 import (
+	"os"
 	"runtime"
 	"syscall"
 	"unsafe"
@@ -31,4 +32,10 @@ func hugeHeap() (start, size uintptr) {
 	b = nil
 	runtime.GC()
 	return start, size
+}
+
+// thpSetting is the system's transparent huge page setting, "" if unknown.
+func thpSetting() string {
+	b, _ := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	return string(b)
 }

@@ -6,3 +6,5 @@ package gctune
 const HugeHeap = 0
 
 func hugeHeap() (start, size uintptr) { return 0, 0 }
+
+func thpSetting() string { return "" }
